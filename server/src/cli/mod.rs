@@ -1,0 +1,2 @@
+//! The command line: `scopelens explain`.
+pub mod explain;

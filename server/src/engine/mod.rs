@@ -1,0 +1,60 @@
+//! The scope engine: source text → an immutable [`Analysis`] of environments, bindings,
+//! references and captures, following the ECMAScript spec's Environment Records.
+//!
+//! Invariant: this module knows nothing about LSP or the command line. It is pure and
+//! synchronous; callers choose the thread (it needs [`ANALYSIS_STACK_SIZE`] of stack).
+
+mod binder;
+mod globals;
+mod model;
+mod query;
+mod recovery;
+mod resolve;
+mod source_kind;
+
+pub use globals::is_known_global;
+pub use model::*;
+pub use query::{Chain, IdentifierAt};
+pub use source_kind::{Language, SourceKindChoice};
+
+/// Stack the analysis thread needs: oxc's parser and our binder recurse once per nesting level,
+/// and [`recovery`] refuses input nested deeper than this stack holds.
+pub const ANALYSIS_STACK_SIZE: usize = 512 << 20;
+
+/// What to analyse.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'t> {
+    pub text: &'t str,
+    /// File name or path; its extension picks the language (`.ts`, `.jsx`, …) and may pick the
+    /// source kind (`.mjs`, `.cjs`, …).
+    pub file_name: &'t str,
+    pub source_kind: SourceKindChoice,
+    /// The region of `text` edited since the last analysis that parsed, if known: when the text
+    /// has syntax errors, recovery blanks this region first.
+    pub edited: Option<Span>,
+}
+
+impl<'t> Input<'t> {
+    pub fn new(text: &'t str, file_name: &'t str) -> Self {
+        Self { text, file_name, source_kind: SourceKindChoice::Auto, edited: None }
+    }
+}
+
+/// Analyses `input`. Never panics on any text; syntax errors degrade the answer (see
+/// [`Analysis::degradation`]). Must run on a thread with [`ANALYSIS_STACK_SIZE`] of stack.
+pub fn analyze(input: &Input<'_>) -> Analysis {
+    recovery::analyze_with_recovery(input)
+}
+
+/// [`analyze`] on a fresh thread with a big enough stack.
+pub fn analyze_in_thread(input: &Input<'_>) -> Analysis {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("scopelens-analysis".into())
+            .stack_size(ANALYSIS_STACK_SIZE)
+            .spawn_scoped(scope, || analyze(input))
+            .expect("spawn analysis thread")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}

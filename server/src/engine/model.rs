@@ -1,0 +1,305 @@
+//! The immutable model of one file: environments, bindings, references and captures.
+//!
+//! Everything here is owned plain data (no arena lifetimes, no LSP types) and every position is a
+//! UTF-8 byte offset into the analysed text. Queries by offset are binary searches over lists that
+//! the builder leaves sorted by start offset.
+
+use std::fmt;
+
+use rustc_hash::FxHashMap;
+
+use crate::text::LineIndex;
+
+/// Index of an [`Environment`] in [`Analysis::environments`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EnvId(pub u32);
+/// Index of a [`Binding`] in [`Analysis::bindings`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BindingId(pub u32);
+/// Index of an interned name in [`Analysis::names`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NameId(pub u32);
+
+/// A half-open byte range `[start, end)` of the analysed text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Self {
+        Self { start, end }
+    }
+    /// True when `offset` touches the span, its end included (a cursor right after an identifier
+    /// still belongs to it, as editors expect).
+    pub fn touches(self, offset: u32) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+    pub fn contains_span(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// How the top level of the file is evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// A classic script: top-level `var`/functions are global object properties.
+    Script,
+    /// An ES module: the top level is a module environment.
+    Module,
+    /// A CommonJS module: the top level is the body of Node's module wrapper function.
+    CommonJs,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Script => "script",
+            SourceKind::Module => "module",
+            SourceKind::CommonJs => "commonjs",
+        }
+    }
+}
+
+/// The kinds of environment record scopelens models, named as in the ECMAScript spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EnvKind {
+    /// The global object record: top-level `var`/functions of a classic script, implicit globals.
+    Global,
+    /// The declarative part of the global environment: top-level `let`/`const`/`class` of a script.
+    Script,
+    /// An ES module's top level.
+    Module,
+    /// A function's environment: parameters, `var`s, inner function declarations, `arguments`.
+    Function,
+    /// The separate `var` environment of a function whose parameters contain expressions.
+    FunctionBody,
+    /// A block, a `for` head (per-iteration copies), or a `switch` case block.
+    Block,
+    /// A `catch` clause's parameter.
+    Catch,
+    /// A class's own name inside its body, and its private names.
+    Class,
+    /// A named function expression's own name.
+    FunctionName,
+    /// A `with` statement's object environment: resolution through it is dynamic.
+    With,
+    /// The code run by a direct `eval(...)`: unknown statically, it sees every binding around it.
+    Eval,
+}
+
+impl EnvKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvKind::Global => "global",
+            EnvKind::Script => "script",
+            EnvKind::Module => "module",
+            EnvKind::Function => "function",
+            EnvKind::FunctionBody => "function-body",
+            EnvKind::Block => "block",
+            EnvKind::Catch => "catch",
+            EnvKind::Class => "class",
+            EnvKind::FunctionName => "function-name",
+            EnvKind::With => "with",
+            EnvKind::Eval => "eval",
+        }
+    }
+}
+
+impl fmt::Display for EnvKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of function owns a [`EnvKind::Function`] environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FunctionFlavor {
+    /// `function` declarations and expressions, methods, getters, setters, constructors.
+    Function,
+    /// Arrow functions: no own `this` or `arguments`.
+    Arrow,
+    /// A class field initializer, evaluated as a method of the class.
+    FieldInitializer,
+    /// A class `static { }` block.
+    StaticBlock,
+    /// Node's CommonJS module wrapper around the whole file.
+    CommonJsWrapper,
+    /// A TypeScript `namespace` body (compiled to a function).
+    Namespace,
+}
+
+/// The syntactic form that created a binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeclarationKind {
+    Var,
+    Let,
+    Const,
+    Using,
+    Function,
+    /// The `var`-scoped copy of a function declared in a block (Annex B.3.3, sloppy code).
+    AnnexBFunction,
+    Class,
+    Parameter,
+    CatchParameter,
+    Import,
+    /// The implicit `arguments` object of a non-arrow function.
+    Arguments,
+    /// A named function expression's binding of its own name.
+    FunctionName,
+    /// A class's binding of its own name inside its body.
+    ClassName,
+    /// A `#private` name of a class.
+    PrivateName,
+    /// A global created by assigning to an undeclared name in sloppy code.
+    ImplicitGlobal,
+    /// A parameter of the CommonJS module wrapper (`require`, `module`, `exports`, …).
+    CommonJsParameter,
+    Enum,
+    Namespace,
+}
+
+impl DeclarationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclarationKind::Var => "var",
+            DeclarationKind::Let => "let",
+            DeclarationKind::Const => "const",
+            DeclarationKind::Using => "using",
+            DeclarationKind::Function => "function",
+            DeclarationKind::AnnexBFunction => "function (Annex B var)",
+            DeclarationKind::Class => "class",
+            DeclarationKind::Parameter => "parameter",
+            DeclarationKind::CatchParameter => "catch parameter",
+            DeclarationKind::Import => "import",
+            DeclarationKind::Arguments => "arguments",
+            DeclarationKind::FunctionName => "function name",
+            DeclarationKind::ClassName => "class name",
+            DeclarationKind::PrivateName => "private name",
+            DeclarationKind::ImplicitGlobal => "implicit global",
+            DeclarationKind::CommonJsParameter => "module wrapper parameter",
+            DeclarationKind::Enum => "enum",
+            DeclarationKind::Namespace => "namespace",
+        }
+    }
+}
+
+impl fmt::Display for DeclarationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Environment {
+    pub kind: EnvKind,
+    /// A readable owner: `skulk`, `Foo.bar`, `<arrow at 12:5>`, `<for loop at 7:1>`.
+    pub owner: String,
+    pub parent: Option<EnvId>,
+    pub span: Span,
+    /// For function-like environments, what made them; `None` for the others.
+    pub function: Option<FunctionFlavor>,
+    /// Code in this environment is strict mode code.
+    pub strict: bool,
+    /// A `for (let …)` head: each iteration gets a fresh copy of this environment.
+    pub per_iteration: bool,
+    /// A sloppy direct `eval` in this function can add `var`s to it at run time.
+    pub has_sloppy_eval: bool,
+    /// Bindings declared here, in declaration order.
+    pub bindings: Vec<BindingId>,
+    /// For closures (function-like and eval environments): the outer bindings they capture, in
+    /// first-use order.
+    pub captures: Vec<BindingId>,
+}
+
+impl Environment {
+    /// Function-like environments are the closures: they keep their outer environment alive.
+    pub fn is_closure(&self) -> bool {
+        self.function.is_some()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub name: NameId,
+    pub declaration: DeclarationKind,
+    pub environment: EnvId,
+    /// The declaring identifier; empty for implicit bindings (`arguments`, wrapper parameters).
+    pub span: Span,
+    /// Closures (and direct evals) that capture this binding, outermost crossing first.
+    pub captured_by: Vec<EnvId>,
+    /// Assigned somewhere after its declaration (so closures may see it change).
+    pub mutated: bool,
+    /// Declared with `var` in a `for` head: one binding shared by every iteration's closures.
+    pub shared_across_iterations: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReferenceFlags {
+    pub read: bool,
+    pub write: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub name: NameId,
+    pub span: Span,
+    /// The innermost environment at the reference.
+    pub environment: EnvId,
+    /// The binding it resolves to; `None` when no environment of this file declares the name.
+    pub binding: Option<BindingId>,
+    /// Environments walked outward from `environment` to the binding's (or to the global one).
+    pub hops: u32,
+    pub flags: ReferenceFlags,
+    /// The binding lives outside the innermost function containing the reference, and not in the
+    /// global or script environment.
+    pub captured: bool,
+    /// `with` or a sloppy direct `eval` can change the answer at run time.
+    pub dynamic: bool,
+}
+
+/// One identifier that declares a binding (a binding can have several, e.g. `var x; var x;`).
+#[derive(Clone, Copy, Debug)]
+pub struct Declaration {
+    pub span: Span,
+    pub binding: BindingId,
+}
+
+/// A syntax error reported by the parser, with its message and primary span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// Why parts of the file have no answers.
+#[derive(Clone, Debug, Default)]
+pub struct Degradation {
+    /// Regions blanked out so the rest of the file could be parsed.
+    pub blanked: Vec<Span>,
+    /// Set when nothing could be parsed: too deeply nested, or unrecoverable syntax errors.
+    pub unanalysed: Option<String>,
+}
+
+/// The analysis of one text: immutable once built, cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Analysis {
+    pub source_kind: SourceKind,
+    /// Environments in preorder: a parent precedes its children, siblings by start offset.
+    pub environments: Vec<Environment>,
+    pub bindings: Vec<Binding>,
+    /// Sorted by start offset.
+    pub references: Vec<Reference>,
+    /// Sorted by start offset.
+    pub declarations: Vec<Declaration>,
+    pub names: Vec<Box<str>>,
+    pub(crate) name_ids: FxHashMap<Box<str>, NameId>,
+    pub syntax_errors: Vec<SyntaxError>,
+    pub degradation: Degradation,
+    pub line_index: LineIndex,
+    /// `(environment, name) → binding`, the lookup every resolution step makes.
+    pub(crate) table: FxHashMap<(EnvId, NameId), BindingId>,
+    /// Environment ids sorted by (start, depth) for offset lookups.
+    pub(crate) env_by_start: Vec<EnvId>,
+}

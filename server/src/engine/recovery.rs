@@ -1,0 +1,215 @@
+//! Parsing with a depth guard and syntax-error recovery.
+//!
+//! oxc 0.146 returns an empty program on any fatal syntax error, and syntax errors are the normal
+//! state while a user types. So when a parse fails we blank a region (every byte but line breaks
+//! becomes a space, which keeps every offset valid) and parse again: first the region the user is
+//! editing, then the lines of each error, then the line of an unmatched bracket. What was blanked
+//! is reported in [`Degradation::blanked`]; the rest of the file keeps exact answers.
+
+use std::borrow::Cow;
+
+use oxc_allocator::Allocator;
+use oxc_parser::{ParseOptions, Parser};
+
+use super::Input;
+use super::binder;
+use super::model::*;
+use super::source_kind::{self, SourceKindChoice};
+use crate::text::LineIndex;
+
+/// Bracket nesting beyond which we refuse to parse: oxc recurses per level and a stack overflow
+/// is an abort, not a panic. Real code stays below a few hundred.
+pub const MAX_NESTING: u32 = 10_000;
+/// Longest run of prefix operators (`!!!!x`, `- - -x`) we let the parser recurse through.
+const MAX_OPERATOR_RUN: u32 = 10_000;
+/// Parse attempts before giving up on recovery.
+const MAX_ATTEMPTS: usize = 8;
+
+pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
+    let facts = source_kind::file_facts(input.file_name);
+    let chosen = match input.source_kind {
+        SourceKindChoice::Auto => facts.forced,
+        SourceKindChoice::Script => Some(SourceKind::Script),
+        SourceKindChoice::Module => Some(SourceKind::Module),
+        SourceKindChoice::CommonJs => Some(SourceKind::CommonJs),
+    };
+    let text = input.text;
+    if text.len() >= u32::MAX as usize {
+        return unanalysed(text, chosen, "the file is larger than 4 GiB".into(), Vec::new());
+    }
+    if let Some(problem) = nesting_problem(text) {
+        return unanalysed(text, chosen, problem, Vec::new());
+    }
+    let source_type = source_kind::parse_source_type(facts.language, chosen);
+    let mut work: Cow<'_, str> = Cow::Borrowed(text);
+    let mut blanked: Vec<Span> = Vec::new();
+    let mut reported: Option<Vec<SyntaxError>> = None;
+    for attempt in 0..MAX_ATTEMPTS {
+        let allocator = Allocator::default();
+        let options = ParseOptions { allow_return_outside_function: true, ..ParseOptions::default() };
+        let ret = Parser::new(&allocator, &work, source_type).with_options(options).parse();
+        let errors: Vec<SyntaxError> = ret.diagnostics.iter().map(to_syntax_error).collect();
+        let reported = reported.get_or_insert_with(|| errors.clone());
+        if !ret.panicked {
+            let kind = chosen.unwrap_or_else(|| {
+                source_kind::decide(ret.module_record.has_module_syntax, &work)
+            });
+            let mut analysis = binder::bind(&ret.program, &work, kind);
+            analysis.syntax_errors = std::mem::take(reported);
+            analysis.degradation.blanked = blanked;
+            return analysis;
+        }
+        let Some(region) = next_region(attempt, input.edited, &errors, &work, &blanked) else {
+            break;
+        };
+        let mut bytes = std::mem::take(&mut work).into_owned().into_bytes();
+        blank(&mut bytes, region);
+        work = Cow::Owned(String::from_utf8(bytes).expect("blanking keeps UTF-8 valid"));
+        blanked.push(region);
+    }
+    let errors = reported.take().unwrap_or_default();
+    unanalysed(text, chosen, "syntax errors could not be recovered from".into(), errors)
+}
+
+fn to_syntax_error(diagnostic: &oxc_diagnostics::OxcDiagnostic) -> SyntaxError {
+    let span = diagnostic
+        .labels
+        .first()
+        .map(|label| {
+            let start = label.offset() as u32;
+            Span::new(start, start + label.len() as u32)
+        })
+        .unwrap_or_default();
+    SyntaxError { message: diagnostic.message.to_string(), span }
+}
+
+/// The next region to blank, or `None` when nothing new is left to try.
+fn next_region(
+    attempt: usize,
+    edited: Option<Span>,
+    errors: &[SyntaxError],
+    text: &str,
+    blanked: &[Span],
+) -> Option<Span> {
+    let fresh = |span: Span| {
+        let lines = whole_lines(text, span);
+        (!blanked.iter().any(|b| b.contains_span(lines)) && lines.start < lines.end).then_some(lines)
+    };
+    if attempt == 0
+        && let Some(region) = edited.and_then(fresh)
+    {
+        return Some(region);
+    }
+    errors
+        .iter()
+        .find_map(|e| fresh(e.span))
+        .or_else(|| unmatched_bracket(text).and_then(|at| fresh(Span::new(at, at + 1))))
+}
+
+/// Expands a span to the whole lines it touches (line breaks excluded from the last line).
+fn whole_lines(text: &str, span: Span) -> Span {
+    let bytes = text.as_bytes();
+    let start = (span.start as usize).min(bytes.len());
+    let end = (span.end as usize).clamp(start, bytes.len());
+    let line_start = bytes[..start].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
+    let line_end = bytes[end..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |i| end + i);
+    Span::new(line_start as u32, line_end as u32)
+}
+
+fn blank(bytes: &mut [u8], region: Span) {
+    let end = (region.end as usize).min(bytes.len());
+    for b in &mut bytes[region.start as usize..end] {
+        if *b != b'\n' && *b != b'\r' {
+            *b = b' ';
+        }
+    }
+}
+
+/// The offset of the innermost unmatched opening bracket, or of the first stray closer,
+/// skipping strings and comments roughly (regular expressions are not recognised).
+fn unmatched_bracket(text: &str) -> Option<u32> {
+    let bytes = text.as_bytes();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2);
+                continue;
+            }
+            quote @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    } else if quote != b'`' && bytes[i] == b'\n' {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => stack.push(i),
+            b')' | b']' | b'}' => {
+                if stack.pop().is_none() {
+                    return Some(i as u32);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    stack.pop().map(|i| i as u32)
+}
+
+/// Why the text is too deeply nested to parse safely, if it is.
+fn nesting_problem(text: &str) -> Option<String> {
+    let mut depth: i64 = 0;
+    let mut max_depth: i64 = 0;
+    let mut run: u32 = 0;
+    let mut max_run: u32 = 0;
+    for &b in text.as_bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+            }
+            b')' | b']' | b'}' => depth -= 1,
+            _ => {}
+        }
+        match b {
+            b'!' | b'~' | b'-' | b'+' | b'(' | b'[' => {
+                run += 1;
+                max_run = max_run.max(run);
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            _ => run = 0,
+        }
+    }
+    if max_depth > MAX_NESTING as i64 {
+        Some(format!(
+            "brackets are nested {max_depth} deep; scopelens analyses files nested up to {MAX_NESTING} deep"
+        ))
+    } else if max_run > MAX_OPERATOR_RUN {
+        Some(format!(
+            "a run of {max_run} prefix operators is longer than the {MAX_OPERATOR_RUN} scopelens analyses"
+        ))
+    } else {
+        None
+    }
+}
+
+/// A model with only the global environment, for text that could not be parsed at all.
+fn unanalysed(
+    text: &str,
+    chosen: Option<SourceKind>,
+    why: String,
+    syntax_errors: Vec<SyntaxError>,
+) -> Analysis {
+    let mut analysis = binder::empty(text, chosen.unwrap_or(SourceKind::Script), LineIndex::new(text));
+    analysis.syntax_errors = syntax_errors;
+    analysis.degradation.unanalysed = Some(why);
+    analysis
+}

@@ -1,0 +1,105 @@
+//! Which language a file is written in, and how its top level is evaluated.
+
+use oxc_span::SourceType;
+
+use super::model::SourceKind;
+
+/// The user's choice of top-level kind; `Auto` decides from the extension and the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SourceKindChoice {
+    #[default]
+    Auto,
+    Script,
+    Module,
+    CommonJs,
+}
+
+impl SourceKindChoice {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "auto" => Self::Auto,
+            "script" => Self::Script,
+            "module" => Self::Module,
+            "commonjs" | "cjs" => Self::CommonJs,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    JavaScript,
+    Jsx,
+    TypeScript,
+    Tsx,
+}
+
+/// Extension-level facts about a file name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FileFacts {
+    pub language: Language,
+    /// `.mjs`/`.mts` are modules, `.cjs`/`.cts` CommonJS, whatever their content.
+    pub forced: Option<SourceKind>,
+}
+
+pub(crate) fn file_facts(file_name: &str) -> FileFacts {
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let (language, forced) = match ext.as_str() {
+        "mjs" => (Language::JavaScript, Some(SourceKind::Module)),
+        "cjs" => (Language::JavaScript, Some(SourceKind::CommonJs)),
+        "jsx" => (Language::Jsx, None),
+        "ts" => (Language::TypeScript, None),
+        "mts" => (Language::TypeScript, Some(SourceKind::Module)),
+        "cts" => (Language::TypeScript, Some(SourceKind::CommonJs)),
+        "tsx" => (Language::Tsx, None),
+        // `.js` and anything unknown: JavaScript with JSX allowed, as editors treat it.
+        _ => (Language::Jsx, None),
+    };
+    FileFacts { language, forced }
+}
+
+/// The oxc source type to parse with before the top-level kind is known.
+pub(crate) fn parse_source_type(language: Language, kind: Option<SourceKind>) -> SourceType {
+    let base = match language {
+        Language::JavaScript => SourceType::cjs().with_javascript(true),
+        Language::Jsx => SourceType::cjs().with_javascript(true).with_jsx(true),
+        Language::TypeScript => SourceType::ts(),
+        Language::Tsx => SourceType::tsx(),
+    };
+    match kind {
+        Some(SourceKind::Module) => base.with_module(true),
+        Some(SourceKind::Script) => base.with_script(true),
+        Some(SourceKind::CommonJs) => base.with_commonjs(true),
+        None => base.with_unambiguous(true),
+    }
+}
+
+/// After an unambiguous parse: a module if it has `import`/`export`, CommonJS if it uses Node's
+/// wrapper names (`require(`, `module.exports`, `exports.`), else a classic script.
+pub(crate) fn decide(has_module_syntax: bool, text: &str) -> SourceKind {
+    if has_module_syntax {
+        SourceKind::Module
+    } else if uses_commonjs(text) {
+        SourceKind::CommonJs
+    } else {
+        SourceKind::Script
+    }
+}
+
+/// A textual check, skipping occurrences on comment lines. It is a heuristic: a user who
+/// disagrees sets `sourceKind` in configuration.
+fn uses_commonjs(text: &str) -> bool {
+    const NEEDLES: [&str; 4] = ["require(", "module.exports", "exports.", "exports["];
+    text.lines().any(|line| {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") || trimmed.starts_with('*') {
+            return false;
+        }
+        NEEDLES.iter().any(|needle| {
+            line.match_indices(needle).any(|(i, _)| {
+                let before = line[..i].chars().next_back();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+            })
+        })
+    })
+}

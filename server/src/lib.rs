@@ -1,0 +1,13 @@
+//! scopelens: JavaScript's lexical environments, made visible.
+//!
+//! - [`engine`]: source text → immutable model of environments (pure, no LSP).
+//! - [`ide`]: the features (hover, go to binding, inlay hints, scope chain) as plain data.
+//! - [`text`]: byte offsets ↔ line/column in UTF-8 or UTF-16.
+//! - [`lsp`]: the language server protocol layer.
+//! - [`cli`]: the `explain` command.
+
+pub mod cli;
+pub mod engine;
+pub mod ide;
+pub mod lsp;
+pub mod text;

@@ -1,2 +1,96 @@
 //! The features users see, computed from an [`Analysis`](crate::engine::Analysis) as plain data
 //! (byte offsets, Markdown strings): no LSP types here. One module per feature.
+//!
+//! Every function here is O(log n) in the file size, or O(answer).
+
+mod goto;
+mod hover;
+mod inlay_hints;
+mod scope_chain;
+
+pub use goto::{goto_binding, outer_binding};
+pub use hover::hover;
+pub use inlay_hints::inlay_hints;
+pub use scope_chain::scope_chain;
+
+use crate::engine::{BindingId, EnvId, Span};
+
+/// A hover: Markdown for the identifier whose span is `range`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    pub range: Span,
+    pub markdown: String,
+}
+
+/// Where a binding is declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NavigationTarget {
+    pub binding: BindingId,
+    /// The declaring identifier; for implicit bindings (`arguments`, CommonJS wrapper parameters)
+    /// the start of what declares them.
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InlayHintsConfig {
+    /// At each closure: the outer bindings it captures (`captures: a, mut b`).
+    pub closure_captures: bool,
+    /// After each use of a captured binding inside a closure: where it lives (`↑skulk`).
+    pub captured_uses: bool,
+}
+
+impl Default for InlayHintsConfig {
+    fn default() -> Self {
+        Self { closure_captures: true, captured_uses: true }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InlayHintKind {
+    ClosureCaptures,
+    CapturedUse,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlayHintLabelPart {
+    pub text: String,
+    /// A declaration this part links to (the LSP layer turns it into a location).
+    pub target: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlayHint {
+    /// The hint is shown at this byte offset.
+    pub offset: u32,
+    pub kind: InlayHintKind,
+    pub label: Vec<InlayHintLabelPart>,
+    pub tooltip: Option<String>,
+    pub padding_left: bool,
+    pub padding_right: bool,
+}
+
+/// One environment of the chain at a cursor, like a section of DevTools' Scope pane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainEnvironment {
+    pub env: EnvId,
+    /// The spec kind: `function`, `block`, `global`, … (see [`EnvKind::as_str`](crate::engine::EnvKind::as_str)).
+    pub kind: &'static str,
+    pub owner: String,
+    pub span: Span,
+    /// Resolution through this environment can change at run time (`with`, sloppy direct `eval`).
+    pub dynamic: bool,
+    pub bindings: Vec<ChainBinding>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainBinding {
+    pub binding: BindingId,
+    pub name: String,
+    /// `var`, `let`, `parameter`, … (see [`DeclarationKind::as_str`](crate::engine::DeclarationKind::as_str)).
+    pub declaration: &'static str,
+    pub span: Span,
+    pub captured: bool,
+    pub mutated: bool,
+    /// A binding further out with the same name is hidden by this one.
+    pub shadows: Option<BindingId>,
+}

@@ -12,6 +12,9 @@ mod recovery;
 mod resolve;
 mod source_kind;
 
+#[cfg(test)]
+mod tests;
+
 pub use globals::is_known_global;
 pub use model::*;
 pub use query::{Chain, IdentifierAt};
@@ -36,7 +39,12 @@ pub struct Input<'t> {
 
 impl<'t> Input<'t> {
     pub fn new(text: &'t str, file_name: &'t str) -> Self {
-        Self { text, file_name, source_kind: SourceKindChoice::Auto, edited: None }
+        Self {
+            text,
+            file_name,
+            source_kind: SourceKindChoice::Auto,
+            edited: None,
+        }
     }
 }
 

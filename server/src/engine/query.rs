@@ -64,7 +64,9 @@ impl Analysis {
     pub fn env_at(&self, offset: u32) -> EnvId {
         // Environments nest, so the innermost one containing `offset` is the last one starting at
         // or before it, or one of that one's ancestors.
-        let idx = self.env_by_start.partition_point(|&e| self.env(e).span.start <= offset);
+        let idx = self
+            .env_by_start
+            .partition_point(|&e| self.env(e).span.start <= offset);
         let Some(&candidate) = idx.checked_sub(1).and_then(|i| self.env_by_start.get(i)) else {
             return self.global();
         };
@@ -77,7 +79,10 @@ impl Analysis {
     }
 
     pub fn chain(&self, from: EnvId) -> Chain<'_> {
-        Chain { analysis: self, next: Some(from) }
+        Chain {
+            analysis: self,
+            next: Some(from),
+        }
     }
 
     /// The identifier (reference or declaration) that touches `offset`, preferring one that
@@ -119,21 +124,33 @@ impl Analysis {
     pub fn shadowed_binding(&self, binding: BindingId) -> Option<BindingId> {
         let b = self.binding(binding);
         let parent = self.env(b.environment).parent?;
-        self.resolve(parent, self.name(b.name)).map(|(outer, _)| outer)
+        self.resolve(parent, self.name(b.name))
+            .map(|(outer, _)| outer)
     }
 
     /// References whose start lies in `range`, in source order.
     pub fn references_in(&self, range: Span) -> &[Reference] {
-        let lo = self.references.partition_point(|r| r.span.start < range.start);
-        let hi = self.references.partition_point(|r| r.span.start < range.end);
+        let lo = self
+            .references
+            .partition_point(|r| r.span.start < range.start);
+        let hi = self
+            .references
+            .partition_point(|r| r.span.start < range.end);
         &self.references[lo..hi]
     }
 
     /// Closures (function-like environments) that start in `range`, in source order.
     pub fn closures_in(&self, range: Span) -> impl Iterator<Item = EnvId> + '_ {
-        let lo = self.env_by_start.partition_point(|&e| self.env(e).span.start < range.start);
-        let hi = self.env_by_start.partition_point(|&e| self.env(e).span.start < range.end);
-        self.env_by_start[lo..hi].iter().copied().filter(|&e| self.env(e).is_closure())
+        let lo = self
+            .env_by_start
+            .partition_point(|&e| self.env(e).span.start < range.start);
+        let hi = self
+            .env_by_start
+            .partition_point(|&e| self.env(e).span.start < range.end);
+        self.env_by_start[lo..hi]
+            .iter()
+            .copied()
+            .filter(|&e| self.env(e).is_closure())
     }
 
     /// The innermost closure containing `env`, itself included.

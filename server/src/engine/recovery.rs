@@ -35,7 +35,12 @@ pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
     };
     let text = input.text;
     if text.len() >= u32::MAX as usize {
-        return unanalysed(text, chosen, "the file is larger than 4 GiB".into(), Vec::new());
+        return unanalysed(
+            text,
+            chosen,
+            "the file is larger than 4 GiB".into(),
+            Vec::new(),
+        );
     }
     if let Some(problem) = nesting_problem(text) {
         return unanalysed(text, chosen, problem, Vec::new());
@@ -46,14 +51,18 @@ pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
     let mut reported: Option<Vec<SyntaxError>> = None;
     for attempt in 0..MAX_ATTEMPTS {
         let allocator = Allocator::default();
-        let options = ParseOptions { allow_return_outside_function: true, ..ParseOptions::default() };
-        let ret = Parser::new(&allocator, &work, source_type).with_options(options).parse();
+        let options = ParseOptions {
+            allow_return_outside_function: true,
+            ..ParseOptions::default()
+        };
+        let ret = Parser::new(&allocator, &work, source_type)
+            .with_options(options)
+            .parse();
         let errors: Vec<SyntaxError> = ret.diagnostics.iter().map(to_syntax_error).collect();
         let reported = reported.get_or_insert_with(|| errors.clone());
         if !ret.panicked {
-            let kind = chosen.unwrap_or_else(|| {
-                source_kind::decide(ret.module_record.has_module_syntax, &work)
-            });
+            let kind = chosen
+                .unwrap_or_else(|| source_kind::decide(ret.module_record.has_module_syntax, &work));
             let mut analysis = binder::bind(&ret.program, &work, kind);
             analysis.syntax_errors = std::mem::take(reported);
             analysis.degradation.blanked = blanked;
@@ -68,7 +77,12 @@ pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
         blanked.push(region);
     }
     let errors = reported.take().unwrap_or_default();
-    unanalysed(text, chosen, "syntax errors could not be recovered from".into(), errors)
+    unanalysed(
+        text,
+        chosen,
+        "syntax errors could not be recovered from".into(),
+        errors,
+    )
 }
 
 fn to_syntax_error(diagnostic: &oxc_diagnostics::OxcDiagnostic) -> SyntaxError {
@@ -76,11 +90,14 @@ fn to_syntax_error(diagnostic: &oxc_diagnostics::OxcDiagnostic) -> SyntaxError {
         .labels
         .first()
         .map(|label| {
-            let start = label.offset() as u32;
-            Span::new(start, start + label.len() as u32)
+            let start = label.offset();
+            Span::new(start, start + label.len())
         })
         .unwrap_or_default();
-    SyntaxError { message: diagnostic.message.to_string(), span }
+    SyntaxError {
+        message: diagnostic.message.to_string(),
+        span,
+    }
 }
 
 /// The next region to blank, or `None` when nothing new is left to try.
@@ -93,7 +110,8 @@ fn next_region(
 ) -> Option<Span> {
     let fresh = |span: Span| {
         let lines = whole_lines(text, span);
-        (!blanked.iter().any(|b| b.contains_span(lines)) && lines.start < lines.end).then_some(lines)
+        (!blanked.iter().any(|b| b.contains_span(lines)) && lines.start < lines.end)
+            .then_some(lines)
     };
     if attempt == 0
         && let Some(region) = edited.and_then(fresh)
@@ -111,8 +129,14 @@ fn whole_lines(text: &str, span: Span) -> Span {
     let bytes = text.as_bytes();
     let start = (span.start as usize).min(bytes.len());
     let end = (span.end as usize).clamp(start, bytes.len());
-    let line_start = bytes[..start].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
-    let line_end = bytes[end..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(bytes.len(), |i| end + i);
+    let line_start = bytes[..start]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[end..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(bytes.len(), |i| end + i);
     Span::new(line_start as u32, line_end as u32)
 }
 
@@ -134,10 +158,15 @@ fn unmatched_bracket(text: &str) -> Option<u32> {
     while i < bytes.len() {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| i + p);
+                i = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |p| i + p);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..].find("*/").map_or(bytes.len(), |p| i + 2 + p + 2);
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |p| i + 2 + p + 2);
                 continue;
             }
             quote @ (b'"' | b'\'' | b'`') => {
@@ -152,11 +181,7 @@ fn unmatched_bracket(text: &str) -> Option<u32> {
                 }
             }
             b'(' | b'[' | b'{' => stack.push(i),
-            b')' | b']' | b'}' => {
-                if stack.pop().is_none() {
-                    return Some(i as u32);
-                }
-            }
+            b')' | b']' | b'}' if stack.pop().is_none() => return Some(i as u32),
             _ => {}
         }
         i += 1;
@@ -208,7 +233,11 @@ fn unanalysed(
     why: String,
     syntax_errors: Vec<SyntaxError>,
 ) -> Analysis {
-    let mut analysis = binder::empty(text, chosen.unwrap_or(SourceKind::Script), LineIndex::new(text));
+    let mut analysis = binder::empty(
+        text,
+        chosen.unwrap_or(SourceKind::Script),
+        LineIndex::new(text),
+    );
     analysis.syntax_errors = syntax_errors;
     analysis.degradation.unanalysed = Some(why);
     analysis

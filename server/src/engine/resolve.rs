@@ -1,1 +1,232 @@
+//! Pass 2: with every environment's declarations known, apply Annex B, find direct `eval`s,
+//! resolve each reference along its chain, and record captures.
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::binder::Binder;
+use super::model::{BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Span};
+
+pub(crate) fn run(b: &mut Binder<'_, '_>) {
+    apply_annex_b(b);
+    find_direct_evals(b);
+    b.references.sort_by_key(|r| r.span.start);
+    b.declarations.sort_by_key(|d| d.span.start);
+    resolve_references(b);
+    bind_implicit_globals(b);
+    capture_around_evals(b);
+    for binding in &mut b.bindings {
+        binding.captured_by.sort_unstable();
+    }
+}
+
+/// Annex B.3.3: a plain function declared in a block of sloppy code also gets a `var` binding in
+/// the function (or global) scope, unless a `var` of that name would be an early error there or
+/// the name is a parameter. Code outside the block then sees the function through that binding.
+fn apply_annex_b(b: &mut Binder<'_, '_>) {
+    for candidate in std::mem::take(&mut b.annex_b) {
+        let name = candidate.name;
+        let own = b.table.get(&(candidate.block_env, name)).copied();
+        let mut conflict = false;
+        let mut env = Some(candidate.block_env);
+        while let Some(e) = env {
+            if let Some(&existing) = b.table.get(&(e, name))
+                && Some(existing) != own
+            {
+                let kind = b.bindings[existing.0 as usize].declaration;
+                let lexical = matches!(
+                    kind,
+                    DeclarationKind::Let
+                        | DeclarationKind::Const
+                        | DeclarationKind::Class
+                        | DeclarationKind::Using
+                        | DeclarationKind::Parameter
+                        | DeclarationKind::CatchParameter
+                ) || (kind == DeclarationKind::Function && e != candidate.var_env);
+                // A `var` may redeclare a simple catch parameter (B.3.4), but not a pattern one;
+                // we treat both as conflicts only when they are lexical declarations proper.
+                if lexical && kind != DeclarationKind::CatchParameter {
+                    conflict = true;
+                    break;
+                }
+            }
+            if e == candidate.body_env || e == candidate.var_env {
+                break;
+            }
+            env = b.envs[e.0 as usize].parent;
+        }
+        if conflict {
+            continue;
+        }
+        if !b.table.contains_key(&(candidate.var_env, name)) {
+            b.add_binding(
+                candidate.var_env,
+                name,
+                DeclarationKind::AnnexBFunction,
+                candidate.span,
+            );
+        }
+    }
+}
+
+/// `eval(...)` is a direct eval when `eval` resolves to the global one. Each gets an `eval`
+/// environment (the unknown code it runs); a sloppy one can add `var`s to its function.
+fn find_direct_evals(b: &mut Binder<'_, '_>) {
+    for call in std::mem::take(&mut b.eval_calls) {
+        let name = b.references[call.reference].name;
+        let mut env = Some(b.references[call.reference].environment);
+        let mut shadowed = false;
+        while let Some(e) = env {
+            if b.table.contains_key(&(e, name)) {
+                shadowed = true;
+                break;
+            }
+            env = b.envs[e.0 as usize].parent;
+        }
+        if shadowed {
+            continue;
+        }
+        let strict = b.envs[call.env.0 as usize].strict;
+        let (line, col) = b.line_index.human(call.span.start);
+        let id = EnvId(b.envs.len() as u32);
+        let mut eval_env = b.envs[call.env.0 as usize].clone();
+        eval_env.kind = EnvKind::Eval;
+        eval_env.owner = format!("<eval at {line}:{col}>");
+        eval_env.parent = Some(call.env);
+        eval_env.span = call.span;
+        eval_env.function = None;
+        eval_env.per_iteration = false;
+        eval_env.has_sloppy_eval = false;
+        eval_env.bindings = Vec::new();
+        eval_env.captures = Vec::new();
+        b.envs.push(eval_env);
+        debug_assert_eq!(id.0 as usize, b.envs.len() - 1);
+        if !strict {
+            b.envs[call.var_env.0 as usize].has_sloppy_eval = true;
+        }
+    }
+}
+
+fn is_arguments_owner(flavor: Option<FunctionFlavor>) -> bool {
+    matches!(
+        flavor,
+        Some(FunctionFlavor::Function | FunctionFlavor::CommonJsWrapper)
+    )
+}
+
+fn resolve_references(b: &mut Binder<'_, '_>) {
+    let arguments = b.intern_owned("arguments");
+    let mut seen_captures: FxHashSet<(EnvId, BindingId)> = FxHashSet::default();
+    let mut crossed: Vec<EnvId> = Vec::new();
+    for i in 0..b.references.len() {
+        let name = b.references[i].name;
+        let is_private = b.names[name.0 as usize].starts_with('#');
+        let mut env = Some(b.references[i].environment);
+        let mut hops = 0u32;
+        let mut dynamic = false;
+        let mut found = None;
+        crossed.clear();
+        while let Some(e) = env {
+            if let Some(&binding) = b.table.get(&(e, name)) {
+                found = Some(binding);
+                break;
+            }
+            let environment = &b.envs[e.0 as usize];
+            if name == arguments && is_arguments_owner(environment.function) {
+                // Every non-arrow function has an implicit `arguments` (unless a parameter or
+                // declaration of that name was found first); we create it on first use.
+                let at = Span::new(environment.span.start, environment.span.start);
+                found = Some(b.add_binding(e, name, DeclarationKind::Arguments, at));
+                break;
+            }
+            if environment.kind == EnvKind::With || environment.has_sloppy_eval {
+                dynamic = true;
+            }
+            if environment.is_closure() {
+                crossed.push(e);
+            }
+            env = environment.parent;
+            if env.is_some() {
+                hops += 1;
+            }
+        }
+        let reference = &mut b.references[i];
+        reference.hops = hops;
+        reference.dynamic = dynamic;
+        reference.binding = found;
+        let Some(binding) = found else { continue };
+        let binding_env = b.bindings[binding.0 as usize].environment;
+        if reference.flags.write {
+            b.bindings[binding.0 as usize].mutated = true;
+        }
+        let env_kind = b.envs[binding_env.0 as usize].kind;
+        if is_private || crossed.is_empty() || matches!(env_kind, EnvKind::Global | EnvKind::Script)
+        {
+            continue;
+        }
+        reference.captured = true;
+        for &closure in crossed.iter().rev() {
+            if seen_captures.insert((closure, binding)) {
+                b.bindings[binding.0 as usize].captured_by.push(closure);
+                b.envs[closure.0 as usize].captures.push(binding);
+            }
+        }
+    }
+}
+
+/// Assigning to an undeclared name in sloppy code creates a property of the global object; we
+/// model it as a binding of the global environment that every unresolved use of the name sees.
+fn bind_implicit_globals(b: &mut Binder<'_, '_>) {
+    let mut created: FxHashMap<u32, BindingId> = FxHashMap::default();
+    for i in 0..b.references.len() {
+        let r = &b.references[i];
+        if r.binding.is_some() || !r.flags.write || b.envs[r.environment.0 as usize].strict {
+            continue;
+        }
+        if b.names[r.name.0 as usize].starts_with('#') || created.contains_key(&r.name.0) {
+            continue;
+        }
+        let (name, at) = (r.name, r.span);
+        let binding = b.add_binding(EnvId(0), name, DeclarationKind::ImplicitGlobal, at);
+        created.insert(name.0, binding);
+    }
+    if created.is_empty() {
+        return;
+    }
+    for r in &mut b.references {
+        if r.binding.is_none()
+            && let Some(&binding) = created.get(&r.name.0)
+        {
+            r.binding = Some(binding);
+            if r.flags.write {
+                b.bindings[binding.0 as usize].mutated = true;
+            }
+        }
+    }
+}
+
+/// Code run by a direct eval can read any binding it can see, so every binding of every
+/// environment around it (short of the global ones) is kept alive: captured by the eval.
+fn capture_around_evals(b: &mut Binder<'_, '_>) {
+    let evals: Vec<EnvId> = (0..b.envs.len() as u32)
+        .map(EnvId)
+        .filter(|&e| b.envs[e.0 as usize].kind == EnvKind::Eval)
+        .collect();
+    for eval in evals {
+        let mut env = b.envs[eval.0 as usize].parent;
+        while let Some(e) = env {
+            let environment = &b.envs[e.0 as usize];
+            if matches!(environment.kind, EnvKind::Global | EnvKind::Script) {
+                break;
+            }
+            let bindings = environment.bindings.clone();
+            env = environment.parent;
+            for binding in bindings {
+                if b.names[b.bindings[binding.0 as usize].name.0 as usize].starts_with('#') {
+                    continue;
+                }
+                b.bindings[binding.0 as usize].captured_by.push(eval);
+                b.envs[eval.0 as usize].captures.push(binding);
+            }
+        }
+    }
+}

@@ -43,7 +43,10 @@ pub(crate) struct FileFacts {
 }
 
 pub(crate) fn file_facts(file_name: &str) -> FileFacts {
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     let (language, forced) = match ext.as_str() {
         "mjs" => (Language::JavaScript, Some(SourceKind::Module)),
         "cjs" => (Language::JavaScript, Some(SourceKind::CommonJs)),

@@ -1,0 +1,94 @@
+//! Syntax errors degrade answers locally: the rest of the file keeps exact answers.
+
+use expect_test::expect;
+
+use super::{analyze_as, dump};
+use crate::engine::{Input, Span, analyze_in_thread};
+
+#[test]
+fn a_broken_line_is_blanked_and_the_rest_analysed() {
+    let a = analyze_as(
+        "function a() { var x = 1; return () => x; }\nfunction b() { if ( }\nfunction c() { var y = 2; return y; }\n",
+        "broken.js",
+    );
+    assert!(!a.syntax_errors.is_empty());
+    assert_eq!(a.degradation.blanked.len(), 1);
+    expect![[r#"
+        kind: script
+        global globalThis
+          · function a
+          · function c
+          function a
+            · var x captured by <arrow at 1:34>
+            function <arrow at 1:34> (captures x)
+          function c
+            · var y
+        x 1:40 → function a, hops 1, captured
+        y 3:34 → function c, hops 0
+    "#]]
+    .assert_eq(&dump(&a));
+}
+
+#[test]
+fn an_unclosed_brace_is_found_and_blanked() {
+    let a = analyze_as(
+        "function a() { var x = 1; return x; }\nfunction b() {\n  var z = 1;\nfunction c() { var y = 2; return y; }\n",
+        "unclosed.js",
+    );
+    assert!(a.degradation.unanalysed.is_none(), "{:?}", a.degradation);
+    expect![[r#"
+        kind: script
+        global globalThis
+          · function a
+          · var z
+          · function c
+          function a
+            · var x
+          function c
+            · var y
+        x 1:34 → function a, hops 0
+        y 4:34 → function c, hops 0
+    "#]]
+    .assert_eq(&dump(&a));
+}
+
+#[test]
+fn the_edited_region_is_blanked_first() {
+    let text = "function a() { var x = 1; return x; }\nfunction b() { let q = ; }\n";
+    let start = text.find("let q").unwrap() as u32;
+    let mut input = Input::new(text, "edit.js");
+    input.edited = Some(Span::new(start, start + 9));
+    let a = analyze_in_thread(&input);
+    assert_eq!(a.degradation.blanked.len(), 1);
+    let x = a
+        .references
+        .iter()
+        .find(|r| a.name(r.name) == "x")
+        .expect("x is still referenced");
+    assert!(x.binding.is_some());
+}
+
+#[test]
+fn deep_nesting_is_refused_not_crashed() {
+    let text = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let a = analyze_as(&text, "deep.js");
+    assert!(
+        a.degradation
+            .unanalysed
+            .as_deref()
+            .unwrap_or("")
+            .contains("nested")
+    );
+    let prefix = format!("{}x", "!".repeat(200_000));
+    let b = analyze_as(&prefix, "bangs.js");
+    assert!(b.degradation.unanalysed.is_some());
+}
+
+#[test]
+fn nesting_below_the_limit_is_analysed() {
+    let text = format!("var v;{}v{}", "(".repeat(5_000), ")".repeat(5_000));
+    let a = analyze_as(&text, "nested.js");
+    assert!(a.degradation.unanalysed.is_none());
+    assert_eq!(a.references.len(), 1);
+    assert!(a.references[0].binding.is_some());
+}

@@ -50,9 +50,16 @@ impl LineIndex {
         while i < bytes.len() {
             let b = bytes[i];
             if b == b'\n' || b == b'\r' {
-                let next = if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+                let next = if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
                 if !line_wide.is_empty() {
-                    wide.push((line_starts.len() as u32 - 1, std::mem::take(&mut line_wide).into()));
+                    wide.push((
+                        line_starts.len() as u32 - 1,
+                        std::mem::take(&mut line_wide).into(),
+                    ));
                 }
                 line_starts.push(next as u32);
                 terminator_len.push((next - i) as u8);
@@ -61,7 +68,10 @@ impl LineIndex {
             } else if b < 0x80 {
                 i += 1;
             } else {
-                let c = text[i..].chars().next().expect("index is on a char boundary");
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .expect("index is on a char boundary");
                 let len_utf8 = c.len_utf8();
                 line_wide.push(WideChar {
                     col_utf8: (i - line_start) as u32,
@@ -75,7 +85,12 @@ impl LineIndex {
             wide.push((line_starts.len() as u32 - 1, line_wide.into()));
         }
         terminator_len.push(0);
-        Self { line_starts, terminator_len, len: bytes.len() as u32, wide }
+        Self {
+            line_starts,
+            terminator_len,
+            len: bytes.len() as u32,
+            wide,
+        }
     }
 
     pub fn len(&self) -> u32 {
@@ -97,7 +112,7 @@ impl LineIndex {
         }
     }
 
-    /// Byte range of a line's content, without its terminator.
+    /// Byte range of a line, its terminator included.
     fn line_bounds(&self, line: u32) -> Option<(u32, u32)> {
         let start = *self.line_starts.get(line as usize)?;
         let end = match self.line_starts.get(line as usize + 1) {
@@ -112,24 +127,28 @@ impl LineIndex {
     pub fn line_col(&self, offset: u32, encoding: Encoding) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.line_starts.partition_point(|&s| s <= offset) as u32 - 1;
-        let start = self.line_starts[line as usize];
-        let col_utf8 = offset - start;
-        let col = match encoding {
-            Encoding::Utf8 => col_utf8,
-            Encoding::Utf16 => {
-                let wide = self.wide_chars(line);
-                let mut col = col_utf8;
-                for c in wide.iter().take_while(|c| c.col_utf8 < col_utf8) {
-                    if col_utf8 < c.col_utf8 + c.len_utf8 as u32 {
-                        // Inside a multi-byte character: count up to its start.
-                        col -= col_utf8 - c.col_utf8;
-                        break;
-                    }
-                    col = col - c.len_utf8 as u32 + c.len_utf16 as u32;
-                }
-                col
-            }
+        let (start, end) = self
+            .line_bounds(line)
+            .expect("line of an in-range offset exists");
+        // Between the `\r` and `\n` of a pair: the position of the pair itself.
+        let content_end = end - self.terminator_len[line as usize] as u32;
+        let col_utf8 = if offset > content_end {
+            content_end - start
+        } else {
+            offset - start
         };
+        let wide = self.wide_chars(line);
+        let mut col = col_utf8;
+        for c in wide.iter().take_while(|c| c.col_utf8 < col_utf8) {
+            if col_utf8 < c.col_utf8 + c.len_utf8 as u32 {
+                // Inside a multi-byte character: count up to its start.
+                col -= col_utf8 - c.col_utf8;
+                break;
+            }
+            if encoding == Encoding::Utf16 {
+                col = col - c.len_utf8 as u32 + c.len_utf16 as u32;
+            }
+        }
         LineCol { line, col }
     }
 
@@ -140,7 +159,18 @@ impl LineIndex {
         let content_end = end - self.terminator_len[pos.line as usize] as u32;
         let max_utf8 = content_end - start;
         let col_utf8 = match encoding {
-            Encoding::Utf8 => pos.col.min(max_utf8),
+            Encoding::Utf8 => {
+                let col = pos.col.min(max_utf8);
+                // Inside a multi-byte character: land on the character's start.
+                match self
+                    .wide_chars(pos.line)
+                    .iter()
+                    .find(|c| col < c.col_utf8 + c.len_utf8 as u32)
+                {
+                    Some(c) if c.col_utf8 < col => c.col_utf8,
+                    _ => col,
+                }
+            }
             Encoding::Utf16 => {
                 let mut remaining = pos.col;
                 let mut utf8 = 0u32;
@@ -158,7 +188,7 @@ impl LineIndex {
                     remaining -= c.len_utf16 as u32;
                     utf8 += c.len_utf8 as u32;
                 }
-                (utf8 + remaining).min(max_utf8)
+                utf8.saturating_add(remaining).min(max_utf8)
             }
         };
         Some(start + col_utf8.min(max_utf8))
@@ -173,5 +203,206 @@ impl LineIndex {
     pub fn human(&self, offset: u32) -> (u32, u32) {
         let lc = self.line_col(offset, Encoding::Utf16);
         (lc.line + 1, lc.col + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const U8: Encoding = Encoding::Utf8;
+    const U16: Encoding = Encoding::Utf16;
+
+    fn lc(line: u32, col: u32) -> LineCol {
+        LineCol { line, col }
+    }
+
+    /// Every char boundary round-trips through both encodings.
+    fn assert_round_trips(text: &str) {
+        let index = LineIndex::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let offset = offset as u32;
+            // The `\n` of a `\r\n` pair is not a position of its own.
+            if offset > 0
+                && text.as_bytes()[offset as usize - 1] == b'\r'
+                && text[offset as usize..].starts_with('\n')
+            {
+                continue;
+            }
+            for encoding in [U8, U16] {
+                let pos = index.line_col(offset, encoding);
+                assert_eq!(
+                    index.offset(pos, encoding),
+                    Some(offset),
+                    "{text:?} offset {offset} {encoding:?} {pos:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_lines() {
+        let index = LineIndex::new("ab\ncd\n");
+        assert_eq!(index.line_count(), 3);
+        assert_eq!(index.line_col(0, U16), lc(0, 0));
+        assert_eq!(index.line_col(2, U16), lc(0, 2));
+        assert_eq!(index.line_col(3, U16), lc(1, 0));
+        assert_eq!(index.line_col(6, U16), lc(2, 0));
+        assert_eq!(index.offset(lc(1, 1), U8), Some(4));
+        assert_eq!(index.offset(lc(2, 0), U8), Some(6));
+        assert_round_trips("ab\ncd\n");
+    }
+
+    #[test]
+    fn empty_text() {
+        let index = LineIndex::new("");
+        assert!(index.is_empty());
+        assert_eq!(index.line_count(), 1);
+        assert_eq!(index.line_col(0, U16), lc(0, 0));
+        assert_eq!(index.line_col(7, U16), lc(0, 0));
+        assert_eq!(index.offset(lc(0, 5), U16), Some(0));
+        assert_eq!(index.offset(lc(1, 0), U16), None);
+    }
+
+    #[test]
+    fn astral_chars_count_two_utf16_units() {
+        // 😀 is 4 bytes in UTF-8 and a surrogate pair in UTF-16.
+        let text = "a\"😀\" b";
+        let index = LineIndex::new(text);
+        let b = text.find('b').unwrap() as u32;
+        assert_eq!(b, 8);
+        assert_eq!(index.line_col(b, U16), lc(0, 6));
+        assert_eq!(index.line_col(b, U8), lc(0, 8));
+        assert_eq!(index.offset(lc(0, 6), U16), Some(b));
+        assert_eq!(index.offset(lc(0, 8), U8), Some(b));
+        assert_eq!(index.human(b), (1, 7));
+        assert_round_trips(text);
+    }
+
+    #[test]
+    fn two_and_three_byte_chars() {
+        let text = "é€x\nñ";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap() as u32;
+        assert_eq!(index.line_col(x, U16), lc(0, 2));
+        assert_eq!(index.line_col(x, U8), lc(0, 5));
+        assert_eq!(index.offset(lc(0, 2), U16), Some(x));
+        assert_eq!(index.line_col(text.len() as u32, U16), lc(1, 1));
+        assert_round_trips(text);
+    }
+
+    #[test]
+    fn offsets_inside_a_char_move_to_its_start() {
+        let text = "x😀y€z";
+        let index = LineIndex::new(text);
+        for inside in 2..=4 {
+            assert_eq!(index.line_col(inside, U16), lc(0, 1), "offset {inside}");
+            assert_eq!(index.line_col(inside, U8), lc(0, 1), "offset {inside}");
+        }
+        // `€` starts at byte 6.
+        assert_eq!(index.line_col(7, U16), lc(0, 4));
+        assert_eq!(index.line_col(8, U8), lc(0, 6));
+    }
+
+    #[test]
+    fn columns_inside_a_char_move_to_its_start() {
+        let text = "x😀y€z";
+        let index = LineIndex::new(text);
+        // UTF-16 column 2 is between the two halves of the surrogate pair.
+        assert_eq!(index.offset(lc(0, 2), U16), Some(1));
+        assert_eq!(index.offset(lc(0, 3), U16), Some(5));
+        // UTF-8 columns inside the 4-byte and 3-byte characters.
+        for col in 2..=4 {
+            assert_eq!(index.offset(lc(0, col), U8), Some(1), "col {col}");
+        }
+        assert_eq!(index.offset(lc(0, 7), U8), Some(6));
+        assert_eq!(index.offset(lc(0, 9), U8), Some(9));
+    }
+
+    #[test]
+    fn crlf_is_one_line_break() {
+        let text = "a\r\nbc\r\n\r\nd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.line_col(3, U16), lc(1, 0));
+        assert_eq!(index.line_col(7, U16), lc(2, 0));
+        assert_eq!(index.line_col(9, U16), lc(3, 0));
+        assert_eq!(index.offset(lc(3, 0), U16), Some(9));
+        // Between `\r` and `\n`: the end of the line's content.
+        assert_eq!(index.line_col(2, U16), lc(0, 1));
+        assert_eq!(index.line_col(6, U8), lc(1, 2));
+        // A column past the end of a line stops before its terminator.
+        assert_eq!(index.offset(lc(0, 10), U16), Some(1));
+        assert_eq!(index.offset(lc(2, 1), U8), Some(7));
+        assert_round_trips(text);
+    }
+
+    #[test]
+    fn lone_cr_is_a_line_break() {
+        let text = "a\rb\r\rc\n\rd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 6);
+        assert_eq!(index.line_col(2, U16), lc(1, 0));
+        assert_eq!(index.line_col(4, U16), lc(2, 0));
+        assert_eq!(index.line_col(5, U16), lc(3, 0));
+        // `\n\r` is two breaks, not one.
+        assert_eq!(index.line_col(7, U16), lc(4, 0));
+        assert_eq!(index.line_col(8, U16), lc(5, 0));
+        assert_eq!(index.offset(lc(3, 5), U16), Some(6));
+        assert_round_trips(text);
+    }
+
+    #[test]
+    fn bom_is_one_utf16_unit_and_three_bytes() {
+        let text = "\u{feff}let x;\r\nx";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap() as u32;
+        assert_eq!(x, 7);
+        assert_eq!(index.line_col(x, U16), lc(0, 5));
+        assert_eq!(index.line_col(x, U8), lc(0, 7));
+        assert_eq!(index.offset(lc(0, 5), U16), Some(x));
+        assert_eq!(index.line_col(0, U16), lc(0, 0));
+        assert_eq!(index.offset(lc(1, 0), U16), Some(text.len() as u32 - 1));
+        assert_round_trips(text);
+    }
+
+    #[test]
+    fn out_of_range_positions() {
+        let text = "ab\nc😀";
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(lc(2, 0), U16), None);
+        assert_eq!(index.offset(lc(1_000_000, 0), U8), None);
+        assert_eq!(index.offset(lc(u32::MAX, u32::MAX), U16), None);
+        // Columns clamp to the end of the line.
+        assert_eq!(index.offset(lc(0, 99), U16), Some(2));
+        assert_eq!(index.offset(lc(1, u32::MAX), U16), Some(text.len() as u32));
+        assert_eq!(index.offset(lc(1, u32::MAX), U8), Some(text.len() as u32));
+        // Offsets past the end clamp to the end.
+        assert_eq!(index.line_col(u32::MAX, U16), lc(1, 3));
+        assert_eq!(index.line_col(100, U8), lc(1, 5));
+    }
+
+    #[test]
+    fn wide_chars_on_several_lines() {
+        let text = "😀\nx\n€😀y\r\n😀";
+        let index = LineIndex::new(text);
+        let y = text.find('y').unwrap() as u32;
+        assert_eq!(index.line_col(y, U16), lc(2, 3));
+        assert_eq!(index.offset(lc(2, 3), U16), Some(y));
+        assert_eq!(index.offset(lc(1, 1), U16), Some(6));
+        assert_eq!(index.line(y), 2);
+        assert_eq!(index.human(y), (3, 4));
+        assert_round_trips(text);
+    }
+
+    #[test]
+    fn long_line_with_many_wide_chars() {
+        let text: String = (0..2000)
+            .map(|i| if i % 3 == 0 { "😀" } else { "ab" })
+            .collect();
+        assert_round_trips(&text);
+        let index = LineIndex::new(&text);
+        let end = index.line_col(text.len() as u32, U16);
+        assert_eq!(end.col as usize, text.encode_utf16().count());
     }
 }

@@ -1,7 +1,105 @@
-//! The language server protocol layer. Only this module knows LSP.
-use std::process::ExitCode;
+//! The language server protocol layer. Only this module knows LSP; it converts between LSP and
+//! the plain data of [`crate::ide`], and owns documents, snapshots and the analysis thread.
+//!
+//! - [`server`]: the `LanguageServer` impl (thin), [`handlers`]: one module per request.
+//! - [`documents`]: open texts; [`snapshot`]: the immutable view each answer is computed on.
+//! - [`analysis_worker`]: analysis on a big-stack thread, coalescing bursts of edits.
+//! - [`convert`]: positions ↔ byte offsets; [`config`]: settings.
 
+mod analysis_worker;
+mod config;
+mod convert;
+mod diagnostics;
+mod documents;
+mod handlers;
+mod server;
+mod session;
+mod snapshot;
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tower_lsp_server::{LspService, Server};
+use tracing_subscriber::EnvFilter;
+
+use analysis_worker::AnalysisWorker;
+use documents::Documents;
+use server::Backend;
+use session::Session;
+
+/// Runs the language server on stdin/stdout until `exit`. Exit code 0 when `shutdown` came
+/// first, 1 otherwise (as LSP specifies).
 pub fn run_stdio() -> ExitCode {
-    eprintln!("scopelens: the language server is not built yet");
-    ExitCode::FAILURE
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::error!(%err, "cannot start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    let shutdown_requested = Arc::new(AtomicBool::new(false));
+    let served = runtime.block_on(serve(shutdown_requested.clone()));
+    // Do not wait for the blocking stdin reader: a client may keep stdin open after `exit`.
+    runtime.shutdown_background();
+    match served {
+        Ok(()) if shutdown_requested.load(Ordering::SeqCst) => ExitCode::SUCCESS,
+        Ok(()) => {
+            tracing::warn!("exiting without a shutdown request");
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            tracing::error!(%err, "cannot start the analysis thread");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
+    let documents = Arc::new(Documents::default());
+    let config = Arc::new(RwLock::new(config::Config::default()));
+    let (finished_tx, finished_rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = AnalysisWorker::spawn(documents.clone(), config.clone(), finished_tx)?;
+    let mut session_slot = None;
+    let (service, socket) = LspService::build(|client| {
+        let session = Arc::new(Session::new(
+            client,
+            documents,
+            config,
+            worker,
+            shutdown_requested,
+        ));
+        session_slot = Some(session.clone());
+        Backend { session }
+    })
+    .custom_method(handlers::scope_chain::METHOD, Backend::scope_chain)
+    .custom_method(handlers::outer_binding::METHOD, Backend::outer_binding)
+    .finish();
+    let session = session_slot.expect("LspService::build calls its init");
+    let diagnostics_session = session.clone();
+    tokio::spawn(diagnostics::publish(
+        session.client.clone(),
+        finished_rx,
+        move || diagnostics_session.encoding(),
+    ));
+    drop(session);
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+    tracing::info!("exit");
+    Ok(())
+}
+
+fn init_tracing() {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("scopelens=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
 }

@@ -1,0 +1,199 @@
+//! Analysis off the async executor: one dedicated thread with the engine's big stack.
+//!
+//! The queue holds document URIs, not texts: a document queued twice is analysed once, and the
+//! worker reads the newest text when it starts, so a burst of edits coalesces into one analysis.
+
+use std::collections::{HashSet, VecDeque};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tower_lsp_server::ls_types::Uri;
+
+use super::config::Config;
+use super::documents::{Base, Documents, Job};
+use super::snapshot::{OffsetMap, Snapshot};
+use crate::engine::{self, Analysis, Input, SyntaxError};
+use crate::text::LineIndex;
+
+/// A finished analysis of a document's current text, for diagnostics.
+#[derive(Debug)]
+pub struct Finished {
+    pub uri: Uri,
+    pub report: Report,
+}
+
+/// What an analysis found to report: the syntax errors of the text it analysed.
+#[derive(Debug)]
+pub struct Report {
+    pub version: i32,
+    pub line_index: Arc<LineIndex>,
+    pub syntax_errors: Vec<SyntaxError>,
+    /// Why nothing could be analysed, when nothing could.
+    pub unanalysed: Option<String>,
+}
+
+pub struct AnalysisWorker {
+    shared: Arc<Shared>,
+}
+
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct Queue {
+    order: VecDeque<Uri>,
+    queued: HashSet<Uri>,
+    stopped: bool,
+}
+
+impl AnalysisWorker {
+    pub fn spawn(
+        documents: Arc<Documents>,
+        config: Arc<RwLock<Config>>,
+        finished: UnboundedSender<Finished>,
+    ) -> std::io::Result<Self> {
+        let shared = Arc::new(Shared::default());
+        let worker_shared = shared.clone();
+        std::thread::Builder::new()
+            .name("scopelens-analysis".into())
+            .stack_size(engine::ANALYSIS_STACK_SIZE)
+            .spawn(move || {
+                while let Some(uri) = worker_shared.next() {
+                    let source_kind = config
+                        .read()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .source_kind;
+                    let Some(job) = documents.job(&uri) else {
+                        continue;
+                    };
+                    let (snapshot, base, report) = analyse(&job, source_kind);
+                    let published = documents.publish(&uri, snapshot, base);
+                    tracing::debug!(
+                        uri = uri.as_str(),
+                        version = job.version,
+                        published,
+                        "analysed"
+                    );
+                    if published && documents.is_current(&uri, job.revision) {
+                        let _ = finished.send(Finished { uri, report });
+                    }
+                }
+            })?;
+        Ok(Self { shared })
+    }
+
+    /// Queues a document for analysis of its newest text.
+    pub fn schedule(&self, uri: Uri) {
+        let mut queue = self
+            .shared
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if queue.queued.insert(uri.clone()) {
+            queue.order.push_back(uri);
+            self.shared.ready.notify_one();
+        }
+    }
+}
+
+impl Drop for AnalysisWorker {
+    fn drop(&mut self) {
+        self.shared
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .stopped = true;
+        self.shared.ready.notify_one();
+    }
+}
+
+impl Shared {
+    fn next(&self) -> Option<Uri> {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if queue.stopped {
+                return None;
+            }
+            if let Some(uri) = queue.order.pop_front() {
+                queue.queued.remove(&uri);
+                return Some(uri);
+            }
+            queue = self
+                .ready
+                .wait(queue)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// Analyses one job; returns the snapshot to publish, the new base if the text parsed, and what
+/// to report. A text that cannot be parsed is answered by the last base through an offset map.
+fn analyse(job: &Job, source_kind: engine::SourceKindChoice) -> (Snapshot, Option<Base>, Report) {
+    let map = job.base.as_ref().map_or(OffsetMap::IDENTITY, |base| {
+        OffsetMap::between(&base.text, &job.text)
+    });
+    let input = Input {
+        text: &job.text,
+        file_name: &job.file_name,
+        source_kind,
+        edited: map.current_region(),
+    };
+    let analysis: Option<Arc<Analysis>> =
+        match catch_unwind(AssertUnwindSafe(|| engine::analyze(&input))) {
+            Ok(analysis) => Some(Arc::new(analysis)),
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(file = &*job.file_name, message, "the analysis panicked");
+                None
+            }
+        };
+    let mut report = Report {
+        version: job.version,
+        line_index: job.line_index.clone(),
+        syntax_errors: analysis
+            .as_ref()
+            .map(|a| a.syntax_errors.clone())
+            .unwrap_or_default(),
+        unanalysed: analysis
+            .as_ref()
+            .and_then(|a| a.degradation.unanalysed.clone()),
+    };
+    let snapshot = |analysis, map| Snapshot {
+        revision: job.revision,
+        line_index: job.line_index.clone(),
+        analysis,
+        map,
+    };
+    match (analysis, &job.base) {
+        (Some(analysis), _) if analysis.degradation.unanalysed.is_none() => {
+            let base = Base {
+                revision: job.revision,
+                text: job.text.clone(),
+                analysis: analysis.clone(),
+            };
+            (
+                snapshot(Some(analysis), OffsetMap::IDENTITY),
+                Some(base),
+                report,
+            )
+        }
+        (_, Some(base)) => {
+            tracing::debug!(file = &*job.file_name, region = ?map.current_region(), "serving the last analysis that parsed");
+            (snapshot(Some(base.analysis.clone()), map), None, report)
+        }
+        (analysis, None) => {
+            if analysis.is_none() {
+                report.unanalysed = Some("the analysis failed (this is a bug in scopelens)".into());
+            }
+            (snapshot(analysis, OffsetMap::IDENTITY), None, report)
+        }
+    }
+}

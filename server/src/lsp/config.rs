@@ -1,0 +1,95 @@
+//! Settings, from `initializationOptions` and `workspace/didChangeConfiguration`.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::engine::SourceKindChoice;
+use crate::ide::InlayHintsConfig;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    pub source_kind: SourceKindChoice,
+    pub inlay_hints: InlayHintsConfig,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawSettings {
+    source_kind: Option<String>,
+    inlay_hints: RawInlayHints,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawInlayHints {
+    closure_captures: Option<bool>,
+    captured_uses: Option<bool>,
+}
+
+impl Config {
+    /// Reads settings nested under a `scopelens` key or given at top level. Unknown or malformed
+    /// values keep the defaults and are reported back as warnings, so one typo does not discard
+    /// the rest.
+    pub fn from_json(value: &Value) -> (Config, Vec<String>) {
+        let mut warnings = Vec::new();
+        let mut config = Config::default();
+        let settings = value.get("scopelens").unwrap_or(value);
+        if settings.is_null() {
+            return (config, warnings);
+        }
+        let raw: RawSettings = match serde_json::from_value(settings.clone()) {
+            Ok(raw) => raw,
+            Err(err) => {
+                warnings.push(format!("ignoring malformed scopelens settings: {err}"));
+                return (config, warnings);
+            }
+        };
+        if let Some(kind) = raw.source_kind {
+            match SourceKindChoice::parse(&kind) {
+                Some(choice) => config.source_kind = choice,
+                None => warnings.push(format!(
+                    "unknown sourceKind `{kind}` (expected auto, script, module or commonjs); using auto"
+                )),
+            }
+        }
+        if let Some(on) = raw.inlay_hints.closure_captures {
+            config.inlay_hints.closure_captures = on;
+        }
+        if let Some(on) = raw.inlay_hints.captured_uses {
+            config.inlay_hints.captured_uses = on;
+        }
+        (config, warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nested_and_top_level() {
+        let nested =
+            json!({"scopelens": {"sourceKind": "module", "inlayHints": {"capturedUses": false}}});
+        let (config, warnings) = Config::from_json(&nested);
+        assert!(warnings.is_empty());
+        assert_eq!(config.source_kind, SourceKindChoice::Module);
+        assert!(config.inlay_hints.closure_captures);
+        assert!(!config.inlay_hints.captured_uses);
+        let top = json!({"sourceKind": "commonjs", "inlayHints": {"closureCaptures": false}});
+        let (config, _) = Config::from_json(&top);
+        assert_eq!(config.source_kind, SourceKindChoice::CommonJs);
+        assert!(!config.inlay_hints.closure_captures);
+    }
+
+    #[test]
+    fn bad_values_keep_defaults() {
+        let (config, warnings) = Config::from_json(&json!({"sourceKind": "esm"}));
+        assert_eq!(config, Config::default());
+        assert_eq!(warnings.len(), 1);
+        let (config, warnings) = Config::from_json(&json!({"inlayHints": 3}));
+        assert_eq!(config, Config::default());
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(Config::from_json(&Value::Null).0, Config::default());
+    }
+}

@@ -1,0 +1,45 @@
+//! Syntax errors as diagnostics (severity Warning: scopelens is not a linter, it reports only
+//! what keeps it from analysing part of the file).
+
+use tokio::sync::mpsc::UnboundedReceiver;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity};
+
+use super::analysis_worker::Finished;
+use super::convert;
+use crate::engine::Span;
+use crate::text::Encoding;
+
+/// Publishes what each finished analysis reports, until the worker goes away.
+pub async fn publish(
+    client: Client,
+    mut finished: UnboundedReceiver<Finished>,
+    encoding: impl Fn() -> Encoding,
+) {
+    while let Some(Finished { uri, report }) = finished.recv().await {
+        let encoding = encoding();
+        let diagnostic = |span: Span, message: String| Diagnostic {
+            range: convert::range(&report.line_index, span, encoding),
+            severity: Some(DiagnosticSeverity::WARNING),
+            source: Some("scopelens".into()),
+            message,
+            ..Diagnostic::default()
+        };
+        let mut diagnostics: Vec<Diagnostic> = report
+            .syntax_errors
+            .into_iter()
+            .map(|e| diagnostic(e.span, e.message))
+            .collect();
+        if let Some(why) = report.unanalysed
+            && diagnostics.is_empty()
+        {
+            diagnostics.push(diagnostic(
+                Span::new(0, 0),
+                format!("scopelens could not analyse this file: {why}"),
+            ));
+        }
+        client
+            .publish_diagnostics(uri, diagnostics, Some(report.version))
+            .await;
+    }
+}

@@ -1,0 +1,34 @@
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+use super::guarded;
+use crate::ide;
+use crate::lsp::convert;
+use crate::lsp::session::Session;
+
+pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hover>> {
+    let params = params.text_document_position_params;
+    let snapshot = session.snapshot(&params.text_document.uri).await?;
+    let offset = session.offset(&snapshot, params.position)?;
+    let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
+        return Ok(None);
+    };
+    let Some(hover) = guarded("hover", || ide::hover(analysis, offset))? else {
+        return Ok(None);
+    };
+    let mut markdown = hover.markdown;
+    if !snapshot.map.is_identity() {
+        markdown.push_str("\n\n*From the last version of the file that parsed.*");
+    }
+    let range = snapshot
+        .map
+        .span_to_current(hover.range)
+        .map(|span| convert::range(&snapshot.line_index, span, session.encoding()));
+    Ok(Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        }),
+        range,
+    }))
+}

@@ -1,0 +1,38 @@
+//! One module per LSP method. Each handler takes a snapshot, converts positions to byte
+//! offsets, calls the matching pure function in [`crate::ide`], and converts the answer back.
+
+pub mod definition;
+pub mod hover;
+pub mod inlay_hint;
+pub mod outer_binding;
+pub mod scope_chain;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{Location, Uri};
+
+use super::convert;
+use super::snapshot::Snapshot;
+use crate::engine::Span;
+use crate::text::Encoding;
+
+/// Runs a feature, turning a panic into an internal error: a bug in one answer must not take
+/// the server down.
+fn guarded<T>(feature: &str, f: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
+        tracing::error!(feature, "the feature panicked");
+        let mut error = Error::internal_error();
+        error.message = format!("scopelens failed to compute the {feature}").into();
+        error
+    })
+}
+
+/// The location of an identifier span of the analysed text, if it survives the offset map.
+fn location(uri: &Uri, snapshot: &Snapshot, span: Span, encoding: Encoding) -> Option<Location> {
+    let span = snapshot.map.span_to_current(span)?;
+    Some(Location::new(
+        uri.clone(),
+        convert::range(&snapshot.line_index, span, encoding),
+    ))
+}

@@ -1,0 +1,93 @@
+//! `scopelens/scopeChain` {textDocument, position} → the environments from the cursor outward,
+//! like DevTools' Scope pane but static:
+//! `{ environments: [{kind, owner, range, dynamic, bindings: [{name, declaration, range,
+//! captured, mutated, shadows?}]}] }`, innermost first.
+
+use serde::Serialize;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{Location, Range, TextDocumentPositionParams};
+
+use super::guarded;
+use crate::engine::Span;
+use crate::ide;
+use crate::lsp::convert;
+use crate::lsp::session::Session;
+use crate::lsp::snapshot::Snapshot;
+use crate::text::Encoding;
+
+pub const METHOD: &str = "scopelens/scopeChain";
+
+#[derive(Serialize, Debug, Default)]
+pub struct ScopeChain {
+    pub environments: Vec<Environment>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Environment {
+    pub kind: &'static str,
+    pub owner: String,
+    pub range: Range,
+    pub dynamic: bool,
+    pub bindings: Vec<Binding>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Binding {
+    pub name: String,
+    pub declaration: &'static str,
+    pub range: Range,
+    pub captured: bool,
+    pub mutated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shadows: Option<Location>,
+}
+
+pub async fn scope_chain(
+    session: &Session,
+    params: TextDocumentPositionParams,
+) -> Result<ScopeChain> {
+    let uri = params.text_document.uri;
+    let snapshot = session.snapshot(&uri).await?;
+    let offset = session.offset(&snapshot, params.position)?;
+    let Some(analysis) = snapshot.analysis.as_deref() else {
+        return Ok(ScopeChain::default());
+    };
+    // A cursor inside text being edited still sits in the environments around the edit.
+    let offset = snapshot.map.region_to_base(Span::new(offset, offset)).start;
+    let chain = guarded("scope chain", || ide::scope_chain(analysis, offset))?;
+    let encoding = session.encoding();
+    let range = |span| region_range(&snapshot, span, encoding);
+    let environments = chain
+        .into_iter()
+        .map(|env| Environment {
+            kind: env.kind,
+            owner: env.owner,
+            range: range(env.span),
+            dynamic: env.dynamic,
+            bindings: env
+                .bindings
+                .into_iter()
+                .map(|b| Binding {
+                    name: b.name,
+                    declaration: b.declaration,
+                    range: range(b.span),
+                    captured: b.captured,
+                    mutated: b.mutated,
+                    shadows: b.shadows.map(|outer| {
+                        Location::new(uri.clone(), range(analysis.binding(outer).span))
+                    }),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(ScopeChain { environments })
+}
+
+/// Ranges here describe regions, so ends inside the edited text stretch over it.
+fn region_range(snapshot: &Snapshot, span: Span, encoding: Encoding) -> Range {
+    convert::range(
+        &snapshot.line_index,
+        snapshot.map.region_to_current(span),
+        encoding,
+    )
+}

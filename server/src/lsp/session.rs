@@ -1,0 +1,121 @@
+//! State shared by every handler: documents, settings, the analysis worker, the client.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+use std::time::Duration;
+
+use tower_lsp_server::Client;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{Position, Uri};
+
+use super::analysis_worker::AnalysisWorker;
+use super::config::Config;
+use super::convert;
+use super::documents::Documents;
+use super::snapshot::Snapshot;
+use crate::text::Encoding;
+
+/// How long a request waits for an analysis before giving up (a 9 MB file takes seconds).
+const ANALYSIS_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub struct Session {
+    pub client: Client,
+    pub documents: Arc<Documents>,
+    pub config: Arc<RwLock<Config>>,
+    pub worker: AnalysisWorker,
+    encoding: OnceLock<Encoding>,
+    /// The client supports `workspace/inlayHint/refresh`.
+    pub inlay_hint_refresh: AtomicBool,
+    /// `shutdown` was received: `exit` then exits with 0.
+    pub shutdown_requested: Arc<AtomicBool>,
+}
+
+impl Session {
+    pub fn new(
+        client: Client,
+        documents: Arc<Documents>,
+        config: Arc<RwLock<Config>>,
+        worker: AnalysisWorker,
+        shutdown_requested: Arc<AtomicBool>,
+    ) -> Self {
+        Self {
+            client,
+            documents,
+            config,
+            worker,
+            encoding: OnceLock::new(),
+            inlay_hint_refresh: AtomicBool::new(false),
+            shutdown_requested,
+        }
+    }
+
+    /// The negotiated position encoding (UTF-16 until `initialize` says otherwise).
+    pub fn encoding(&self) -> Encoding {
+        self.encoding.get().copied().unwrap_or(Encoding::Utf16)
+    }
+
+    pub fn set_encoding(&self, encoding: Encoding) {
+        if self.encoding.set(encoding).is_err() {
+            tracing::warn!("position encoding negotiated twice; keeping the first");
+        }
+    }
+
+    pub fn config(&self) -> Config {
+        *self.config.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn set_config(&self, config: Config) -> Config {
+        std::mem::replace(
+            &mut *self.config.write().unwrap_or_else(PoisonError::into_inner),
+            config,
+        )
+    }
+
+    pub fn inlay_hint_refresh_supported(&self) -> bool {
+        self.inlay_hint_refresh.load(Ordering::Relaxed)
+    }
+
+    /// The snapshot for the document as it is when the request arrives. The revision is read
+    /// before the first await, so edits that arrived before the request are part of it; if
+    /// another edit lands while we wait, the answer would be stale: `ContentModified`.
+    pub async fn snapshot(&self, uri: &Uri) -> Result<Arc<Snapshot>> {
+        let Some((revision, mut published)) = self.documents.subscribe(uri) else {
+            return Err(Error::invalid_params(format!(
+                "unknown document: {}",
+                uri.as_str()
+            )));
+        };
+        let wait = published.wait_for(|s| s.as_ref().is_some_and(|s| s.revision >= revision));
+        let snapshot = match tokio::time::timeout(ANALYSIS_TIMEOUT, wait).await {
+            Ok(Ok(snapshot)) => snapshot.clone().expect("waited for Some"),
+            Ok(Err(_closed)) => {
+                return Err(Error::invalid_params(format!(
+                    "document was closed: {}",
+                    uri.as_str()
+                )));
+            }
+            Err(_elapsed) => {
+                tracing::error!(uri = uri.as_str(), "timed out waiting for the analysis");
+                let mut error = Error::internal_error();
+                error.message = "timed out waiting for the analysis".into();
+                return Err(error);
+            }
+        };
+        if snapshot.revision != revision {
+            return Err(Error::content_modified());
+        }
+        Ok(snapshot)
+    }
+
+    /// The byte offset of a request's position; a line past the end is `InvalidParams`.
+    pub fn offset(&self, snapshot: &Snapshot, position: Position) -> Result<u32> {
+        convert::offset(&snapshot.line_index, position, self.encoding()).ok_or_else(|| {
+            Error::invalid_params(format!(
+                "position {}:{} is past the end of the document ({} lines)",
+                position.line,
+                position.character,
+                snapshot.line_index.line_count()
+            ))
+        })
+    }
+}

@@ -1,2 +1,4 @@
 //! The command line: `scopelens explain`.
 pub mod explain;
+mod json;
+mod text;

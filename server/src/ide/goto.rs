@@ -1,12 +1,26 @@
+//! Go to binding, and one step outward along the environment chain.
+
 use super::NavigationTarget;
-use crate::engine::Analysis;
+use super::describe::declaration_span;
+use crate::engine::{Analysis, BindingId};
 
 /// The binding the identifier at `offset` resolves to.
-pub fn goto_binding(_analysis: &Analysis, _offset: u32) -> Option<NavigationTarget> {
-    todo!("ide::goto_binding")
+pub fn goto_binding(analysis: &Analysis, offset: u32) -> Option<NavigationTarget> {
+    let binding = analysis.identifier_at(offset)?.binding()?;
+    Some(target(analysis, binding))
 }
 
 /// One step outward: from the identifier at `offset`, the binding its own binding shadows.
-pub fn outer_binding(_analysis: &Analysis, _offset: u32) -> Option<NavigationTarget> {
-    todo!("ide::outer_binding")
+/// Invoked again on the answer it keeps walking the chain outward.
+pub fn outer_binding(analysis: &Analysis, offset: u32) -> Option<NavigationTarget> {
+    let binding = analysis.identifier_at(offset)?.binding()?;
+    let outer = analysis.shadowed_binding(binding)?;
+    Some(target(analysis, outer))
+}
+
+fn target(analysis: &Analysis, binding: BindingId) -> NavigationTarget {
+    NavigationTarget {
+        binding,
+        span: declaration_span(analysis, binding),
+    }
 }

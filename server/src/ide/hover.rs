@@ -1,7 +1,278 @@
+//! Hover: where the identifier under the cursor lives, how the lookup found it, and what
+//! captures it. Compact on purpose: a headline and a few bullets a learner reads at a glance.
+
 use super::Hover;
-use crate::engine::Analysis;
+use super::describe::{chain_label, environments, is_implicit, line, owners};
+use crate::engine::{
+    Analysis, BindingId, DeclarationKind, EnvId, EnvKind, IdentifierAt, Reference, Span,
+    is_known_global,
+};
 
 /// The hover for the identifier at `offset`, if any.
-pub fn hover(_analysis: &Analysis, _offset: u32) -> Option<Hover> {
-    todo!("ide::hover")
+pub fn hover(analysis: &Analysis, offset: u32) -> Option<Hover> {
+    let ident = analysis.identifier_at(offset)?;
+    let mut markdown = match ident {
+        IdentifierAt::Reference(r) => reference(analysis, r),
+        IdentifierAt::Declaration(d) => declaration(analysis, d.binding),
+    };
+    if let Some(note) = degradation_note(analysis, ident.span()) {
+        markdown.push_str("\n\n");
+        markdown.push_str(&note);
+    }
+    Some(Hover {
+        range: ident.span(),
+        markdown,
+    })
+}
+
+fn reference(analysis: &Analysis, r: &Reference) -> String {
+    let name = analysis.name(r.name);
+    let Some(binding) = r.binding else {
+        return unresolved(analysis, r, name);
+    };
+    let mut bullets = vec![found(analysis, r)];
+    if r.dynamic {
+        bullets.extend(dynamic_causes(analysis, r));
+    }
+    let b = analysis.binding(binding);
+    if b.declaration == DeclarationKind::ImplicitGlobal {
+        let at = line(analysis, b.span.start);
+        bullets.push(format!("created by the assignment at line {at}"));
+    } else if !is_implicit(b.span) {
+        bullets.push(format!("declared at line {}", line(analysis, b.span.start)));
+    }
+    bullets.extend(binding_facts(analysis, binding));
+    document(headline(analysis, binding), bullets)
+}
+
+fn declaration(analysis: &Analysis, binding: BindingId) -> String {
+    let mut bullets = binding_facts(analysis, binding);
+    if let Some(outer) = analysis.shadowed_binding(binding) {
+        let o = analysis.binding(outer);
+        let at = if is_implicit(o.span) {
+            String::new()
+        } else {
+            format!(", line {}", line(analysis, o.span.start))
+        };
+        bullets.push(format!(
+            "**shadows** `{}` (`{}` in the **{}**{at})",
+            analysis.name(o.name),
+            o.declaration,
+            analysis.describe_env(o.environment),
+        ));
+    }
+    document(headline(analysis, binding), bullets)
+}
+
+/// "`action` — `var` binding in the **function environment of `skulk`**".
+fn headline(analysis: &Analysis, binding: BindingId) -> String {
+    let b = analysis.binding(binding);
+    format!(
+        "`{}` — `{}` binding in the **{}**",
+        analysis.name(b.name),
+        b.declaration,
+        analysis.describe_env(b.environment)
+    )
+}
+
+/// How the lookup from the reference reached the binding.
+fn found(analysis: &Analysis, r: &Reference) -> String {
+    if r.hops == 0 {
+        return match analysis.env(r.environment).kind {
+            EnvKind::Global | EnvKind::Script | EnvKind::Module => {
+                "**local**: declared at the top level, where it is used".to_string()
+            }
+            _ => format!("**local** to {}", chain_label(analysis, r.environment)),
+        };
+    }
+    let walked: Vec<String> = analysis
+        .chain(r.environment)
+        .take(r.hops as usize + 1)
+        .map(|e| chain_label(analysis, e))
+        .collect();
+    format!(
+        "found **{} out**: {}",
+        environments(r.hops),
+        walked.join(" → ")
+    )
+}
+
+/// What is true of the binding wherever it is seen from: captures, loops, special kinds.
+fn binding_facts(analysis: &Analysis, binding: BindingId) -> Vec<String> {
+    let b = analysis.binding(binding);
+    let env = analysis.env(b.environment);
+    let name = analysis.name(b.name);
+    let mut facts = Vec::new();
+    if let Some(note) = kind_note(analysis, binding) {
+        facts.push(note);
+    }
+    if !b.captured_by.is_empty() {
+        let (closures, keep) = if b.captured_by.len() == 1 {
+            ("closure", "keeps")
+        } else {
+            ("closures", "keep")
+        };
+        facts.push(format!(
+            "**captured** by {closures} {}, which {keep} this environment alive",
+            owners(analysis, &b.captured_by)
+        ));
+    }
+    // An implicit global's "declaration" is its first assignment: not worth a second line.
+    if b.mutated && b.declaration != DeclarationKind::ImplicitGlobal {
+        facts.push(if b.captured_by.is_empty() {
+            "assigned after its declaration".to_string()
+        } else {
+            "**mutable capture**: assigned after its declaration, so closures see the change"
+                .to_string()
+        });
+    }
+    if env.per_iteration {
+        facts.push(format!(
+            "each loop iteration has **its own copy** of `{name}`: closures from different iterations see different values"
+        ));
+    }
+    if b.shared_across_iterations {
+        facts.push(format!(
+            "**one binding shared** by every iteration: closures created in the loop all see the last value of `{name}`"
+        ));
+    }
+    facts
+}
+
+/// A sentence for binding kinds and environments that surprise people.
+fn kind_note(analysis: &Analysis, binding: BindingId) -> Option<String> {
+    let b = analysis.binding(binding);
+    let env = analysis.env(b.environment);
+    let note = match (b.declaration, env.kind) {
+        (DeclarationKind::ImplicitGlobal, _) => {
+            "an implicit global: a property of the global object that exists only once a sloppy-mode assignment has run; reading it earlier throws a ReferenceError".to_string()
+        }
+        (DeclarationKind::AnnexBFunction, EnvKind::Global) => {
+            "Annex B: a function declared in a block of sloppy code also gets this `var`-like binding, a **property of the global object**".to_string()
+        }
+        (DeclarationKind::Var | DeclarationKind::Function, EnvKind::Global) => {
+            "a top-level `var` or function of a classic script is a **property of the global object**".to_string()
+        }
+        (_, EnvKind::Script) => {
+            "top-level `let`/`const`/`class` of a classic script: shared by all scripts, but not a property of the global object".to_string()
+        }
+        (DeclarationKind::AnnexBFunction, _) => {
+            "Annex B: a function declared in a block of sloppy code also gets this `var`-like binding in the enclosing function".to_string()
+        }
+        (DeclarationKind::CommonJsParameter, _) => {
+            "a parameter of Node's CommonJS module wrapper `(exports, require, module, __filename, __dirname)`".to_string()
+        }
+        (DeclarationKind::Arguments, _) => format!("the implicit `arguments` object of `{}`", env.owner),
+        (DeclarationKind::FunctionName, _) => {
+            "a named function expression's own name: visible only inside it, and assigning to it has no effect".to_string()
+        }
+        (DeclarationKind::ClassName, _) => {
+            "the class's own name inside its body: a `const`-like binding separate from any outer one".to_string()
+        }
+        (DeclarationKind::PrivateName, _) => format!("a private name of `{}`", env.owner),
+        (_, EnvKind::FunctionBody) => {
+            "the function has parameter expressions (defaults, destructuring), so its `var`s live in a separate environment the parameters cannot see".to_string()
+        }
+        _ => return None,
+    };
+    Some(note)
+}
+
+fn unresolved(analysis: &Analysis, r: &Reference, name: &str) -> String {
+    let mut bullets = Vec::new();
+    if is_known_global(name) {
+        bullets.push("looked up on the **global object** (a known host global)".to_string());
+    } else {
+        let strict = analysis.env(r.environment).strict;
+        if r.flags.read || !r.flags.write {
+            bullets.push("would throw a **ReferenceError** when read".to_string());
+        }
+        match (r.flags.write, strict) {
+            (true, true) => bullets
+                .push("assigning it throws a **ReferenceError** (strict mode code)".to_string()),
+            (true, false) => bullets
+                .push("this assignment creates an **implicit global** (sloppy code)".to_string()),
+            (false, false) => {
+                bullets.push("creates an implicit global when assigned in sloppy code".to_string())
+            }
+            (false, true) => {}
+        }
+    }
+    if r.dynamic {
+        bullets.extend(dynamic_causes(analysis, r));
+    }
+    document(
+        format!("`{name}` — not declared in any environment of this file"),
+        bullets,
+    )
+}
+
+/// Why the static answer may be wrong at run time: the `with` objects and sloppy direct `eval`s
+/// between the reference and where the lookup stopped.
+fn dynamic_causes(analysis: &Analysis, r: &Reference) -> Vec<String> {
+    let walked = match r.binding {
+        Some(_) => r.hops as usize,
+        None => usize::MAX,
+    };
+    let mut causes = Vec::new();
+    for env in analysis.chain(r.environment).take(walked) {
+        causes.extend(dynamic_cause(analysis, env));
+    }
+    if causes.is_empty() {
+        causes.push("resolution is **dynamic**: it can change at run time".to_string());
+    }
+    causes
+}
+
+fn dynamic_cause(analysis: &Analysis, env: EnvId) -> Option<String> {
+    let e = analysis.env(env);
+    if e.kind == EnvKind::With {
+        Some(format!(
+            "resolution is **dynamic**: inside the `with` at line {}, the object's properties are searched first",
+            line(analysis, e.span.start)
+        ))
+    } else if e.has_sloppy_eval {
+        Some(format!(
+            "resolution is **dynamic**: a sloppy direct `eval` in `{}` may add a shadowing `var`",
+            e.owner
+        ))
+    } else {
+        None
+    }
+}
+
+/// Parts of the file left out because of syntax errors, when they are close to the cursor.
+fn degradation_note(analysis: &Analysis, at: Span) -> Option<String> {
+    const NEAR_LINES: u32 = 3;
+    let here = line(analysis, at.start);
+    let closure = analysis
+        .enclosing_closure(analysis.env_at(at.start))
+        .map(|e| analysis.env(e).span)
+        .filter(|span| span.start > 0 || span.end < analysis.line_index.len());
+    let near = analysis.degradation.blanked.iter().find(|b| {
+        let (first, last) = (line(analysis, b.start), line(analysis, b.end));
+        closure.is_some_and(|c| c.start < b.end && b.start < c.end)
+            || (first.saturating_sub(NEAR_LINES) <= here && here <= last + NEAR_LINES)
+    })?;
+    let (first, last) = (line(analysis, near.start), line(analysis, near.end));
+    let lines = if first == last {
+        format!("line {first} did not parse and was")
+    } else {
+        format!("lines {first}–{last} did not parse and were")
+    };
+    Some(format!(
+        "_{lines} left out: answers nearby may be incomplete._"
+    ))
+}
+
+fn document(headline: String, bullets: Vec<String>) -> String {
+    let mut md = headline;
+    if !bullets.is_empty() {
+        md.push('\n');
+        for b in bullets {
+            md.push_str("\n- ");
+            md.push_str(&b);
+        }
+    }
+    md
 }

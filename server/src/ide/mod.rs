@@ -3,10 +3,13 @@
 //!
 //! Every function here is O(log n) in the file size, or O(answer).
 
+pub(crate) mod describe;
 mod goto;
 mod hover;
 mod inlay_hints;
 mod scope_chain;
+#[cfg(test)]
+mod tests;
 
 pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
@@ -41,7 +44,10 @@ pub struct InlayHintsConfig {
 
 impl Default for InlayHintsConfig {
     fn default() -> Self {
-        Self { closure_captures: true, captured_uses: true }
+        Self {
+            closure_captures: true,
+            captured_uses: true,
+        }
     }
 }
 

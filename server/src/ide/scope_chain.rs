@@ -1,7 +1,39 @@
-use super::ChainEnvironment;
-use crate::engine::Analysis;
+//! The Scope pane: every environment from the cursor outward, with its bindings.
+
+use super::{ChainBinding, ChainEnvironment};
+use crate::engine::{Analysis, EnvId, EnvKind};
 
 /// The environments from the innermost one at `offset` outward to the global one.
-pub fn scope_chain(_analysis: &Analysis, _offset: u32) -> Vec<ChainEnvironment> {
-    todo!("ide::scope_chain")
+pub fn scope_chain(analysis: &Analysis, offset: u32) -> Vec<ChainEnvironment> {
+    analysis
+        .chain(analysis.env_at(offset))
+        .map(|env| environment(analysis, env))
+        .collect()
+}
+
+fn environment(analysis: &Analysis, env: EnvId) -> ChainEnvironment {
+    let e = analysis.env(env);
+    let bindings = analysis
+        .bindings_of(env)
+        .map(|id| {
+            let b = analysis.binding(id);
+            ChainBinding {
+                binding: id,
+                name: analysis.name(b.name).to_string(),
+                declaration: b.declaration.as_str(),
+                span: b.span,
+                captured: !b.captured_by.is_empty(),
+                mutated: b.mutated,
+                shadows: analysis.shadowed_binding(id),
+            }
+        })
+        .collect();
+    ChainEnvironment {
+        env,
+        kind: e.kind.as_str(),
+        owner: e.owner.clone(),
+        span: e.span,
+        dynamic: e.kind == EnvKind::With || e.kind == EnvKind::Eval || e.has_sloppy_eval,
+        bindings,
+    }
 }

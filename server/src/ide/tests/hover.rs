@@ -1,0 +1,407 @@
+//! Hovers: the issue's examples, unresolved names, dynamic resolution, loops, shadowing.
+
+use expect_test::{Expect, expect};
+
+use super::fixture;
+use crate::ide::hover;
+
+fn check(src: &str, expected: Expect) {
+    let f = fixture(src);
+    let actual = match hover(&f.analysis, f.cursor()) {
+        Some(h) => {
+            assert!(
+                h.range.touches(f.cursor()),
+                "hover range must cover the cursor"
+            );
+            format!("hover on `{}`\n\n{}\n", f.slice(h.range), h.markdown)
+        }
+        None => "no hover\n".to_string(),
+    };
+    expected.assert_eq(&actual);
+}
+
+const NINJA: &str = r#"var ninja = "Muneyoshi";
+function skulk() {
+  var action = "Skulking";
+  function report() {
+    var intro = "Aaaaa";
+    console.log(intro, action, ninja);
+  }
+  report();
+}
+skulk();
+"#;
+
+fn ninja_at(needle: &str, nth: usize) -> String {
+    let at = NINJA
+        .match_indices(needle)
+        .nth(nth)
+        .expect("needle in NINJA")
+        .0;
+    format!("{}$0{}", &NINJA[..at], &NINJA[at..])
+}
+
+#[test]
+fn ninja_action_inside_report() {
+    check(
+        &ninja_at("action, ninja", 0),
+        expect![[r#"
+            hover on `action`
+
+            `action` — `var` binding in the **function environment of `skulk`**
+
+            - found **1 environment out**: `report` → `skulk`
+            - declared at line 3
+            - **captured** by closure `report`, which keeps this environment alive
+        "#]],
+    );
+}
+
+#[test]
+fn ninja_global_var_two_out() {
+    check(
+        &ninja_at("ninja);", 0),
+        expect![[r#"
+        hover on `ninja`
+
+        `ninja` — `var` binding in the **global environment**
+
+        - found **2 environments out**: `report` → `skulk` → global
+        - declared at line 1
+        - a top-level `var` or function of a classic script is a **property of the global object**
+    "#]],
+    );
+}
+
+#[test]
+fn ninja_intro_is_local() {
+    check(
+        &ninja_at("intro,", 0),
+        expect![[r#"
+        hover on `intro`
+
+        `intro` — `var` binding in the **function environment of `report`**
+
+        - **local** to `report`
+        - declared at line 5
+    "#]],
+    );
+}
+
+#[test]
+fn ninja_console_is_a_known_host_global() {
+    check(
+        &ninja_at("console", 0),
+        expect![[r#"
+        hover on `console`
+
+        `console` — not declared in any environment of this file
+
+        - looked up on the **global object** (a known host global)
+    "#]],
+    );
+}
+
+#[test]
+fn ninja_declaration_of_action() {
+    check(
+        &ninja_at("action =", 0),
+        expect![[r#"
+            hover on `action`
+
+            `action` — `var` binding in the **function environment of `skulk`**
+
+            - **captured** by closure `report`, which keeps this environment alive
+        "#]],
+    );
+}
+
+#[test]
+fn closure_keeps_outer_function_environment_alive() {
+    check(
+        r#"var outerValue = "samurai";
+var later;
+function outerFunction() {
+  var innerValue = "ninja";
+  function innerFunction() { console.log(outerValue, $0innerValue); }
+  later = innerFunction;
+}
+outerFunction();
+later();
+"#,
+        expect![[r#"
+            hover on `innerValue`
+
+            `innerValue` — `var` binding in the **function environment of `outerFunction`**
+
+            - found **1 environment out**: `innerFunction` → `outerFunction`
+            - declared at line 4
+            - **captured** by closure `innerFunction`, which keeps this environment alive
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_name_read_throws() {
+    check(
+        "function f() { return $0nope; }",
+        expect![[r#"
+        hover on `nope`
+
+        `nope` — not declared in any environment of this file
+
+        - would throw a **ReferenceError** when read
+        - creates an implicit global when assigned in sloppy code
+    "#]],
+    );
+}
+
+#[test]
+fn unknown_name_assigned_in_sloppy_code() {
+    check(
+        "function f() { $0nope = 1; }",
+        expect![[r#"
+            hover on `nope`
+
+            `nope` — `implicit global` binding in the **global environment**
+
+            - found **1 environment out**: `f` → global
+            - created by the assignment at line 1
+            - an implicit global: a property of the global object that exists only once a sloppy-mode assignment has run; reading it earlier throws a ReferenceError
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_name_assigned_in_strict_code() {
+    check(
+        "'use strict';\nfunction f() { $0nope = 1; }",
+        expect![[r#"
+        hover on `nope`
+
+        `nope` — not declared in any environment of this file
+
+        - assigning it throws a **ReferenceError** (strict mode code)
+    "#]],
+    );
+}
+
+#[test]
+fn for_let_has_a_binding_per_iteration() {
+    check(
+        "for (let i = 0; i < 3; i++) setTimeout(() => console.log($0i));",
+        expect![[r#"
+            hover on `i`
+
+            `i` — `let` binding in the **block environment of `<for loop at 1:1>`**
+
+            - found **1 environment out**: `<arrow at 1:40>` → `<for loop at 1:1>`
+            - declared at line 1
+            - **captured** by closure `<arrow at 1:40>`, which keeps this environment alive
+            - **mutable capture**: assigned after its declaration, so closures see the change
+            - each loop iteration has **its own copy** of `i`: closures from different iterations see different values
+        "#]],
+    );
+}
+
+#[test]
+fn for_var_is_one_binding_shared_by_the_closures() {
+    check(
+        "function f() {\n  for (var j = 0; j < 3; j++) setTimeout(() => console.log($0j));\n}",
+        expect![[r#"
+            hover on `j`
+
+            `j` — `var` binding in the **function environment of `f`**
+
+            - found **1 environment out**: `<arrow at 2:42>` → `f`
+            - declared at line 2
+            - **captured** by closure `<arrow at 2:42>`, which keeps this environment alive
+            - **mutable capture**: assigned after its declaration, so closures see the change
+            - **one binding shared** by every iteration: closures created in the loop all see the last value of `j`
+        "#]],
+    );
+}
+
+#[test]
+fn mutable_capture() {
+    check(
+        "function counter() {\n  let count = 0;\n  return () => $0count++;\n}",
+        expect![[r#"
+            hover on `count`
+
+            `count` — `let` binding in the **function environment of `counter`**
+
+            - found **1 environment out**: `<arrow at 3:10>` → `counter`
+            - declared at line 2
+            - **captured** by closure `<arrow at 3:10>`, which keeps this environment alive
+            - **mutable capture**: assigned after its declaration, so closures see the change
+        "#]],
+    );
+}
+
+#[test]
+fn declaration_that_shadows() {
+    check(
+        "let x = 1;\nfunction f() {\n  let $0x = 2;\n  return x;\n}",
+        expect![[r#"
+            hover on `x`
+
+            `x` — `let` binding in the **function environment of `f`**
+
+            - **shadows** `x` (`let` in the **script environment**, line 1)
+        "#]],
+    );
+}
+
+#[test]
+fn not_on_an_identifier() {
+    check(
+        "let x = 1;$0\n",
+        expect![[r#"
+        no hover
+    "#]],
+    );
+}
+
+#[test]
+fn hover_near_a_syntax_error_mentions_it() {
+    check(
+        "function a() {\n  let ok = 1;\n  return $0ok;\n}\nfunction b() {\n  let = = ;\n}\n",
+        expect![[r#"
+            hover on `ok`
+
+            `ok` — `let` binding in the **function environment of `a`**
+
+            - **local** to `a`
+            - declared at line 2
+
+            _line 6 did not parse and was left out: answers nearby may be incomplete._
+        "#]],
+    );
+}
+
+#[test]
+fn reference_inside_with_is_dynamic() {
+    check(
+        "var obj = {};\nvar x = 1;\nwith (obj) {\n  console.log($0x);\n}",
+        expect![[r#"
+            hover on `x`
+
+            `x` — `var` binding in the **global environment**
+
+            - found **1 environment out**: `<with at 3:1>` → global
+            - resolution is **dynamic**: inside the `with` at line 3, the object's properties are searched first
+            - declared at line 2
+            - a top-level `var` or function of a classic script is a **property of the global object**
+        "#]],
+    );
+}
+
+#[test]
+fn reference_around_direct_eval_is_dynamic() {
+    check(
+        "var x = 1;\nfunction f(code) {\n  eval(code);\n  return $0x;\n}",
+        expect![[r#"
+            hover on `x`
+
+            `x` — `var` binding in the **global environment**
+
+            - found **1 environment out**: `f` → global
+            - resolution is **dynamic**: a sloppy direct `eval` in `f` may add a shadowing `var`
+            - declared at line 1
+            - a top-level `var` or function of a classic script is a **property of the global object**
+        "#]],
+    );
+}
+
+#[test]
+fn strict_direct_eval_cannot_add_vars() {
+    check(
+        "'use strict';\nvar x = 1;\nfunction f(code) {\n  eval(code);\n  return $0x;\n}",
+        expect![[r#"
+            hover on `x`
+
+            `x` — `var` binding in the **global environment**
+
+            - found **1 environment out**: `f` → global
+            - declared at line 2
+            - a top-level `var` or function of a classic script is a **property of the global object**
+        "#]],
+    );
+}
+
+#[test]
+fn commonjs_wrapper_parameter() {
+    check(
+        "//- main.cjs\nconst fs = $0require('fs');",
+        expect![[r#"
+        hover on `require`
+
+        `require` — `module wrapper parameter` binding in the **function environment of `<CommonJS module wrapper>`**
+
+        - **local** to `<CommonJS module wrapper>`
+        - a parameter of Node's CommonJS module wrapper `(exports, require, module, __filename, __dirname)`
+    "#]],
+    );
+}
+
+#[test]
+fn class_name_inside_its_body() {
+    check(
+        "class Foo {\n  m() { return $0Foo; }\n}",
+        expect![[r#"
+        hover on `Foo`
+
+        `Foo` — `class name` binding in the **class environment of `Foo`**
+
+        - found **1 environment out**: `Foo.m` → `Foo` (class)
+        - declared at line 1
+        - the class's own name inside its body: a `const`-like binding separate from any outer one
+        - **captured** by closure `Foo.m`, which keeps this environment alive
+    "#]],
+    );
+}
+
+#[test]
+fn parameter_default_does_not_see_body_var() {
+    check(
+        "function f(a = () => b) {\n  var $0b = 1;\n}",
+        expect![[r#"
+            hover on `b`
+
+            `b` — `var` binding in the **function-body environment of `f`**
+
+            - the function has parameter expressions (defaults, destructuring), so its `var`s live in a separate environment the parameters cannot see
+        "#]],
+    );
+}
+
+#[test]
+fn annex_b_function() {
+    check(
+        "{\n  function g() {}\n}\n$0g();",
+        expect![[r#"
+            hover on `g`
+
+            `g` — `function (Annex B var)` binding in the **global environment**
+
+            - **local**: declared at the top level, where it is used
+            - declared at line 2
+            - Annex B: a function declared in a block of sloppy code also gets this `var`-like binding, a **property of the global object**
+        "#]],
+    );
+}
+
+#[test]
+fn module_code_is_strict_so_assigning_an_undeclared_name_throws() {
+    check(
+        "//- m.mjs\n$0nope = 1;",
+        expect![[r#"
+        hover on `nope`
+
+        `nope` — not declared in any environment of this file
+
+        - assigning it throws a **ReferenceError** (strict mode code)
+    "#]],
+    );
+}

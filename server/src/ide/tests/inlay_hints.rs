@@ -1,0 +1,212 @@
+//! Inlay hints, rendered inline as `⟨label⟩` where the editor would draw them.
+
+use expect_test::{Expect, expect};
+
+use super::{Fixture, fixture};
+use crate::engine::Span;
+use crate::ide::{InlayHint, InlayHintsConfig, inlay_hints};
+
+fn render(f: &Fixture, hints: &[InlayHint]) -> String {
+    let mut out = f.text.clone();
+    // Insert from the end so earlier offsets stay valid; equal offsets keep their order.
+    for h in hints.iter().rev() {
+        let label: String = h.label.iter().map(|p| p.text.as_str()).collect();
+        let pad_l = if h.padding_left { " " } else { "" };
+        let pad_r = if h.padding_right { " " } else { "" };
+        out.insert_str(h.offset as usize, &format!("{pad_l}⟨{label}⟩{pad_r}"));
+    }
+    out
+}
+
+fn check_with(src: &str, config: InlayHintsConfig, expected: Expect) {
+    let f = fixture(src);
+    let whole = Span::new(0, f.text.len() as u32);
+    let hints = inlay_hints(&f.analysis, whole, &config);
+    assert!(
+        hints.windows(2).all(|w| w[0].offset <= w[1].offset),
+        "hints are sorted"
+    );
+    expected.assert_eq(&render(&f, &hints));
+}
+
+fn check(src: &str, expected: Expect) {
+    check_with(src, InlayHintsConfig::default(), expected);
+}
+
+#[test]
+fn ninja() {
+    check(
+        r#"var ninja = "Muneyoshi";
+function skulk() {
+  var action = "Skulking";
+  function report() {
+    var intro = "Aaaaa";
+    console.log(intro, action, ninja);
+  }
+  report();
+}
+skulk();
+"#,
+        expect![[r#"
+            var ninja = "Muneyoshi";
+            function skulk() {
+              var action = "Skulking";
+              ⟨captures: action⟩ function report() {
+                var intro = "Aaaaa";
+                console.log(intro, action⟨↑skulk⟩, ninja);
+              }
+              report();
+            }
+            skulk();
+        "#]],
+    );
+}
+
+#[test]
+fn closure_outlives_its_outer_function() {
+    check(
+        r#"var outerValue = "samurai";
+var later;
+function outerFunction() {
+  var innerValue = "ninja";
+  function innerFunction() { console.log(outerValue, innerValue); }
+  later = innerFunction;
+}
+outerFunction();
+later();
+"#,
+        expect![[r#"
+            var outerValue = "samurai";
+            var later;
+            function outerFunction() {
+              var innerValue = "ninja";
+              ⟨captures: innerValue⟩ function innerFunction() { console.log(outerValue, innerValue⟨↑outerFunction⟩); }
+              later = innerFunction;
+            }
+            outerFunction();
+            later();
+        "#]],
+    );
+}
+
+#[test]
+fn loops_top_level_and_in_a_function() {
+    check(
+        r#"for (let i = 0; i < 3; i++) setTimeout(() => console.log(i));
+for (var j = 0; j < 3; j++) setTimeout(() => console.log(j));
+function f() {
+  for (var k = 0; k < 3; k++) setTimeout(() => console.log(k));
+}
+"#,
+        expect![[r#"
+            for (let i = 0; i < 3; i++) setTimeout(⟨captures: mut i⟩ () => console.log(i⟨↑<for loop> (mut)⟩));
+            for (var j = 0; j < 3; j++) setTimeout(() => console.log(j));
+            function f() {
+              for (var k = 0; k < 3; k++) setTimeout(⟨captures: mut k⟩ () => console.log(k⟨↑f (mut)⟩));
+            }
+        "#]],
+    );
+}
+
+#[test]
+fn mutable_captures_are_marked() {
+    check(
+        "function counter(step) {\n  let count = 0;\n  return () => (count += step);\n}",
+        expect![[r#"
+            function counter(step) {
+              let count = 0;
+              return ⟨captures: mut count, step⟩ () => (count⟨↑counter (mut)⟩ += step⟨↑counter⟩);
+            }"#]],
+    );
+}
+
+#[test]
+fn captures_only() {
+    check_with(
+        "function f(a) {\n  return () => a;\n}",
+        InlayHintsConfig {
+            closure_captures: true,
+            captured_uses: false,
+        },
+        expect![[r#"
+            function f(a) {
+              return ⟨captures: a⟩ () => a;
+            }"#]],
+    );
+}
+
+#[test]
+fn uses_only() {
+    check_with(
+        "function f(a) {\n  return () => a;\n}",
+        InlayHintsConfig {
+            closure_captures: false,
+            captured_uses: true,
+        },
+        expect![[r#"
+            function f(a) {
+              return () => a⟨↑f⟩;
+            }"#]],
+    );
+}
+
+#[test]
+fn only_hints_that_start_in_the_range() {
+    let f = fixture("function f(a) {\n  return () => a;\n}\nfunction g(b) {\n  return () => b;\n}");
+    let second = f.text.find("function g").unwrap() as u32;
+    let range = Span::new(second, f.text.len() as u32);
+    let hints = inlay_hints(&f.analysis, range, &InlayHintsConfig::default());
+    expect![[r#"
+        function f(a) {
+          return () => a;
+        }
+        function g(b) {
+          return ⟨captures: b⟩ () => b⟨↑g⟩;
+        }"#]]
+    .assert_eq(&render(&f, &hints));
+}
+
+#[test]
+fn label_parts_link_to_declarations() {
+    let f = fixture("function outer() {\n  let a = 1, b = 2;\n  b++;\n  return () => a + b;\n}");
+    let whole = Span::new(0, f.text.len() as u32);
+    let mut out = String::new();
+    for h in inlay_hints(&f.analysis, whole, &InlayHintsConfig::default()) {
+        out.push_str(&format!("{:?} at {}\n", h.kind, f.pos(h.offset)));
+        for p in &h.label {
+            match p.target {
+                Some(t) => out.push_str(&format!(
+                    "  {:?} → `{}` at {}\n",
+                    p.text,
+                    f.slice(t),
+                    f.pos(t.start)
+                )),
+                None => out.push_str(&format!("  {:?}\n", p.text)),
+            }
+        }
+        out.push_str(&format!(
+            "  tooltip: {}\n",
+            h.tooltip
+                .as_deref()
+                .unwrap_or("-")
+                .replace("\n\n", "\n")
+                .replace('\n', "\n    ")
+        ));
+    }
+    expect![[r#"
+        ClosureCaptures at 4:10
+          "captures: "
+          "a" → `a` at 2:7
+          ", "
+          "mut b" → `b` at 2:14
+          tooltip: `<arrow at 4:10>` captures these bindings of outer environments, which stay alive as long as the closure does:
+            - `a`: `let` in the function environment of `outer`, line 2
+            - `b`: `let` in the function environment of `outer`, line 2 — mutable: assigned after its declaration, closures see the change
+        CapturedUse at 4:17
+          "↑outer" → `a` at 2:7
+          tooltip: captured: `a`: `let` in the function environment of `outer`, line 2
+        CapturedUse at 4:21
+          "↑outer (mut)" → `b` at 2:14
+          tooltip: captured: `b`: `let` in the function environment of `outer`, line 2 — mutable: assigned after its declaration, closures see the change
+    "#]].assert_eq(&out);
+}

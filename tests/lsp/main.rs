@@ -1,0 +1,519 @@
+//! Whole-server tests: spawn the built `scopelens` binary and speak LSP to it over stdio.
+
+mod client;
+
+use client::{Encoding, Server, lsp_pos, pos, range_start};
+use serde_json::{Value, json};
+
+const NINJA: &str = include_str!("../fixtures/lsp/ninja.js");
+const NINJA_URI: &str = "file:///project/ninja.js";
+
+fn start() -> Server {
+    Server::start(&["utf-16"], Value::Null).0
+}
+
+fn error_code(error: &Value) -> i64 {
+    error["code"].as_i64().unwrap()
+}
+
+#[test]
+fn initialize_negotiates_utf16_by_default() {
+    let (server, result) = Server::start(&[], Value::Null);
+    let caps = &result["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["definitionProvider"], true);
+    assert_eq!(caps["inlayHintProvider"], true);
+    assert_eq!(result["serverInfo"]["name"], "scopelens");
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn initialize_negotiates_utf8_when_offered() {
+    let (server, result) = Server::start(&["utf-32", "utf-8", "utf-16"], Value::Null);
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    assert!(server.shutdown().success());
+}
+
+/// The same document under both encodings: positions after an astral character differ by the
+/// encoding, and both must land on the same identifier.
+#[test]
+fn astral_characters_under_both_encodings() {
+    let text = "const face = \"😀\"; let action = face; action;\n";
+    for (offered, encoding) in [("utf-16", Encoding::Utf16), ("utf-8", Encoding::Utf8)] {
+        let (mut server, _) = Server::start(&[offered], Value::Null);
+        let uri = "file:///astral.js";
+        server.open(uri, "javascript", text);
+        let use_pos = pos(text, "action", 1, encoding);
+        let decl_pos = pos(text, "action", 0, encoding);
+        let hover = server.hover(uri, use_pos);
+        assert!(
+            hover["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .contains("action"),
+            "{hover}"
+        );
+        assert_eq!(range_start(&hover["range"]), use_pos, "{offered}: {hover}");
+        let def = server.at("textDocument/definition", uri, use_pos).unwrap();
+        assert_eq!(range_start(&def["range"]), decl_pos, "{offered}: {def}");
+        // The end of the range counts the character too.
+        let end = &def["range"]["end"];
+        assert_eq!(end["character"].as_u64().unwrap() as u32, decl_pos.1 + 6);
+        assert!(server.shutdown().success());
+    }
+}
+
+#[test]
+fn hover_describes_the_environment() {
+    let mut server = start();
+    server.open(NINJA_URI, "javascript", NINJA);
+    let action_in_report = pos(NINJA, "action", 1, Encoding::Utf16);
+    let text = server.hover_text(NINJA_URI, action_in_report);
+    assert!(text.contains("function environment of `skulk`"), "{text}");
+    assert!(
+        text.contains("captured") || text.contains("Captured"),
+        "{text}"
+    );
+    let ninja_in_report = pos(NINJA, "ninja", 1, Encoding::Utf16);
+    let text = server.hover_text(NINJA_URI, ninja_in_report);
+    assert!(text.contains("global environment"), "{text}");
+    let intro = pos(NINJA, "intro", 1, Encoding::Utf16);
+    let text = server.hover_text(NINJA_URI, intro);
+    assert!(text.contains("report"), "{text}");
+    let console = pos(NINJA, "console", 0, Encoding::Utf16);
+    let text = server.hover_text(NINJA_URI, console);
+    assert!(text.contains("global object"), "{text}");
+    // Whitespace has no hover.
+    assert_eq!(server.hover(NINJA_URI, (1, 0)), Value::Null);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn definition_jumps_to_the_binding() {
+    let mut server = start();
+    server.open(NINJA_URI, "javascript", NINJA);
+    let def = server
+        .at(
+            "textDocument/definition",
+            NINJA_URI,
+            pos(NINJA, "action", 1, Encoding::Utf16),
+        )
+        .unwrap();
+    assert_eq!(def["uri"], NINJA_URI);
+    assert_eq!(
+        range_start(&def["range"]),
+        pos(NINJA, "action", 0, Encoding::Utf16)
+    );
+    assert_eq!(def["range"]["end"], lsp_pos((2, 12)));
+    // `console` is declared nowhere in the file.
+    let def = server
+        .at(
+            "textDocument/definition",
+            NINJA_URI,
+            pos(NINJA, "console", 0, Encoding::Utf16),
+        )
+        .unwrap();
+    assert_eq!(def, Value::Null);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn inlay_hints_mark_captures() {
+    let mut server = start();
+    server.open(NINJA_URI, "javascript", NINJA);
+    let hints = inlay_hints(&mut server, NINJA_URI, (0, 0), (100, 0));
+    let labels: Vec<String> = hints.iter().map(label).collect();
+    assert!(labels.iter().any(|l| l.contains("action")), "{labels:?}");
+    // A part naming `action` links to its declaration.
+    let action_decl = pos(NINJA, "action", 0, Encoding::Utf16);
+    let linked = hints
+        .iter()
+        .flat_map(|h| h["label"].as_array().unwrap().iter())
+        .any(|part| {
+            part["value"].as_str().unwrap().contains("action")
+                && part["location"]["range"]["start"] == lsp_pos(action_decl)
+        });
+    assert!(linked, "{hints:?}");
+    // Range-restricted: nothing from lines 0..=1 (no closure starts or captured use there).
+    let none = inlay_hints(&mut server, NINJA_URI, (0, 0), (0, 10));
+    assert!(none.is_empty(), "{none:?}");
+    assert!(server.shutdown().success());
+}
+
+fn inlay_hints(server: &mut Server, uri: &str, start: (u32, u32), end: (u32, u32)) -> Vec<Value> {
+    let result = server
+        .request(
+            "textDocument/inlayHint",
+            json!({ "textDocument": { "uri": uri }, "range": { "start": lsp_pos(start), "end": lsp_pos(end) } }),
+        )
+        .expect("inlayHint succeeds");
+    result.as_array().cloned().unwrap_or_default()
+}
+
+fn label(hint: &Value) -> String {
+    match &hint["label"] {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts.iter().map(|p| p["value"].as_str().unwrap()).collect(),
+        other => panic!("bad label {other}"),
+    }
+}
+
+#[test]
+fn scope_chain_lists_environments_innermost_first() {
+    let mut server = start();
+    server.open(NINJA_URI, "javascript", NINJA);
+    let chain = server
+        .at(
+            "scopelens/scopeChain",
+            NINJA_URI,
+            pos(NINJA, "intro", 1, Encoding::Utf16),
+        )
+        .unwrap();
+    let envs = chain["environments"].as_array().unwrap();
+    let owners: Vec<(&str, &str)> = envs
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["owner"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        owners.first().map(|o| *o),
+        Some(("function", "report")),
+        "{chain}"
+    );
+    assert!(owners.contains(&("function", "skulk")), "{chain}");
+    assert_eq!(envs.last().unwrap()["kind"], "global", "{chain}");
+    let skulk = envs.iter().find(|e| e["owner"] == "skulk").unwrap();
+    let action = skulk["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "action")
+        .unwrap();
+    assert_eq!(action["declaration"], "var");
+    assert_eq!(action["captured"], true);
+    assert_eq!(action["mutated"], false);
+    assert_eq!(
+        range_start(&action["range"]),
+        pos(NINJA, "action", 0, Encoding::Utf16)
+    );
+    assert_eq!(
+        range_start(&envs[0]["range"]).0,
+        3,
+        "report's environment starts on line 4"
+    );
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn outer_binding_steps_outward() {
+    let text = "let x = 1;\nfunction f() {\n  let x = 2;\n  { let x = 3; x; }\n}\n";
+    let uri = "file:///shadow.js";
+    let mut server = start();
+    server.open(uri, "javascript", text);
+    let inner_use = pos(text, "x", 3, Encoding::Utf16);
+    let middle = server.at("scopelens/outerBinding", uri, inner_use).unwrap();
+    assert_eq!(
+        range_start(&middle["range"]),
+        pos(text, "x", 1, Encoding::Utf16),
+        "{middle}"
+    );
+    let outer = server
+        .at("scopelens/outerBinding", uri, range_start(&middle["range"]))
+        .unwrap();
+    assert_eq!(
+        range_start(&outer["range"]),
+        pos(text, "x", 0, Encoding::Utf16),
+        "{outer}"
+    );
+    let none = server
+        .at(
+            "scopelens/outerBinding",
+            uri,
+            pos(text, "x", 0, Encoding::Utf16),
+        )
+        .unwrap();
+    assert_eq!(none, Value::Null);
+    // The scope chain reports the shadowing too.
+    let chain = server.at("scopelens/scopeChain", uri, inner_use).unwrap();
+    let block_x = &chain["environments"][0]["bindings"][0];
+    assert_eq!(block_x["name"], "x");
+    assert_eq!(
+        range_start(&block_x["shadows"]["range"]),
+        pos(text, "x", 1, Encoding::Utf16),
+        "{chain}"
+    );
+    assert!(server.shutdown().success());
+}
+
+const TWO_FUNCTIONS: &str = "\
+function first(a) {
+  var alpha = a;
+  return alpha;
+}
+function second(b) {
+  var beta = b;
+  return beta;
+}
+";
+
+fn edit(start: (u32, u32), end: (u32, u32), text: &str) -> Value {
+    json!({ "range": { "start": lsp_pos(start), "end": lsp_pos(end) }, "text": text })
+}
+
+/// Typing a syntax error in one function keeps hovers right in the other, and fixing it
+/// restores everything.
+#[test]
+fn broken_edit_keeps_other_functions_right() {
+    let uri = "file:///two.js";
+    let mut server = start();
+    server.open(uri, "javascript", TWO_FUNCTIONS);
+    let beta = pos(TWO_FUNCTIONS, "beta", 1, Encoding::Utf16);
+    let second_env = "function environment of `second`";
+    assert!(server.hover_text(uri, beta).contains(second_env));
+
+    // Delete the `)` of `first(a)`.
+    let paren = pos(TWO_FUNCTIONS, ")", 0, Encoding::Utf16);
+    server.change(uri, 2, json!([edit(paren, (paren.0, paren.1 + 1), "")]));
+    let text = server.hover_text(uri, beta);
+    assert!(text.contains(second_env), "after deleting `)`: {text}");
+    let def = server.at("textDocument/definition", uri, beta).unwrap();
+    assert_eq!(
+        range_start(&def["range"]),
+        pos(TWO_FUNCTIONS, "beta", 0, Encoding::Utf16)
+    );
+
+    // Type `if (` on a new line inside `first`: everything below shifts down one line.
+    server.change(uri, 3, json!([edit((1, 0), (1, 0), "  if (\n")]));
+    let shifted = (beta.0 + 1, beta.1);
+    let text = server.hover_text(uri, shifted);
+    assert!(text.contains(second_env), "after typing `if (`: {text}");
+    let def = server.at("textDocument/definition", uri, shifted).unwrap();
+    assert_eq!(range_start(&def["range"]).0, 6, "{def}");
+
+    // Fix both: restore the `)`, remove the `if (` line.
+    server.change(
+        uri,
+        4,
+        json!([edit((1, 0), (2, 0), ""), edit(paren, paren, ")")]),
+    );
+    let text = server.hover_text(uri, beta);
+    assert!(text.contains(second_env), "after the fix: {text}");
+    let alpha = pos(TWO_FUNCTIONS, "alpha", 1, Encoding::Utf16);
+    let text = server.hover_text(uri, alpha);
+    assert!(text.contains("function environment of `first`"), "{text}");
+    assert!(
+        !text.contains("last version"),
+        "answers come from the current text again: {text}"
+    );
+    assert!(server.shutdown().success());
+}
+
+/// A burst of edits sent without waiting: the answer reflects all of them.
+#[test]
+fn burst_of_edits_is_applied_in_order() {
+    let uri = "file:///burst.js";
+    let mut server = start();
+    server.open(
+        uri,
+        "javascript",
+        "function f() {\n  let v = 1;\n  return v;\n}\n",
+    );
+    let name = "abcdefghijklmnopqrstuvwxyz";
+    for (i, c) in name.chars().enumerate() {
+        // Rename `v` letter by letter: `va`, `vab`, … in the declaration only.
+        server.change(
+            uri,
+            2 + i as i32,
+            json!([edit((1, 7 + i as u32), (1, 7 + i as u32), &c.to_string())]),
+        );
+    }
+    let decl = server.hover_text(uri, (1, 8));
+    assert!(decl.contains(&format!("v{name}")), "{decl}");
+    // The old use `v` no longer resolves in the file.
+    let def = server.at("textDocument/definition", uri, (2, 9)).unwrap();
+    assert_eq!(def, Value::Null);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn crlf_document() {
+    let text = NINJA.replace('\n', "\r\n");
+    let uri = "file:///crlf.js";
+    let mut server = start();
+    server.open(uri, "javascript", &text);
+    let use_pos = pos(&text, "action", 1, Encoding::Utf16);
+    assert_eq!(use_pos, pos(NINJA, "action", 1, Encoding::Utf16));
+    let hover = server.hover(uri, use_pos);
+    assert_eq!(range_start(&hover["range"]), use_pos);
+    let def = server.at("textDocument/definition", uri, use_pos).unwrap();
+    assert_eq!(
+        range_start(&def["range"]),
+        pos(&text, "action", 0, Encoding::Utf16)
+    );
+    // An edit across a line break joins two lines.
+    server.change(uri, 2, json!([edit((0, 24), (1, 0), " ")]));
+    let def = server
+        .at("textDocument/definition", uri, (use_pos.0 - 1, use_pos.1))
+        .unwrap();
+    assert_eq!(range_start(&def["range"]), (1, 6), "{def}");
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn bom_counts_as_one_utf16_unit() {
+    let text = "\u{feff}let x = 1; x;\n";
+    let uri = "file:///bom.js";
+    let mut server = start();
+    server.open(uri, "javascript", text);
+    let use_pos = pos(text, "x", 1, Encoding::Utf16);
+    assert_eq!(use_pos, (0, 12));
+    let def = server.at("textDocument/definition", uri, use_pos).unwrap();
+    assert_eq!(range_start(&def["range"]), (0, 5), "{def}");
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn unknown_document_is_an_error() {
+    let mut server = start();
+    let error = server
+        .at("textDocument/hover", "file:///nowhere.js", (0, 0))
+        .unwrap_err();
+    assert_eq!(error_code(&error), -32602, "{error}");
+    let error = server
+        .at("scopelens/scopeChain", "file:///nowhere.js", (0, 0))
+        .unwrap_err();
+    assert_eq!(error_code(&error), -32602, "{error}");
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn invalid_position_is_an_error_not_a_crash() {
+    let mut server = start();
+    server.open(NINJA_URI, "javascript", NINJA);
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "scopelens/scopeChain",
+        "scopelens/outerBinding",
+    ] {
+        let error = server.at(method, NINJA_URI, (1_000_000, 0)).unwrap_err();
+        assert_eq!(error_code(&error), -32602, "{method}: {error}");
+    }
+    // A column past the end of a line clamps to its end.
+    server
+        .at("textDocument/hover", NINJA_URI, (0, 1_000_000))
+        .unwrap();
+    // An edit with a range past the end is clamped, not fatal.
+    server.change(NINJA_URI, 2, json!([edit((500, 0), (600, 3), "\nninja;")]));
+    let edited = format!("{NINJA}\nninja;");
+    let def = server
+        .at(
+            "textDocument/definition",
+            NINJA_URI,
+            pos(&edited, "ninja;", 0, Encoding::Utf16),
+        )
+        .unwrap();
+    assert_eq!(range_start(&def["range"]), (0, 4), "{def}");
+    // Inlay hints with a range past the end are clamped too.
+    inlay_hints(&mut server, NINJA_URI, (0, 0), (9999, 0));
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn requests_before_initialize_are_rejected() {
+    let mut server = Server::spawn();
+    let id = server.send_request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": NINJA_URI }, "position": lsp_pos((0, 0)) }),
+    );
+    let error = server.response(id).unwrap_err();
+    assert_eq!(error_code(&error), -32002, "{error}");
+    let status = server.exit();
+    assert_eq!(status.code(), Some(1), "exit without shutdown");
+}
+
+#[test]
+fn shutdown_then_exit_exits_zero() {
+    let server = start();
+    let status = server.shutdown();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn configuration_changes_source_kind_and_hints() {
+    let options = json!({ "scopelens": { "inlayHints": { "closureCaptures": false, "capturedUses": false } } });
+    let (mut server, _) = Server::start(&["utf-16"], options);
+    server.open(NINJA_URI, "javascript", NINJA);
+    assert!(inlay_hints(&mut server, NINJA_URI, (0, 0), (100, 0)).is_empty());
+    let ninja_use = pos(NINJA, "ninja", 1, Encoding::Utf16);
+    assert!(
+        server
+            .hover_text(NINJA_URI, ninja_use)
+            .contains("global environment")
+    );
+
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "scopelens": { "sourceKind": "module" } } }),
+    );
+    let text = server.hover_text(NINJA_URI, ninja_use);
+    assert!(text.contains("module environment"), "{text}");
+    assert!(!inlay_hints(&mut server, NINJA_URI, (0, 0), (100, 0)).is_empty());
+    // The server asks the client to refresh its hints (maybe already answered while waiting).
+    if !server
+        .server_requests
+        .iter()
+        .any(|m| m["method"] == "workspace/inlayHint/refresh")
+    {
+        server.wait_for(|m| m["method"] == "workspace/inlayHint/refresh");
+    }
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn untitled_documents_use_the_language_id() {
+    let text = "let n: number = 1;\nfunction f() { return n; }\n";
+    let uri = "untitled:Untitled-1";
+    let mut server = start();
+    server.open(uri, "typescript", text);
+    let def = server
+        .at(
+            "textDocument/definition",
+            uri,
+            pos(text, "n;", 0, Encoding::Utf16),
+        )
+        .unwrap();
+    assert_eq!(range_start(&def["range"]), (0, 4), "{def}");
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn syntax_errors_are_published_as_warnings() {
+    let uri = "file:///broken.js";
+    let mut server = start();
+    server.open(uri, "javascript", "let ok = 1;\n");
+    let clean = server.diagnostics(uri);
+    assert_eq!(clean["diagnostics"], json!([]));
+    server.change(uri, 2, json!([edit((0, 11), (0, 11), " let = ;")]));
+    let broken = server.diagnostics(uri);
+    let first = &broken["diagnostics"][0];
+    assert_eq!(first["severity"], 2, "{broken}");
+    assert_eq!(first["source"], "scopelens");
+    assert_eq!(broken["version"], 2);
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn deeply_nested_input_does_not_crash() {
+    let uri = "file:///deep.js";
+    let mut server = start();
+    let text = format!(
+        "let x = {}1{};\nx;\n",
+        "(".repeat(20_000),
+        ")".repeat(20_000)
+    );
+    server.open(uri, "javascript", &text);
+    let _ = server.hover(uri, (1, 0));
+    assert!(server.shutdown().success());
+}

@@ -179,3 +179,30 @@ fn syntax_errors_are_reported_with_the_recovered_model() {
     assert!(stdout(&text_out).contains("fine"), "{}", stdout(&text_out));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Columns count UTF-16 code units (an astral character is 2), lines count CRLF once, and a
+/// byte order mark is not a column.
+#[test]
+fn positions_are_one_based_utf16_columns() {
+    let dir = std::env::temp_dir().join(format!("scopelens-cli-utf16-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("wide.js");
+    std::fs::write(&file, "\u{feff}var s = \"😀é\"; var t = s;\r\nt;\r\n").unwrap();
+    let out = explain(&[file.to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success());
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let refs: Vec<String> = value["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}:{}",
+                r["name"], r["start"]["line"], r["start"]["column"]
+            )
+        })
+        .collect();
+    // `s` after `var t = ` starts at UTF-16 column 24 (`😀` is two code units, `é` one).
+    assert_eq!(refs, ["\"s\" 1:24", "\"t\" 2:1"]);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -410,3 +410,43 @@ fn arrow_has_no_own_arguments() {
         "#]],
     );
 }
+
+#[test]
+fn typescript_enum_is_a_value_binding() {
+    check_resolves(
+        "//- t.ts\nenum Color {\n  Red,\n}\nconsole.log($0Color.Red);",
+        expect![[r#"
+            `Color` — `enum` binding in the **script environment**
+        "#]],
+    );
+}
+
+#[test]
+fn typescript_type_only_import_and_generic_are_not_references() {
+    let f = fixture("//- t.ts\ntype Id<T> = T;\nfunction f<T>(x: Id<$0T>): T {\n  return x;\n}");
+    assert_eq!(
+        hover(&f.analysis, f.cursor()),
+        None,
+        "a type parameter use is not a value reference"
+    );
+}
+
+#[test]
+fn jsx_intrinsic_element_is_not_a_reference() {
+    let f = fixture("//- app.jsx\nconst div = 1;\nconst el = <$0div />;");
+    assert_eq!(
+        hover(&f.analysis, f.cursor()),
+        None,
+        "`<div>` is a tag name, not the `div` binding"
+    );
+}
+
+#[test]
+fn jsx_member_element_references_its_object() {
+    check_resolves(
+        "//- app.jsx\nconst UI = {};\nconst el = <$0UI.Button />;",
+        expect![[r#"
+            `UI` — `const` binding in the **script environment**
+        "#]],
+    );
+}

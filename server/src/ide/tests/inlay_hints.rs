@@ -210,3 +210,18 @@ fn label_parts_link_to_declarations() {
           tooltip: captured: `b`: `let` in the function environment of `outer`, line 2 — mutable: assigned after its declaration, closures see the change
     "#]].assert_eq(&out);
 }
+
+#[test]
+fn methods_and_named_function_expressions() {
+    check(
+        "function make(base) {\n  const o = {\n    get() { return base; },\n  };\n  const f = function named() { return base + o.get(); };\n  return [o, f];\n}",
+        expect![[r#"
+            function make(base) {
+              const o = {
+                get⟨captures: base⟩ () { return base⟨↑make⟩; },
+              };
+              const f = ⟨captures: base, o⟩ function named() { return base⟨↑make⟩ + o⟨↑make⟩.get(); };
+              return [o, f];
+            }"#]],
+    );
+}

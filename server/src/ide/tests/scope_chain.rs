@@ -91,15 +91,12 @@ fn at_top_level_of_a_script() {
 }
 
 /// Editors often put the cursor at the very end of the file: it is still at the top level.
+/// A plain assertion rather than a snapshot, so `UPDATE_EXPECT=1` cannot bless the known engine
+/// bug (`env_at` at EOF falls back to the global environment; see the ide report).
 #[test]
 fn cursor_at_end_of_file_is_still_in_the_top_level() {
-    check(
-        "var a = 1;\nlet b = 2;\n$0",
-        expect![[r#"
-            script `script` 1:1-3:1
-              b: let 2:5
-            global `globalThis` 1:1-3:1
-              a: var 1:5
-        "#]],
+    assert_eq!(
+        render_chain("var a = 1;\nlet b = 2;\n$0"),
+        "script `script` 1:1-3:1\n  b: let 2:5\nglobal `globalThis` 1:1-3:1\n  a: var 1:5\n"
     );
 }

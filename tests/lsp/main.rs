@@ -177,7 +177,7 @@ fn scope_chain_lists_environments_innermost_first() {
         .map(|e| (e["kind"].as_str().unwrap(), e["owner"].as_str().unwrap()))
         .collect();
     assert_eq!(
-        owners.first().map(|o| *o),
+        owners.first().copied(),
         Some(("function", "report")),
         "{chain}"
     );
@@ -306,6 +306,56 @@ fn broken_edit_keeps_other_functions_right() {
         !text.contains("last version"),
         "answers come from the current text again: {text}"
     );
+    assert!(server.shutdown().success());
+}
+
+/// When the current text cannot be analysed at all (here: nested deeper than the engine
+/// parses), answers come from the last analysis that parsed, through the edit's offset map.
+#[test]
+fn unanalysable_text_is_answered_from_the_last_good_analysis() {
+    let uri = "file:///two.js";
+    let mut server = start();
+    server.open(uri, "javascript", TWO_FUNCTIONS);
+    let beta = pos(TWO_FUNCTIONS, "beta", 1, Encoding::Utf16);
+    let alpha = pos(TWO_FUNCTIONS, "alpha", 1, Encoding::Utf16);
+    assert!(server.hover_text(uri, beta).contains("`second`"));
+
+    // Insert 20,000 `(` (and a line break) at the start of `alpha`'s line: the text is now
+    // unanalysable, lines below shift by one, and `alpha`'s use is on the edited line's tail.
+    let deep = format!("{}\n", "(".repeat(20_000));
+    server.change(uri, 2, json!([edit((alpha.0, 0), (alpha.0, 0), &deep)]));
+    let shifted_beta = (beta.0 + 1, beta.1);
+    let text = server.hover_text(uri, shifted_beta);
+    assert!(text.contains("function environment of `second`"), "{text}");
+    assert!(
+        text.contains("last version"),
+        "says where the answer comes from: {text}"
+    );
+    let def = server
+        .at("textDocument/definition", uri, shifted_beta)
+        .unwrap();
+    assert_eq!(range_start(&def["range"]), (6, 6), "{def}");
+    // Text before the edit maps unchanged; inside the inserted text there is no answer.
+    let a = pos(TWO_FUNCTIONS, "a;", 0, Encoding::Utf16);
+    let def = server.at("textDocument/definition", uri, a).unwrap();
+    assert_eq!(range_start(&def["range"]), (0, 15), "{def}");
+    assert_eq!(server.hover(uri, (alpha.0, 100)), Value::Null);
+    // The scope chain inside the edit still lists the environments around it.
+    let chain = server
+        .at("scopelens/scopeChain", uri, (alpha.0, 100))
+        .unwrap();
+    assert_eq!(chain["environments"][0]["owner"], "first", "{chain}");
+    let hints = inlay_hints(&mut server, uri, (0, 0), (100, 0));
+    assert!(
+        hints.iter().all(|h| h["position"]["line"] != alpha.0),
+        "{hints:?}"
+    );
+
+    // Undo: exact answers again.
+    server.change(uri, 3, json!([edit((alpha.0, 0), (alpha.0 + 1, 0), "")]));
+    let text = server.hover_text(uri, alpha);
+    assert!(text.contains("function environment of `first`"), "{text}");
+    assert!(!text.contains("last version"), "{text}");
     assert!(server.shutdown().success());
 }
 

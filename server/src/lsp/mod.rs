@@ -87,7 +87,9 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
         move || diagnostics_session.encoding(),
     ));
     drop(session);
+    // Requests waiting for an analysis hold a slot; leave room for edits and cancellations.
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .concurrency_level(32)
         .serve(service)
         .await;
     tracing::info!("exit");

@@ -79,7 +79,7 @@ impl OffsetMap {
     }
 
     /// A current-text offset in the base text; `None` inside the changed region.
-    pub fn to_base(&self, offset: u32) -> Option<u32> {
+    pub fn to_base(self, offset: u32) -> Option<u32> {
         if offset <= self.start {
             Some(offset)
         } else if offset >= self.current_end {
@@ -90,7 +90,7 @@ impl OffsetMap {
     }
 
     /// A base-text offset in the current text; `None` inside the changed region.
-    pub fn to_current(&self, offset: u32) -> Option<u32> {
+    pub fn to_current(self, offset: u32) -> Option<u32> {
         if offset <= self.start {
             Some(offset)
         } else if offset >= self.base_end {

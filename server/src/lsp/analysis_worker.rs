@@ -197,3 +197,79 @@ fn analyse(job: &Job, source_kind: engine::SourceKindChoice) -> (Snapshot, Optio
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{SourceKindChoice, Span};
+
+    fn job(text: &str, base: Option<Base>) -> Job {
+        Job {
+            revision: base.as_ref().map_or(1, |b| b.revision + 1),
+            version: 1,
+            text: text.into(),
+            file_name: "t.js".into(),
+            line_index: Arc::new(LineIndex::new(text)),
+            base,
+        }
+    }
+
+    #[test]
+    fn good_text_is_answered_by_its_own_analysis() {
+        let (snapshot, base, report) = analyse(&job("let a = 1; a;", None), SourceKindChoice::Auto);
+        assert!(snapshot.map.is_identity());
+        let base = base.expect("a good analysis becomes the base");
+        assert!(Arc::ptr_eq(
+            snapshot.analysis.as_ref().unwrap(),
+            &base.analysis
+        ));
+        assert!(report.syntax_errors.is_empty() && report.unanalysed.is_none());
+    }
+
+    #[test]
+    fn unanalysable_text_falls_back_to_the_base() {
+        let good = "let a = 1;\nlet b = a;\n";
+        let (_, base, _) = analyse(&job(good, None), SourceKindChoice::Auto);
+        let base = base.unwrap();
+        let deep = format!("let a = 1;\n{}\nlet b = a;\n", "(".repeat(20_000));
+        let (snapshot, new_base, report) =
+            analyse(&job(&deep, Some(base.clone())), SourceKindChoice::Auto);
+        assert!(new_base.is_none());
+        assert!(report.unanalysed.is_some());
+        assert!(Arc::ptr_eq(
+            snapshot.analysis.as_ref().unwrap(),
+            &base.analysis
+        ));
+        assert_eq!(snapshot.map.current_region(), Some(Span::new(11, 20_012)));
+        // `a` in `let b = a;` maps back to the base text.
+        let use_of_a = deep.rfind('a').unwrap() as u32;
+        assert_eq!(
+            snapshot.map.to_base(use_of_a),
+            Some(good.rfind('a').unwrap() as u32)
+        );
+    }
+
+    #[test]
+    fn unanalysable_text_without_a_base_has_an_empty_model() {
+        let deep = "(".repeat(20_000);
+        let (snapshot, base, report) = analyse(&job(&deep, None), SourceKindChoice::Auto);
+        assert!(base.is_none());
+        assert!(report.unanalysed.is_some());
+        assert!(snapshot.analysis.unwrap().degradation.unanalysed.is_some());
+    }
+
+    #[test]
+    fn a_burst_of_schedules_coalesces() {
+        let shared = Shared::default();
+        let uri: Uri = "file:///a.js".parse().unwrap();
+        let worker = AnalysisWorker {
+            shared: Arc::new(shared),
+        };
+        for _ in 0..100 {
+            worker.schedule(uri.clone());
+        }
+        worker.schedule("file:///b.js".parse().unwrap());
+        let queue = worker.shared.queue.lock().unwrap();
+        assert_eq!(queue.order.len(), 2);
+    }
+}

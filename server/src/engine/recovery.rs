@@ -189,29 +189,50 @@ fn unmatched_bracket(text: &str) -> Option<u32> {
     stack.pop().map(|i| i as u32)
 }
 
-/// Why the text is too deeply nested to parse safely, if it is.
+/// Per byte: its effect on bracket depth, and on the current run of prefix operators and
+/// opening brackets (`+1` continues it, `0` with keep=1 leaves it, keep=0 ends it). Table lookups
+/// and arithmetic keep [`nesting_problem`]'s loop free of branches: it runs on every analysis.
+const DEPTH_DELTA: [i8; 256] = {
+    let mut table = [0i8; 256];
+    table[b'(' as usize] = 1;
+    table[b'[' as usize] = 1;
+    table[b'{' as usize] = 1;
+    table[b')' as usize] = -1;
+    table[b']' as usize] = -1;
+    table[b'}' as usize] = -1;
+    table
+};
+const RUN_STEP: [(u32, u32); 256] = {
+    let mut table = [(0u32, 0u32); 256]; // (increment, keep)
+    let mut i = 0;
+    let stepping = b"([!~-+";
+    while i < stepping.len() {
+        table[stepping[i] as usize] = (1, 1);
+        i += 1;
+    }
+    let spaces = b" \t\n\r";
+    let mut j = 0;
+    while j < spaces.len() {
+        table[spaces[j] as usize] = (0, 1);
+        j += 1;
+    }
+    table
+};
+
+/// Why the text is too deeply nested to parse safely, if it is. Counts bracket depth and the
+/// longest run of prefix operators and opening brackets (`!!!!x`, `((((x`); strings and comments
+/// are not skipped, so the count can only overestimate.
 fn nesting_problem(text: &str) -> Option<String> {
     let mut depth: i64 = 0;
     let mut max_depth: i64 = 0;
     let mut run: u32 = 0;
     let mut max_run: u32 = 0;
     for &b in text.as_bytes() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                max_depth = max_depth.max(depth);
-            }
-            b')' | b']' | b'}' => depth -= 1,
-            _ => {}
-        }
-        match b {
-            b'!' | b'~' | b'-' | b'+' | b'(' | b'[' => {
-                run += 1;
-                max_run = max_run.max(run);
-            }
-            b' ' | b'\t' | b'\n' | b'\r' => {}
-            _ => run = 0,
-        }
+        depth += DEPTH_DELTA[b as usize] as i64;
+        max_depth = max_depth.max(depth);
+        let (increment, keep) = RUN_STEP[b as usize];
+        run = (run + increment) * keep;
+        max_run = max_run.max(run);
     }
     if max_depth > MAX_NESTING as i64 {
         Some(format!(

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Fetches the pinned real-world inputs used by benchmarks and conformance runs into tests/corpus/
+# (git-ignored). Uses `npm pack`, so it needs only Node's npm and the npm registry.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/tests/corpus"
+mkdir -p "$out"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+fetch() { # package@version  path-inside-package  output-name
+  local spec="$1" inner="$2" name="$3"
+  [ -s "$out/$name" ] && return 0
+  (cd "$tmp" && npm pack --silent "$spec" >/dev/null)
+  local tgz
+  tgz="$(ls "$tmp"/*.tgz | head -n 1)"
+  tar -xzf "$tgz" -C "$tmp" "package/$inner"
+  mv "$tmp/package/$inner" "$out/$name"
+  rm -rf "$tmp"/*
+  echo "fetched $spec $inner -> tests/corpus/$name"
+}
+
+fetch typescript@5.9.3 lib/typescript.js typescript.js
+fetch lodash@4.17.21 lodash.js lodash.js
+fetch react-dom@19.2.0 cjs/react-dom-client.development.js react-dom-client.development.js
+fetch three@0.180.0 build/three.module.js three.module.js
+fetch typescript@5.9.3 lib/lib.dom.d.ts lib.dom.d.ts

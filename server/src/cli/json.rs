@@ -1,5 +1,19 @@
 //! `explain --format json`: the stable, documented model (see README).
 //!
+//! ```text
+//! { "file": string, "kind": "script" | "module" | "commonjs",
+//!   "environments": [{ "id", "kind", "owner", "parent": id | null, "start", "end" }],
+//!   "bindings": [{ "id", "name", "declaration", "environment": id, "start",
+//!                  "captured_by": [environment ids of capturing closures], "mutated" }],
+//!   "references": [{ "name", "start", "binding": id | null,
+//!                    "environment": id of the binding's environment | null,
+//!                    "hops", "captured", "dynamic" }],
+//!   "syntax_errors": [{ "message", "start", "end" }],
+//!   "degradation": { "blanked": [{ "start", "end" }], "unanalysed": string | null } }
+//! ```
+//! Every position is `{"line", "column"}`, one-based, the column in UTF-16 code units. Implicit
+//! bindings (`arguments`, CommonJS wrapper parameters) start where their environment starts.
+//!
 //! Layout: one top-level key per line and one array element per line, so the output is both
 //! valid JSON and diffable line by line.
 

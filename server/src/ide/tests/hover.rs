@@ -405,3 +405,20 @@ fn module_code_is_strict_so_assigning_an_undeclared_name_throws() {
     "#]],
     );
 }
+
+#[test]
+fn for_of_const_is_a_fresh_binding_per_iteration() {
+    check(
+        "for (const x of [1, 2]) setTimeout(() => $0x);",
+        expect![[r#"
+        hover on `x`
+
+        `x` — `const` binding in the **block environment of `<for-of loop at 1:1>`**
+
+        - found **1 environment out**: `<arrow at 1:36>` → `<for-of loop at 1:1>`
+        - declared at line 1
+        - **captured** by closure `<arrow at 1:36>`, which keeps this environment alive
+        - each loop iteration has **its own copy** of `x`: closures from different iterations see different values
+    "#]],
+    );
+}

@@ -155,6 +155,9 @@ pub(crate) struct Binder<'t, 'a> {
     pending_name: Option<String>,
     /// Names of the classes being walked, innermost last, for method owners (`Foo.bar`).
     class_names: Vec<String>,
+    /// References in the update expression of a `for (let …)` loop, with the loop's
+    /// environment: writes there do not make the loop's bindings `mutated`.
+    pub(crate) per_iteration_updates: Vec<(usize, EnvId)>,
 }
 
 impl<'t, 'a> Binder<'t, 'a> {
@@ -185,6 +188,7 @@ impl<'t, 'a> Binder<'t, 'a> {
             in_for_var_head: false,
             pending_name: None,
             class_names: Vec::new(),
+            per_iteration_updates: Vec::new(),
         }
     }
 
@@ -314,6 +318,7 @@ impl<'t, 'a> Binder<'t, 'a> {
             flags,
             captured: false,
             dynamic: false,
+            typeof_operand: false,
         });
         self.references.len() - 1
     }
@@ -876,6 +881,18 @@ impl<'a> Visit<'a> for Binder<'_, 'a> {
         self.visit_expression(&expression.right);
     }
 
+    fn visit_unary_expression(&mut self, expression: &UnaryExpression<'a>) {
+        if expression.operator == UnaryOperator::Typeof
+            && let Expression::Identifier(ident) = expression.argument.without_parentheses()
+        {
+            let name = self.intern(ident.name.as_str());
+            let index = self.reference(name, span(ident.span), READ);
+            self.references[index].typeof_operand = true;
+            return;
+        }
+        walk::walk_unary_expression(self, expression);
+    }
+
     fn visit_update_expression(&mut self, expression: &UpdateExpression<'a>) {
         let saved = self.assign_mode.replace(READ_WRITE);
         self.visit_simple_assignment_target(&expression.argument);
@@ -1078,7 +1095,15 @@ impl<'a> Visit<'a> for Binder<'_, 'a> {
             self.visit_expression(test);
         }
         if let Some(update) = &statement.update {
+            // The update runs on the next iteration's copy of a per-iteration environment
+            // (CreatePerIterationEnvironment comes first), so no closure sees its writes.
+            let first = self.references.len();
             self.visit_expression(update);
+            if self.envs[self.lexical.0 as usize].per_iteration {
+                let env = self.lexical;
+                self.per_iteration_updates
+                    .extend((first..self.references.len()).map(|r| (r, env)));
+            }
         }
         self.visit_statement(&statement.body);
         self.lexical = saved;

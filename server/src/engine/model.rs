@@ -257,6 +257,8 @@ pub struct Reference {
     pub captured: bool,
     /// `with` or a sloppy direct `eval` can change the answer at run time.
     pub dynamic: bool,
+    /// The operand of `typeof`: reading it when unresolved gives `"undefined"`, not an error.
+    pub typeof_operand: bool,
 }
 
 /// One identifier that declares a binding (a binding can have several, e.g. `var x; var x;`).

@@ -70,10 +70,14 @@ impl Analysis {
         let Some(&candidate) = idx.checked_sub(1).and_then(|i| self.env_by_start.get(i)) else {
             return self.global();
         };
+        let len = self.line_index.len();
         self.chain(candidate)
             .find(|&e| {
-                let span = self.env(e).span;
-                span.start <= offset && offset < span.end.max(span.start + 1)
+                let env = self.env(e);
+                let span = env.span;
+                let inside = span.start <= offset && offset < span.end.max(span.start + 1);
+                // A cursor at the very end of the file is still at its top level.
+                inside || (offset == len && span.start == 0 && span.end == len)
             })
             .unwrap_or(self.global())
     }

@@ -9,9 +9,14 @@ use super::model::{BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor, S
 pub(crate) fn run(b: &mut Binder<'_, '_>) {
     apply_annex_b(b);
     find_direct_evals(b);
+    // Keyed by start offset: reference indices change when they are sorted below.
+    let loop_updates: FxHashMap<u32, EnvId> = std::mem::take(&mut b.per_iteration_updates)
+        .into_iter()
+        .map(|(index, env)| (b.references[index].span.start, env))
+        .collect();
     b.references.sort_by_key(|r| r.span.start);
     b.declarations.sort_by_key(|d| d.span.start);
-    resolve_references(b);
+    resolve_references(b, &loop_updates);
     bind_implicit_globals(b);
     capture_around_evals(b);
     for binding in &mut b.bindings {
@@ -113,7 +118,7 @@ fn is_arguments_owner(flavor: Option<FunctionFlavor>) -> bool {
     )
 }
 
-fn resolve_references(b: &mut Binder<'_, '_>) {
+fn resolve_references(b: &mut Binder<'_, '_>, loop_updates: &FxHashMap<u32, EnvId>) {
     let arguments = b.intern_owned("arguments");
     let mut seen_captures: FxHashSet<(EnvId, BindingId)> = FxHashSet::default();
     let mut crossed: Vec<EnvId> = Vec::new();
@@ -155,7 +160,8 @@ fn resolve_references(b: &mut Binder<'_, '_>) {
         reference.binding = found;
         let Some(binding) = found else { continue };
         let binding_env = b.bindings[binding.0 as usize].environment;
-        if reference.flags.write {
+        let in_loop_update = loop_updates.get(&reference.span.start) == Some(&binding_env);
+        if reference.flags.write && !in_loop_update {
             b.bindings[binding.0 as usize].mutated = true;
         }
         let env_kind = b.envs[binding_env.0 as usize].kind;

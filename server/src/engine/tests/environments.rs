@@ -90,7 +90,7 @@ for (var key in {}) {}
           · var j mutated shared-across-iterations
           · var key shared-across-iterations
           block <for loop at 1:1> (per-iteration)
-            · let i captured by <arrow at 1:40> mutated
+            · let i captured by <arrow at 1:40>
             function <arrow at 1:40> (captures i)
           function <arrow at 2:40>
           block <for-of loop at 3:1> (per-iteration)
@@ -351,7 +351,7 @@ const o = { get x() { return total; }, set x(v) { total = v; }, m() { return gen
             function gen
               · parameter n
               block <for loop at 2:20> (per-iteration)
-                · let i captured by <arrow at 2:54> mutated
+                · let i captured by <arrow at 2:54>
                 function <arrow at 2:54> (captures i)
             function load
               · parameter url
@@ -481,4 +481,25 @@ fn jsx_components_are_references() {
         ui 2:71 → unresolved, hops 2
     "#]]
     .assert_eq(&dump(&a));
+}
+
+#[test]
+fn typeof_operands_are_marked() {
+    let a = analyze_as("typeof nope;\ntypeof (maybe);\nnope2;\n", "typeof.js");
+    let flags: Vec<(&str, bool)> = a
+        .references
+        .iter()
+        .map(|r| (a.name(r.name), r.typeof_operand))
+        .collect();
+    assert_eq!(flags, [("nope", true), ("maybe", true), ("nope2", false)]);
+}
+
+#[test]
+fn env_at_end_of_file_is_the_top_level() {
+    let text = "var a = 1;\nlet b = 2;\n";
+    let a = analyze_as(text, "eof.js");
+    let env = a.env_at(text.len() as u32);
+    assert_eq!(a.env(env).kind.as_str(), "script");
+    let m = analyze_as("export const x = 1;\n", "eof.mjs");
+    assert_eq!(m.env(m.env_at(20)).kind.as_str(), "module");
 }

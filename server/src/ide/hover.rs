@@ -85,11 +85,17 @@ fn found(analysis: &Analysis, r: &Reference) -> String {
             _ => format!("**local** to {}", chain_label(analysis, r.environment)),
         };
     }
-    let walked: Vec<String> = analysis
+    // Long chains keep their ends readable: where the lookup started and where it stopped.
+    const SHOWN_EACH_END: usize = 3;
+    let mut walked: Vec<String> = analysis
         .chain(r.environment)
         .take(r.hops as usize + 1)
         .map(|e| chain_label(analysis, e))
         .collect();
+    if walked.len() > 2 * SHOWN_EACH_END + 1 {
+        let middle = SHOWN_EACH_END..walked.len() - SHOWN_EACH_END;
+        walked.splice(middle, ["…".to_string()]);
+    }
     format!(
         "found **{} out**: {}",
         environments(r.hops),

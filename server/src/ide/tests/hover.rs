@@ -198,7 +198,6 @@ fn for_let_has_a_binding_per_iteration() {
             - found **1 environment out**: `<arrow at 1:40>` → `<for loop at 1:1>`
             - declared at line 1
             - **captured** by closure `<arrow at 1:40>`, which keeps this environment alive
-            - **mutable capture**: assigned after its declaration, so closures see the change
             - each loop iteration has **its own copy** of `i`: closures from different iterations see different values
         "#]],
     );
@@ -420,5 +419,21 @@ fn for_of_const_is_a_fresh_binding_per_iteration() {
         - **captured** by closure `<arrow at 1:36>`, which keeps this environment alive
         - each loop iteration has **its own copy** of `x`: closures from different iterations see different values
     "#]],
+    );
+}
+
+#[test]
+fn a_long_chain_is_shortened_in_the_middle() {
+    check(
+        "let far = 1;\nfunction a() { function b() { function c() { function d() { function e() {\n  { let x; { let y; return $0far; } }\n} } } } }",
+        expect![[r#"
+            hover on `far`
+
+            `far` — `let` binding in the **script environment**
+
+            - found **7 environments out**: `<block at 3:12>` → `<block at 3:3>` → `e` → … → `b` → `a` → script
+            - declared at line 1
+            - top-level `let`/`const`/`class` of a classic script: shared by all scripts, but not a property of the global object
+        "#]],
     );
 }

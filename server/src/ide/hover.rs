@@ -13,7 +13,7 @@ pub fn hover(analysis: &Analysis, offset: u32) -> Option<Hover> {
     let ident = analysis.identifier_at(offset)?;
     let mut markdown = match ident {
         IdentifierAt::Reference(r) => reference(analysis, r),
-        IdentifierAt::Declaration(d) => declaration(analysis, d.binding),
+        IdentifierAt::Declaration(d) => declaration(analysis, d.binding, d.span),
     };
     if let Some(note) = degradation_note(analysis, ident.span()) {
         markdown.push_str("\n\n");
@@ -45,8 +45,11 @@ fn reference(analysis: &Analysis, r: &Reference) -> String {
     document(headline(analysis, binding), bullets)
 }
 
-fn declaration(analysis: &Analysis, binding: BindingId) -> String {
+fn declaration(analysis: &Analysis, binding: BindingId, span: Span) -> String {
     let mut bullets = binding_facts(analysis, binding);
+    if let Some(captures) = own_captures(analysis, binding, span) {
+        bullets.push(captures);
+    }
     if let Some(outer) = analysis.shadowed_binding(binding) {
         let o = analysis.binding(outer);
         let at = if is_implicit(o.span) {
@@ -62,6 +65,35 @@ fn declaration(analysis: &Analysis, binding: BindingId) -> String {
         ));
     }
     document(headline(analysis, binding), bullets)
+}
+
+/// For a function's own name: what that closure captures from outer environments.
+fn own_captures(analysis: &Analysis, binding: BindingId, span: Span) -> Option<String> {
+    if analysis.binding(binding).declaration != DeclarationKind::Function {
+        return None;
+    }
+    // A declaration's name lies inside its function's environment span.
+    let env = analysis.enclosing_closure(analysis.env_at(span.start))?;
+    let e = analysis.env(env);
+    let name = analysis.binding_name(binding);
+    let owns =
+        e.kind == EnvKind::Function && (e.owner == name || e.owner.ends_with(&format!(".{name}")));
+    if !owns || e.captures.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = e
+        .captures
+        .iter()
+        .map(|&b| {
+            let mutable = if analysis.binding(b).mutated {
+                "mut "
+            } else {
+                ""
+            };
+            format!("`{mutable}{}`", analysis.binding_name(b))
+        })
+        .collect();
+    Some(format!("a closure: **captures** {}", names.join(", ")))
 }
 
 /// "`action` — `var` binding in the **function environment of `skulk`**".

@@ -437,3 +437,17 @@ fn a_long_chain_is_shortened_in_the_middle() {
         "#]],
     );
 }
+
+#[test]
+fn function_declaration_lists_what_it_captures() {
+    check(
+        "function skulk() {\n  var action = 1;\n  let n = 0;\n  function $0report() { n++; return action; }\n}",
+        expect![[r#"
+            hover on `report`
+
+            `report` — `function` binding in the **function environment of `skulk`**
+
+            - a closure: **captures** `mut n`, `action`
+        "#]],
+    );
+}

@@ -167,6 +167,8 @@ fn resolution(a: &Analysis, r: &Reference) -> String {
             parts.push(
                 if is_known_global(name) {
                     "not declared here: a known host global on the global object"
+                } else if r.typeof_operand {
+                    "not declared here: typeof gives \"undefined\" (no ReferenceError)"
                 } else if r.flags.write && !strict {
                     "not declared here: this sloppy assignment creates an implicit global"
                 } else if r.flags.write {

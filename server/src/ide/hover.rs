@@ -222,7 +222,12 @@ fn unresolved(analysis: &Analysis, r: &Reference, name: &str) -> String {
         bullets.push("looked up on the **global object** (a known host global)".to_string());
     } else {
         let strict = analysis.env(r.environment).strict;
-        if r.flags.read || !r.flags.write {
+        if r.typeof_operand {
+            bullets.push(
+                "`typeof` of an undeclared name is `\"undefined\"`: no ReferenceError here"
+                    .to_string(),
+            );
+        } else if r.flags.read || !r.flags.write {
             bullets.push("would throw a **ReferenceError** when read".to_string());
         }
         match (r.flags.write, strict) {

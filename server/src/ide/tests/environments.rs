@@ -118,10 +118,10 @@ fn for_let_head_is_a_per_iteration_block() {
     check_chain(
         "for (let i = 0; i < 3; i++) {\n  $0\n}",
         expect![[r#"
-        block `<for loop at 1:1>` 1:1-3:2
-          i: let 1:10 mutated
-        global `globalThis` 1:1-3:2
-    "#]],
+            block `<for loop at 1:1>` 1:1-3:2
+              i: let 1:10
+            global `globalThis` 1:1-3:2
+        "#]],
     );
 }
 

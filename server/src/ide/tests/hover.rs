@@ -451,3 +451,29 @@ fn function_declaration_lists_what_it_captures() {
         "#]],
     );
 }
+
+#[test]
+fn typeof_of_an_undeclared_name_does_not_throw() {
+    check(
+        "if (typeof $0process !== 'undefined') {}\ntypeof nope;",
+        expect![[r#"
+            hover on `process`
+
+            `process` — not declared in any environment of this file
+
+            - looked up on the **global object** (a known host global)
+        "#]],
+    );
+}
+
+#[test]
+fn typeof_of_an_unknown_name_does_not_throw() {
+    check("typeof $0nope;", expect![[r#"
+        hover on `nope`
+
+        `nope` — not declared in any environment of this file
+
+        - `typeof` of an undeclared name is `"undefined"`: no ReferenceError here
+        - creates an implicit global when assigned in sloppy code
+    "#]]);
+}

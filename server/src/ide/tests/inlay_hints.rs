@@ -99,7 +99,7 @@ function f() {
 }
 "#,
         expect![[r#"
-            for (let i = 0; i < 3; i++) setTimeout(⟨captures: mut i⟩ () => console.log(i⟨↑<for loop> (mut)⟩));
+            for (let i = 0; i < 3; i++) setTimeout(⟨captures: i⟩ () => console.log(i⟨↑<for loop>⟩));
             for (var j = 0; j < 3; j++) setTimeout(() => console.log(j));
             function f() {
               for (var k = 0; k < 3; k++) setTimeout(⟨captures: mut k⟩ () => console.log(k⟨↑f (mut)⟩));

@@ -567,3 +567,39 @@ fn deeply_nested_input_does_not_crash() {
     let _ = server.hover(uri, (1, 0));
     assert!(server.shutdown().success());
 }
+
+/// Timing on a 9 MB file (`typescript.js` from the corpus): open, then keystrokes each followed
+/// by a hover. Run with `cargo test --release --test lsp -- --ignored --nocapture large_file`.
+#[test]
+#[ignore = "slow; needs tests/corpus/typescript.js"]
+fn large_file_timing() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/corpus/typescript.js");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("skipping: {path} is missing");
+        return;
+    };
+    let uri = "file:///corpus/typescript.js";
+    let mut server = start();
+    let started = std::time::Instant::now();
+    server.open(uri, "javascript", &text);
+    let probe = pos(&text, "function ", 1000, Encoding::Utf16);
+    let probe = (probe.0, probe.1 + 9);
+    server.hover(uri, probe);
+    eprintln!("open + first hover: {:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    for i in 0..10 {
+        server.change(uri, 2 + i, json!([edit((0, 0), (0, 0), " ")]));
+        server.hover(uri, probe);
+    }
+    eprintln!(
+        "keystroke + hover, mean of 10: {:?}",
+        started.elapsed() / 10
+    );
+    let started = std::time::Instant::now();
+    for i in 0..10 {
+        server.change(uri, 20 + i, json!([edit((0, 0), (0, 0), " ")]));
+    }
+    server.hover(uri, probe);
+    eprintln!("10 keystrokes then one hover: {:?}", started.elapsed());
+    assert!(server.shutdown().success());
+}

@@ -3,6 +3,7 @@
 //! (`UPDATE_EXPECT=1 cargo test` rewrites it — read the diff: it is the spec check).
 
 mod environments;
+mod invariants;
 mod recovery;
 mod spec_corrections;
 
@@ -22,6 +23,7 @@ pub(super) fn analyze_kind(text: &str, kind: SourceKindChoice) -> Analysis {
 
 /// The tree of environments, then the references.
 pub(super) fn dump(a: &Analysis) -> String {
+    invariants::check(a);
     let mut out = String::new();
     writeln!(out, "kind: {}", a.source_kind.as_str()).unwrap();
     dump_env(a, a.global(), 0, &mut out);

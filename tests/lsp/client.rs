@@ -20,6 +20,8 @@ pub struct Server {
     pub notifications: Vec<Value>,
     /// Requests the server sent to us (answered with `null`).
     pub server_requests: Vec<Value>,
+    /// Responses that arrived while waiting for something else, by id.
+    responses: std::collections::HashMap<i64, Value>,
     stderr: Arc<Mutex<String>>,
 }
 
@@ -70,6 +72,7 @@ impl Server {
             next_id: 1,
             notifications: Vec::new(),
             server_requests: Vec::new(),
+            responses: Default::default(),
             stderr,
         }
     }
@@ -126,8 +129,10 @@ impl Server {
     }
 
     pub fn response(&mut self, id: i64) -> Result<Value, Value> {
-        let message =
-            self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none());
+        let message = match self.responses.remove(&id) {
+            Some(message) => message,
+            None => self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none()),
+        };
         match message.get("error") {
             Some(error) => Err(error.clone()),
             None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
@@ -159,6 +164,9 @@ impl Server {
                     self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }));
                 }
                 (None, Some(_)) => self.notifications.push(message),
+                (Some(id), None) if id.is_i64() => {
+                    self.responses.insert(id.as_i64().unwrap(), message);
+                }
                 _ => panic!("unexpected message {message}"),
             }
         }

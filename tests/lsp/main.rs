@@ -386,6 +386,39 @@ fn burst_of_edits_is_applied_in_order() {
     assert!(server.shutdown().success());
 }
 
+/// Edits and requests sent back to back without waiting for answers: every request sees the
+/// edits sent before it (else its line would not exist yet), or is told the content changed.
+#[test]
+fn requests_interleaved_with_edits_see_every_earlier_edit() {
+    let uri = "file:///interleaved.js";
+    let mut server = start();
+    server.open(uri, "javascript", "let x0 = 0;\n");
+    let mut ids = Vec::new();
+    for n in 1..=30u32 {
+        let line = format!("let x{n} = x{};\n", n - 1);
+        server.change(uri, n as i32 + 1, json!([edit((n, 0), (n, 0), &line)]));
+        let id = server.send_request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": lsp_pos((n, 5)) }),
+        );
+        ids.push((n, id));
+    }
+    for (n, id) in ids {
+        match server.response(id) {
+            Ok(hover) => {
+                let text = hover["contents"]["value"].as_str().unwrap_or_default();
+                assert!(text.contains(&format!("x{n}")), "hover {n}: {hover}");
+            }
+            // Superseded by a later edit before its analysis was done.
+            Err(error) => {
+                assert_eq!(error_code(&error), -32801, "hover {n}: {error}");
+                assert!(n < 30, "nothing supersedes the last hover");
+            }
+        }
+    }
+    assert!(server.shutdown().success());
+}
+
 #[test]
 fn crlf_document() {
     let text = NINJA.replace('\n', "\r\n");

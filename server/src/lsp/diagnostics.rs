@@ -1,23 +1,24 @@
 //! Syntax errors as diagnostics (severity Warning: scopelens is not a linter, it reports only
 //! what keeps it from analysing part of the file).
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc::UnboundedReceiver;
-use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity};
 
 use super::analysis_worker::Finished;
 use super::convert;
+use super::session::Session;
 use crate::engine::Span;
-use crate::text::Encoding;
 
 /// Publishes what each finished analysis reports, until the worker goes away.
-pub async fn publish(
-    client: Client,
-    mut finished: UnboundedReceiver<Finished>,
-    encoding: impl Fn() -> Encoding,
-) {
+pub async fn publish(session: Arc<Session>, mut finished: UnboundedReceiver<Finished>) {
     while let Some(Finished { uri, report }) = finished.recv().await {
-        let encoding = encoding();
+        // Closed meanwhile: its diagnostics were cleared and must stay so.
+        if session.documents.subscribe(&uri).is_none() {
+            continue;
+        }
+        let encoding = session.encoding();
         let diagnostic = |span: Span, message: String| Diagnostic {
             range: convert::range(&report.line_index, span, encoding),
             severity: Some(DiagnosticSeverity::WARNING),
@@ -38,7 +39,8 @@ pub async fn publish(
                 format!("scopelens could not analyse this file: {why}"),
             ));
         }
-        client
+        session
+            .client
             .publish_diagnostics(uri, diagnostics, Some(report.version))
             .await;
     }

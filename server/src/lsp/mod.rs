@@ -80,13 +80,7 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     .custom_method(handlers::outer_binding::METHOD, Backend::outer_binding)
     .finish();
     let session = session_slot.expect("LspService::build calls its init");
-    let diagnostics_session = session.clone();
-    tokio::spawn(diagnostics::publish(
-        session.client.clone(),
-        finished_rx,
-        move || diagnostics_session.encoding(),
-    ));
-    drop(session);
+    tokio::spawn(diagnostics::publish(session, finished_rx));
     // Requests waiting for an analysis hold a slot; leave room for edits and cancellations.
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .concurrency_level(32)

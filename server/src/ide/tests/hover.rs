@@ -468,12 +468,15 @@ fn typeof_of_an_undeclared_name_does_not_throw() {
 
 #[test]
 fn typeof_of_an_unknown_name_does_not_throw() {
-    check("typeof $0nope;", expect![[r#"
+    check(
+        "typeof $0nope;",
+        expect![[r#"
         hover on `nope`
 
         `nope` — not declared in any environment of this file
 
         - `typeof` of an undeclared name is `"undefined"`: no ReferenceError here
         - creates an implicit global when assigned in sloppy code
-    "#]]);
+    "#]],
+    );
 }

@@ -1,0 +1,166 @@
+// scopelens for VS Code: starts the scopelens language server and adds the Scope Chain view and
+// commands. All analysis happens in the server; this file only wires VS Code to it.
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { LANGUAGES, outerBindingRequest } from './protocol';
+import { ScopeChainView } from './scopeChainView';
+import { findServer } from './serverPath';
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+let traceOutput: vscode.OutputChannel;
+
+/** The server's settings, in the shape of server/src/lsp/config.rs, under a `scopelens` key. */
+export function serverSettings(): { scopelens: object } {
+  const config = vscode.workspace.getConfiguration('scopelens');
+  return {
+    scopelens: {
+      sourceKind: config.get<string>('sourceKind', 'auto'),
+      inlayHints: {
+        closureCaptures: config.get<boolean>('inlayHints.closureCaptures', true),
+        capturedUses: config.get<boolean>('inlayHints.capturedUses', true),
+      },
+    },
+  };
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const setting = vscode.workspace.getConfiguration('scopelens').get<string>('server.path', '');
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const found = findServer(setting, context.extensionPath, folder);
+  if ('error' in found) {
+    output.appendLine(found.error);
+    const choice = await vscode.window.showErrorMessage(found.error, 'Open Settings', 'Show Log');
+    if (choice === 'Open Settings') {
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'scopelens.server.path');
+    } else if (choice === 'Show Log') {
+      output.show(true);
+    }
+    return;
+  }
+  output.appendLine(`Starting ${found.path} (from ${found.source})`);
+  const serverOptions: ServerOptions = {
+    command: found.path,
+    args: ['--stdio'],
+    transport: TransportKind.stdio,
+    options: { env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'scopelens=info' } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    initializationOptions: serverSettings(),
+    outputChannel: output,
+    traceOutputChannel: traceOutput,
+  };
+  client = new LanguageClient('scopelens', 'scopelens', serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (err) {
+    const message = `scopelens: the server at ${found.path} failed to start: ${err instanceof Error ? err.message : String(err)}`;
+    output.appendLine(message);
+    void vscode.window.showErrorMessage(message, 'Show Log').then((c) => c && output.show(true));
+  }
+}
+
+async function stopClient(): Promise<void> {
+  const old = client;
+  client = undefined;
+  if (old) {
+    try {
+      await old.stop(2000);
+    } catch (err) {
+      output.appendLine(`stopping the server: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+function activePosition(): { editor: vscode.TextEditor; params: { textDocument: { uri: string }; position: { line: number; character: number } } } | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !client || !LANGUAGES.includes(editor.document.languageId)) return undefined;
+  return {
+    editor,
+    params: {
+      textDocument: { uri: client.code2ProtocolConverter.asUri(editor.document.uri) },
+      position: client.code2ProtocolConverter.asPosition(editor.selection.active),
+    },
+  };
+}
+
+async function goToOuterBinding(): Promise<void> {
+  const at = activePosition();
+  if (!at || !client) {
+    void vscode.window.showInformationMessage('scopelens: put the cursor on an identifier in a JavaScript or TypeScript file.');
+    return;
+  }
+  const location = await client.sendRequest(outerBindingRequest, at.params);
+  if (!location) {
+    const word = at.editor.document.getText(at.editor.document.getWordRangeAtPosition(at.editor.selection.active));
+    void vscode.window.setStatusBarMessage(
+      word ? `scopelens: \`${word}\` shadows no outer binding` : 'scopelens: no outer binding here',
+      4000,
+    );
+    return;
+  }
+  const target = client.protocol2CodeConverter.asLocation(location);
+  const editor = await vscode.window.showTextDocument(target.uri, { selection: target.range });
+  editor.revealRange(target.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+async function toggleCaptureHints(): Promise<void> {
+  const config = vscode.workspace.getConfiguration('scopelens');
+  const on = config.get<boolean>('inlayHints.closureCaptures', true) || config.get<boolean>('inlayHints.capturedUses', true);
+  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('inlayHints.closureCaptures', !on, target);
+  await config.update('inlayHints.capturedUses', !on, target);
+  void vscode.window.setStatusBarMessage(`scopelens: capture hints ${on ? 'off' : 'on'}`, 3000);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('scopelens');
+  traceOutput = vscode.window.createOutputChannel('scopelens LSP trace');
+  const view = new ScopeChainView(() => client);
+  context.subscriptions.push(
+    output,
+    traceOutput,
+    view,
+    vscode.commands.registerCommand('scopelens.showScopeChain', async () => {
+      await vscode.commands.executeCommand('scopelens.scopeChain.focus');
+      view.schedule(0);
+    }),
+    vscode.commands.registerCommand('scopelens.scopeChain.refresh', () => view.schedule(0)),
+    vscode.commands.registerCommand('scopelens.goToOuterBinding', goToOuterBinding),
+    vscode.commands.registerCommand('scopelens.toggleCaptureHints', toggleCaptureHints),
+    vscode.commands.registerCommand('scopelens.restartServer', async () => {
+      output.appendLine('Restarting the server');
+      await stopClient();
+      await startClient(context);
+      view.schedule(0);
+    }),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (e.affectsConfiguration('scopelens.server.path')) {
+        await stopClient();
+        await startClient(context);
+        view.schedule(0);
+      } else if (e.affectsConfiguration('scopelens') && client?.isRunning()) {
+        // The server re-reads these and asks VS Code to refresh its inlay hints.
+        await client.sendNotification(DidChangeConfigurationNotification.type, { settings: serverSettings() });
+        view.schedule(0);
+      }
+    }),
+    { dispose: () => void stopClient() },
+  );
+  await startClient(context);
+  view.schedule(0);
+}
+
+export async function deactivate(): Promise<void> {
+  await stopClient();
+}

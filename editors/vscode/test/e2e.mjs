@@ -1,0 +1,181 @@
+// Drives a real VS Code workbench (code-server) in Debian's Chromium and checks what a user sees:
+// the scopelens hover, the capture inlay hints, Toggle Capture Hints, and the Scope Chain view.
+// Started by e2e.sh, which sets E2E_URL (workbench with the workspace open) and E2E_SCREENSHOTS.
+import { chromium } from 'playwright-core';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const url = process.env.E2E_URL;
+const shots = process.env.E2E_SCREENSHOTS;
+const results = process.env.E2E_RESULTS;
+if (!url || !shots || !results) throw new Error('run through e2e.sh (E2E_URL, E2E_SCREENSHOTS, E2E_RESULTS)');
+fs.mkdirSync(shots, { recursive: true });
+fs.mkdirSync(results, { recursive: true });
+
+const STEP_TIMEOUT = 30_000;
+const norm = (s) => (s ?? '').replace(/[\u00a0\s]+/g, ' ').trim();
+let passed = 0;
+let failed = 0;
+const t0 = Date.now();
+const log = (msg) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
+
+/** Polls `probe` until it returns a truthy value, or throws after `timeout` ms with `what`. */
+async function until(what, probe, timeout = STEP_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    log(`ok   ${name}`);
+  } catch (err) {
+    failed++;
+    log(`FAIL ${name}: ${err instanceof Error ? err.message : err}`);
+    await page
+      .screenshot({ path: path.join(results, `failure-${passed + failed}.png`) })
+      .catch(() => {});
+    throw err;
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+  timeout: 60_000,
+});
+const context = await browser.newContext({ viewport: { width: 1200, height: 640 }, deviceScaleFactor: 1 });
+const page = await context.newPage();
+page.setDefaultTimeout(STEP_TIMEOUT);
+const consoleErrors = [];
+page.on('console', (m) => {
+  if (m.type() === 'error') consoleErrors.push(m.text());
+});
+
+const editorText = async () => norm(await page.locator('.editor-instance .monaco-editor .view-lines').first().textContent());
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input[type="text"]');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** The on-screen box of the `nth` token with exactly this text on the editor line containing `lineText`. */
+async function tokenBox(lineText, token, nth = 0) {
+  const line = page.locator('.editor-instance .monaco-editor .view-line', { hasText: lineText }).first();
+  await line.waitFor({ state: 'visible' });
+  const span = line.locator('span > span').filter({ hasText: new RegExp(`^${token}$`) }).nth(nth);
+  const box = await span.boundingBox();
+  if (!box) throw new Error(`no box for ${token} on line "${lineText}"`);
+  return box;
+}
+
+let exitCode = 1;
+try {
+  await check('the workbench loads with the workspace', async () => {
+    await page.goto(url, { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await until('the explorer to list ninja.js', () => page.getByRole('treeitem', { name: 'ninja.js' }).isVisible(), 60_000);
+  });
+
+  await check('opening examples/ninja.js shows it in an editor', async () => {
+    await page.getByRole('treeitem', { name: 'ninja.js' }).click();
+    await until('the editor to show ninja.js', async () => (await editorText()).includes('function skulk()'));
+  });
+
+  await check('inlay hint "captures: action" renders before report', async () => {
+    await until('the captures hint', async () => {
+      const line = page.locator('.editor-instance .view-line', { hasText: 'function report()' }).first();
+      return norm(await line.textContent()).includes('captures: action');
+    }, 60_000);
+  });
+
+  await check('hovering `action` inside report says "function environment of skulk"', async () => {
+    // The first `action` on the console.log line is the use inside report (the hint ↑skulk comes after it).
+    const box = await tokenBox('console.log', 'action');
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'environment' }).first();
+    await until('the scopelens hover', async () => {
+      await page.mouse.move(box.x + box.width / 2 - 3, box.y + box.height / 2);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      return hover.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    }, 45_000);
+    const text = norm(await hover.textContent());
+    log(`hover: ${text.slice(0, 200)}`);
+    if (!text.includes('function environment of skulk')) throw new Error(`hover text was: ${text}`);
+    if (!text.includes('captured')) throw new Error(`hover does not mention the capture: ${text}`);
+    await page.waitForTimeout(600); // let the hover finish fading in
+    await page.screenshot({ path: path.join(shots, 'vscode-hover-hints.png') });
+  });
+
+  await check('Toggle Capture Hints hides the hints, toggling again brings them back', async () => {
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 300);
+    await runCommand('scopelens: Toggle Capture Hints');
+    await until('the hints to disappear', async () => !(await editorText()).includes('captures: action'));
+    await runCommand('scopelens: Toggle Capture Hints');
+    await until('the hints to come back', async () => (await editorText()).includes('captures: action'));
+  });
+
+  await check('Show Scope Chain lists report, then skulk, with their bindings', async () => {
+    const box = await tokenBox('console.log', 'intro');
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    await runCommand('scopelens: Show Scope Chain');
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /scope chain/i }) }).first();
+    await pane.waitFor({ state: 'visible' });
+    const rows = pane.locator('.monaco-list-row');
+    const labels = await until('the chain to list report and skulk', async () => {
+      const texts = (await rows.allTextContents()).map(norm);
+      const report = texts.findIndex((t) => t.startsWith('function report'));
+      const skulk = texts.findIndex((t) => t.startsWith('function skulk'));
+      return report >= 0 && skulk > report && texts.some((t) => t.startsWith('intro')) && texts.some((t) => t.startsWith('action')) ? texts : null;
+    });
+    log(`chain rows: ${labels.join(' | ')}`);
+    // Fold the file list so the screenshot shows the whole chain.
+    await page.locator('.pane-header', { hasText: /^\s*workspace/i }).first().click().catch(() => {});
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: path.join(shots, 'vscode-scope-chain.png') });
+  });
+
+  await check('clicking binding `action` in the Scope Chain view jumps to its declaration (line 3)', async () => {
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /scope chain/i }) }).first();
+    await pane.locator('.monaco-list-row', { hasText: /^\s*action/ }).first().click();
+    const status = page.locator('[id="status.editor.selection"]');
+    await until('the cursor on line 3', async () => /Ln 3,/.test(norm(await status.textContent())));
+  });
+
+  exitCode = 0;
+} catch {
+  exitCode = 1;
+} finally {
+  if (consoleErrors.length) {
+    fs.writeFileSync(path.join(results, 'console-errors.txt'), consoleErrors.join('\n'));
+  }
+  await browser.close().catch(() => {});
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(exitCode);
+}

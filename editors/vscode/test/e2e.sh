@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# VS Code end-to-end test in a real workbench: installs code-server (once), builds the server and
+# the .vsix, installs the extension into a private extensions dir, starts code-server on
+# 127.0.0.1 and drives it with playwright-core + Debian's chromium (test/e2e.mjs).
+# Screenshots go to docs/screenshots/ (override: SCOPELENS_SCREENSHOTS_DIR); failure screenshots
+# and logs to editors/vscode/test/results/. Exits non-zero on failure.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+ext="$(cd "$here/.." && pwd)"
+root="$(cd "$ext/../.." && pwd)"
+results="$here/results"
+shots="${SCOPELENS_SCREENSHOTS_DIR:-$root/docs/screenshots}"
+rm -rf "$results"
+mkdir -p "$results"
+
+step() { echo "== vscode e2e: $*"; }
+
+step "code-server"
+code_server="$(bash "$here/install-code-server.sh" | tail -n 1)"
+
+step "server (cargo build --release)"
+(cd "$root" && cargo build --release --quiet)
+
+step "extension (npm ci, npm run package)"
+cd "$ext"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent package >"$results/package.log" 2>&1 || { cat "$results/package.log"; exit 1; }
+[ -f scopelens.vsix ] || { echo "npm run package made no scopelens.vsix"; exit 1; }
+
+# A private code-server: its own config, user data, extensions and a scratch copy of the examples
+# (Toggle Capture Hints writes workspace settings).
+work="$(mktemp -d "${TMPDIR:-/tmp}/scopelens-e2e.XXXXXX")"
+cs_pid=""
+cleanup() {
+  if [ -n "$cs_pid" ] && kill -0 "$cs_pid" 2>/dev/null; then
+    kill -- "-$cs_pid" 2>/dev/null || kill "$cs_pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$cs_pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 -- "-$cs_pid" 2>/dev/null || kill -9 "$cs_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work/user-data/User" "$work/extensions" "$work/workspace"
+cp -r "$root/examples/." "$work/workspace/"
+cat >"$work/user-data/User/settings.json" <<'JSON'
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.commandCenter.enabled": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "git.enabled": false,
+  "editor.minimap.enabled": false,
+  "editor.inlayHints.enabled": "on",
+  "editor.hover.delay": 200,
+  "editor.fontSize": 14,
+  "typescript.tsserver.experimental.enableProjectDiagnostics": false
+}
+JSON
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+cat >"$work/config.yaml" <<YAML
+bind-addr: 127.0.0.1:$port
+auth: none
+cert: false
+YAML
+cs=("$code_server" --config "$work/config.yaml" --user-data-dir "$work/user-data" --extensions-dir "$work/extensions")
+
+step "install the .vsix into $work/extensions"
+timeout 120 "${cs[@]}" --install-extension "$ext/scopelens.vsix" >"$results/install-extension.log" 2>&1 \
+  || { cat "$results/install-extension.log"; exit 1; }
+grep -q "scopelens" <(timeout 60 "${cs[@]}" --list-extensions 2>/dev/null) \
+  || { echo "the extension is not listed after install"; exit 1; }
+
+step "start code-server on 127.0.0.1:$port"
+# The extension must find the server it ships, not one on PATH.
+PATH="$(echo "$PATH" | tr ':' '\n' | grep -v "$root/target" | paste -sd:)" \
+  setsid "${cs[@]}" --disable-telemetry --disable-update-check --disable-workspace-trust \
+  --disable-getting-started-override "$work/workspace" >"$results/code-server.log" 2>&1 &
+cs_pid=$!
+ready=""
+for _ in $(seq 1 120); do
+  if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/healthz"; then ready=1; break; fi
+  kill -0 "$cs_pid" 2>/dev/null || break
+  sleep 0.5
+done
+[ -n "$ready" ] || { echo "code-server did not come up"; cat "$results/code-server.log"; exit 1; }
+
+step "drive the workbench (playwright-core + /usr/bin/chromium)"
+rc=0
+E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_SCREENSHOTS="$shots" E2E_RESULTS="$results" \
+  timeout 300 node "$here/e2e.mjs" || rc=$?
+# The extension host's log holds the scopelens output channel and any activation error.
+find "$work/user-data/logs" -name '*scopelens*' -exec cp {} "$results/" \; 2>/dev/null || true
+if [ "$rc" -ne 0 ]; then
+  echo "vscode e2e FAILED (exit $rc); logs and screenshots in $results"
+  tail -n 40 "$results/code-server.log" || true
+  exit 1
+fi
+echo "vscode e2e passed; screenshots in $shots"

@@ -44,45 +44,34 @@ impl LineIndex {
         let mut line_starts = vec![0];
         let mut terminator_len = Vec::new();
         let mut wide = Vec::new();
-        let mut line_wide: Vec<WideChar> = Vec::new();
         let mut line_start = 0usize;
-        let mut i = 0usize;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b == b'\n' || b == b'\r' {
-                let next = if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                    i + 2
-                } else {
-                    i + 1
-                };
-                if !line_wide.is_empty() {
-                    wide.push((
-                        line_starts.len() as u32 - 1,
-                        std::mem::take(&mut line_wide).into(),
-                    ));
-                }
-                line_starts.push(next as u32);
-                terminator_len.push((next - i) as u8);
-                line_start = next;
-                i = next;
-            } else if b < 0x80 {
-                i += 1;
-            } else {
-                let c = text[i..]
-                    .chars()
-                    .next()
-                    .expect("index is on a char boundary");
-                let len_utf8 = c.len_utf8();
-                line_wide.push(WideChar {
-                    col_utf8: (i - line_start) as u32,
-                    len_utf8: len_utf8 as u8,
-                    len_utf16: c.len_utf16() as u8,
-                });
-                i += len_utf8;
+        // Line by line with memchr, and only lines that are not ASCII (a SIMD check) are walked
+        // character by character: building the index is a small fraction of an analysis.
+        loop {
+            let end = memchr::memchr2(b'\n', b'\r', &bytes[line_start..]).map(|i| line_start + i);
+            let content_end = end.unwrap_or(bytes.len());
+            let line = &text[line_start..content_end];
+            if !line.is_ascii() {
+                let chars: Box<[WideChar]> = line
+                    .char_indices()
+                    .filter(|(_, c)| !c.is_ascii())
+                    .map(|(col, c)| WideChar {
+                        col_utf8: col as u32,
+                        len_utf8: c.len_utf8() as u8,
+                        len_utf16: c.len_utf16() as u8,
+                    })
+                    .collect();
+                wide.push((line_starts.len() as u32 - 1, chars));
             }
-        }
-        if !line_wide.is_empty() {
-            wide.push((line_starts.len() as u32 - 1, line_wide.into()));
+            let Some(i) = end else { break };
+            let next = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            line_starts.push(next as u32);
+            terminator_len.push((next - i) as u8);
+            line_start = next;
         }
         terminator_len.push(0);
         Self {

@@ -203,17 +203,17 @@ const DEPTH_DELTA: [i8; 256] = {
     table
 };
 const RUN_STEP: [(u32, u32); 256] = {
-    let mut table = [(0u32, 0u32); 256]; // (increment, keep)
+    let mut table = [(0u32, 0u32); 256]; // (increment, keep mask)
     let mut i = 0;
     let stepping = b"([!~-+";
     while i < stepping.len() {
-        table[stepping[i] as usize] = (1, 1);
+        table[stepping[i] as usize] = (1, u32::MAX);
         i += 1;
     }
     let spaces = b" \t\n\r";
     let mut j = 0;
     while j < spaces.len() {
-        table[spaces[j] as usize] = (0, 1);
+        table[spaces[j] as usize] = (0, u32::MAX);
         j += 1;
     }
     table
@@ -231,7 +231,7 @@ fn nesting_problem(text: &str) -> Option<String> {
         depth += DEPTH_DELTA[b as usize] as i64;
         max_depth = max_depth.max(depth);
         let (increment, keep) = RUN_STEP[b as usize];
-        run = (run + increment) * keep;
+        run = (run + increment) & keep;
         max_run = max_run.max(run);
     }
     if max_depth > MAX_NESTING as i64 {

@@ -673,6 +673,15 @@ fn check_pause(
                 got.kind == expected.kind && Some(env) == expected_env,
                 format!("{} `{}`", ctx.describe(&got), a.env(env).owner),
             )
+        } else if scope.kind == "closure" {
+            // Capture lists disagree (reported above); a closure scope is still identified by
+            // its function's position.
+            let group = scope.start.and_then(|loc| ctx.group_at(loc));
+            let got = Place {
+                kind: "closure",
+                group,
+            };
+            (got == expected && expected_env == group, ctx.describe(&got))
         } else {
             (
                 false,
@@ -732,6 +741,20 @@ fn exclude_v8_only_names(
     set: &mut BTreeSet<&str>,
     stats: &mut Stats,
 ) {
+    // Exclusion: a sloppy direct eval declared these `var`s at run time; no static analysis
+    // can know them (scopelens marks the references that might meet them `dynamic`).
+    if a.env(function).has_sloppy_eval {
+        let declared_here = |name: &str| {
+            a.env_ids()
+                .filter(|&e| a.enclosing_closure(e) == Some(function))
+                .any(|e| a.lookup(e, name).is_some())
+        };
+        let added: Vec<&str> = set.iter().copied().filter(|n| !declared_here(n)).collect();
+        for name in added {
+            set.remove(name);
+            stats.exclude("var added at run time by a sloppy direct eval");
+        }
+    }
     let arguments = a.lookup(function, "arguments");
     // Exclusion: V8 lists `arguments` in a function context whenever a sloppy direct eval could
     // reach it; scopelens creates the `arguments` binding only where it is referenced.

@@ -1,0 +1,288 @@
+-- Tests the scopelens plugin in real headless Neovim against the built server. Checks what a user
+-- sees: the screen grid (read back with screenstring() after a redraw), floating windows, the
+-- cursor and the quickfix list. Run by test/run.sh:
+--   nvim --headless --clean -l test/test.lua <repo root> <scopelens binary>
+local root, server = arg[1], arg[2]
+assert(root and server, 'usage: nvim -l test.lua <repo root> <scopelens binary>')
+local plugin = root .. '/editors/nvim'
+vim.opt.runtimepath:prepend(plugin)
+vim.cmd('runtime plugin/scopelens.lua')
+vim.cmd('filetype on')
+vim.o.swapfile = false
+vim.o.shortmess = vim.o.shortmess .. 'I'
+
+local TIMEOUT = 10000
+-- What the plugin tells the user, in order.
+local notified = {}
+vim.notify = function(msg)
+  table.insert(notified, msg)
+end
+local passed, failed = 0, 0
+local function say(s)
+  io.stdout:write(s .. '\n')
+end
+
+local function test(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if ok then
+    passed = passed + 1
+    say('ok   ' .. name)
+  else
+    failed = failed + 1
+    say('FAIL ' .. name .. '\n' .. tostring(err))
+  end
+  -- Leave each test with no floats and one window.
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(win).relative ~= '' then
+      pcall(vim.api.nvim_win_close, win, true)
+    end
+  end
+  pcall(vim.cmd, 'cclose')
+  pcall(vim.cmd, 'silent! only')
+end
+
+--- Waits until `pred()` is truthy (redrawing each time) or fails with `what`.
+local screen
+local function wait_for(what, pred, timeout)
+  local result
+  local ok = vim.wait(timeout or TIMEOUT, function()
+    vim.cmd('redraw!')
+    result = pred()
+    return result
+  end, 50)
+  if not ok then
+    error('timed out waiting for ' .. what .. '; the screen:\n' .. table.concat(screen(), '\n'), 2)
+  end
+  return result
+end
+
+--- The screen as the user sees it, one string per row.
+function screen()
+  local rows = {}
+  for r = 1, vim.o.lines do
+    local cells = {}
+    for c = 1, vim.o.columns do
+      cells[#cells + 1] = vim.fn.screenstring(r, c)
+    end
+    rows[r] = table.concat(cells)
+  end
+  return rows
+end
+
+local function screen_has(text)
+  for _, row in ipairs(screen()) do
+    if row:find(text, 1, true) then
+      return row
+    end
+  end
+end
+
+--- The text of the visible floating window (hover, chain), and the window.
+local function float()
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    local config = vim.api.nvim_win_get_config(win)
+    if config.relative ~= '' and not config.hide then
+      local buf = vim.api.nvim_win_get_buf(win)
+      return { text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n'), win = win }
+    end
+  end
+end
+
+local function float_text()
+  local f = float()
+  return f and f.text
+end
+
+--- Opens a file and waits for scopelens to attach.
+local function open(path)
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  wait_for('scopelens to attach to ' .. path, function()
+    return require('scopelens').client(0) ~= nil
+  end)
+end
+
+--- Puts the cursor on the `nth` occurrence of `word` on the first line matching `line_pattern`.
+local function cursor_on(line_pattern, word, nth)
+  local lnum = vim.fn.search(line_pattern, 'w')
+  assert(lnum > 0, 'no line matching ' .. line_pattern)
+  local line = vim.fn.getline(lnum)
+  local col = 0
+  for _ = 1, nth or 1 do
+    col = assert(line:find('%f[%w_$]' .. word .. '%f[^%w_$]', col + 1), word .. ' not on line ' .. lnum)
+  end
+  vim.api.nvim_win_set_cursor(0, { lnum, col - 1 })
+  return lnum, col
+end
+
+local function eq(expected, actual, what)
+  if not vim.deep_equal(expected, actual) then
+    error(('%s: expected %s, got %s'):format(what, vim.inspect(expected), vim.inspect(actual)), 2)
+  end
+end
+
+if os.getenv('SCOPELENS_TEST_LSP_LOG') then
+  vim.lsp.set_log_level('debug')
+end
+
+local ok = require('scopelens').setup({ cmd = { server, '--stdio' } })
+assert(ok, 'setup failed')
+
+test('setup without a server binary explains the fix', function()
+  local before = #notified
+  local result = require('scopelens').setup({ cmd = { '/nonexistent/scopelens' } })
+  local messages = vim.list_slice(notified, before + 1)
+  eq(false, result, 'setup result')
+  assert(messages[1] and messages[1]:find('cargo build --release', 1, true), vim.inspect(messages))
+  assert(require('scopelens').setup({ cmd = { server, '--stdio' } }))
+end)
+
+test('attaches to examples/ninja.js with inlay hints enabled', function()
+  open(root .. '/examples/ninja.js')
+  assert(vim.lsp.inlay_hint.is_enabled({ bufnr = 0 }), 'inlay hints are off')
+end)
+
+test('inlay hints render on screen: "captures: action" and "↑skulk"', function()
+  local row = wait_for('the captures hint on screen', function()
+    return screen_has('captures: action')
+  end)
+  assert(row:find('function report', 1, true), 'hint not on the report line: ' .. row)
+  local use = wait_for('the captured-use hint', function()
+    return screen_has('↑skulk')
+  end)
+  assert(use:find('console.log(intro, action↑skulk', 1, true), 'hint not after action: ' .. use)
+end)
+
+test('hover on `action` inside report: function environment of skulk', function()
+  cursor_on('console.log', 'action')
+  vim.lsp.buf.hover()
+  local text = wait_for('the hover float', function()
+    return float_text()
+  end)
+  local plain = text:gsub('[`*]', '')
+  assert(plain:find('function environment of skulk', 1, true), text)
+  assert(plain:find('captured by closure report', 1, true), text)
+end)
+
+test('go to definition from `action` inside report lands on its var (line 3)', function()
+  cursor_on('console.log', 'action')
+  vim.lsp.buf.definition()
+  local pos = wait_for('the cursor to move', function()
+    local p = vim.api.nvim_win_get_cursor(0)
+    return p[1] ~= 6 and p
+  end)
+  local _, col = vim.fn.getline(3):find('action', 1, true)
+  eq({ 3, col - #'action' }, pos, 'cursor')
+end)
+
+test(':ScopelensChain shows report, then skulk, then global, in a float', function()
+  cursor_on('console.log', 'intro')
+  vim.cmd('ScopelensChain')
+  local text = wait_for('the chain float', function()
+    return float_text()
+  end)
+  local report = text:find('function report', 1, true)
+  local intro = text:find('intro', 1, true)
+  local skulk = text:find('function skulk', 1, true)
+  local action = text:find('action%s+var, captured')
+  local global = text:find('global', 1, true)
+  assert(report and intro and skulk and action and global, text)
+  assert(report < intro and intro < skulk and skulk < action and action < global, 'order:\n' .. text)
+end)
+
+test('<CR> on a binding in the chain float jumps to it', function()
+  cursor_on('console.log', 'intro')
+  vim.cmd('ScopelensChain')
+  local win = wait_for('the chain float', float).win
+  vim.api.nvim_set_current_win(win)
+  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  for i, l in ipairs(lines) do
+    if l:find('^%s+action ') then
+      vim.api.nvim_win_set_cursor(win, { i, 0 })
+    end
+  end
+  vim.api.nvim_feedkeys(vim.keycode('<CR>'), 'x', false)
+  local pos = wait_for('the jump', function()
+    local p = vim.api.nvim_win_get_cursor(0)
+    return vim.api.nvim_win_get_config(0).relative == '' and p[1] == 3 and p
+  end)
+  eq(vim.fn.getline(3):find('action', 1, true) - 1, pos[2], 'column')
+end)
+
+test(':ScopelensChain quickfix lists every environment and binding', function()
+  cursor_on('console.log', 'intro')
+  vim.cmd('ScopelensChain quickfix')
+  local items = wait_for('the quickfix list', function()
+    local qf = vim.fn.getqflist()
+    return #qf > 0 and qf
+  end)
+  local texts = vim.tbl_map(function(i)
+    return i.text
+  end, items)
+  eq('function report', texts[1], 'first entry')
+  local action
+  for _, i in ipairs(items) do
+    if i.text:find('skulk › action', 1, true) then
+      action = i
+    end
+  end
+  assert(action, vim.inspect(texts))
+  eq(3, action.lnum, 'action line')
+  assert(screen_has('function report'), 'quickfix window not on screen')
+end)
+
+test(':ScopelensToggleHints hides the hints; again brings them back', function()
+  vim.cmd('ScopelensToggleHints')
+  eq('scopelens: capture hints off', notified[#notified], 'message')
+  wait_for('the hints to disappear', function()
+    return not screen_has('captures: action')
+  end)
+  vim.cmd('ScopelensToggleHints')
+  wait_for('the hints to come back', function()
+    return screen_has('captures: action')
+  end)
+end)
+
+test(':ScopelensOuter jumps from the inner `x` to the one it shadows', function()
+  open(plugin .. '/test/fixtures/shadow.js')
+  cursor_on('return x', 'x')
+  vim.cmd('ScopelensOuter')
+  local pos = wait_for('the jump', function()
+    local p = vim.api.nvim_win_get_cursor(0)
+    return p[1] == 1 and p
+  end)
+  eq({ 1, 4 }, pos, 'cursor on the outer x')
+  -- The outermost binding shadows nothing: the cursor stays.
+  local before = #notified
+  vim.cmd('ScopelensOuter')
+  wait_for('the message', function()
+    return #notified > before
+  end)
+  eq('scopelens: `x` shadows no outer binding', notified[#notified], 'message')
+  eq({ 1, 4 }, vim.api.nvim_win_get_cursor(0), 'cursor after a second jump')
+end)
+
+test('TypeScript: hover in examples/shapes.ts names the module environment', function()
+  open(root .. '/examples/shapes.ts')
+  cursor_on('return PI', 'PI')
+  vim.lsp.buf.hover()
+  local text = wait_for('the hover float', function()
+    return float_text()
+  end)
+  assert(text:gsub('[`*]', ''):find('module environment', 1, true), text)
+end)
+
+test('CommonJS: the chain in examples/counter.cjs includes the module wrapper', function()
+  open(root .. '/examples/counter.cjs')
+  cursor_on('count += 1', 'count')
+  vim.cmd('ScopelensChain')
+  local text = wait_for('the chain float', function()
+    return float_text()
+  end)
+  assert(text:find('require', 1, true) and text:find('__dirname', 1, true), text)
+end)
+
+say(('%d passed, %d failed'):format(passed, failed))
+for _, client in ipairs(vim.lsp.get_clients()) do
+  client:stop(true)
+end
+os.exit(failed == 0 and 0 or 1)

@@ -128,7 +128,9 @@ try {
     log(`hover: ${text.slice(0, 200)}`);
     if (!text.includes('function environment of skulk')) throw new Error(`hover text was: ${text}`);
     if (!text.includes('captured')) throw new Error(`hover does not mention the capture: ${text}`);
-    await page.waitForTimeout(600); // let the hover finish fading in
+    // Let the hover finish fading in, and the built-in TypeScript hover finish loading (best effort).
+    await until('the hover to finish loading', async () => !norm(await hover.textContent()).includes('Loading'), 15_000).catch(() => {});
+    await page.waitForTimeout(600);
     await page.screenshot({ path: path.join(shots, 'vscode-hover-hints.png') });
   });
 

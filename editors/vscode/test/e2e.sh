@@ -61,6 +61,7 @@ cat >"$work/user-data/User/settings.json" <<'JSON'
   "editor.minimap.enabled": false,
   "editor.inlayHints.enabled": "on",
   "editor.hover.delay": 200,
+  "editor.hover.above": false,
   "editor.fontSize": 14,
   "typescript.tsserver.experimental.enableProjectDiagnostics": false
 }

@@ -35,6 +35,9 @@ struct Document {
     file_name: Arc<str>,
     version: i32,
     revision: u64,
+    /// The revision the document was (re)opened at: results of jobs older than that belong to a
+    /// previous document under the same URI and must not be published into this one.
+    opened: u64,
     text: String,
     line_index: Arc<LineIndex>,
     published: watch::Sender<Published>,
@@ -65,10 +68,12 @@ impl Documents {
         let file_name = file_name(&uri, language_id).into();
         let line_index = Arc::new(LineIndex::new(&text));
         let (published, _) = watch::channel(None);
+        let revision = next_revision();
         let doc = Document {
             file_name,
             version,
-            revision: next_revision(),
+            revision,
+            opened: revision,
             text,
             line_index,
             published,
@@ -151,6 +156,11 @@ impl Documents {
         let Some(mut doc) = self.map.get_mut(uri) else {
             return false;
         };
+        if snapshot.revision < doc.opened {
+            // Analysed before the document was closed and reopened (or reopened over itself):
+            // another text, whose answers and base would be wrong for this one.
+            return false;
+        }
         if let Some(base) = base
             && doc
                 .base
@@ -318,6 +328,28 @@ mod tests {
         assert_eq!(text(&docs, &u), "let abc = 1;\r\nlet 😀 = d;\n");
         docs.change(&u, 4, vec![edit(None, "x")], Encoding::Utf16);
         assert_eq!(text(&docs, &u), "x");
+    }
+
+    #[test]
+    fn results_for_a_replaced_document_are_not_published() {
+        use crate::lsp::snapshot::{OffsetMap, Snapshot};
+        let docs = Documents::default();
+        let u = uri("file:///t.js");
+        docs.open(u.clone(), "javascript", 1, "let old;".into());
+        let old_job = docs.job(&u).unwrap();
+        // Reopened (over itself, or after a didClose) while the old text was being analysed.
+        docs.open(u.clone(), "javascript", 1, "let new;".into());
+        let snapshot = |revision| Snapshot {
+            revision,
+            line_index: Arc::new(LineIndex::new("let old;")),
+            analysis: None,
+            map: OffsetMap::IDENTITY,
+        };
+        assert!(!docs.publish(&u, snapshot(old_job.revision), None));
+        assert!(docs.subscribe(&u).unwrap().1.borrow().is_none());
+        assert!(docs.job(&u).unwrap().base.is_none());
+        let new_job = docs.job(&u).unwrap();
+        assert!(docs.publish(&u, snapshot(new_job.revision), None));
     }
 
     #[test]

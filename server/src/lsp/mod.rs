@@ -15,6 +15,7 @@ mod handlers;
 mod server;
 mod session;
 mod snapshot;
+mod transport;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,7 +54,7 @@ pub fn run_stdio() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(err) => {
-            tracing::error!(%err, "cannot start the analysis thread");
+            tracing::error!(%err, "cannot start the analysis or I/O threads");
             ExitCode::FAILURE
         }
     }
@@ -82,7 +83,9 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     let session = session_slot.expect("LspService::build calls its init");
     tokio::spawn(diagnostics::publish(session, finished_rx));
     // Requests waiting for an analysis hold a slot; leave room for edits and cancellations.
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+    // Through our own framing threads: a malformed message gets an error, not the end of input.
+    let (stdin, stdout) = transport::stdio()?;
+    Server::new(stdin, stdout, socket)
         .concurrency_level(32)
         .serve(service)
         .await;

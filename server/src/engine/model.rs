@@ -208,8 +208,8 @@ pub struct Environment {
     pub has_sloppy_eval: bool,
     /// Bindings declared here, in declaration order.
     pub bindings: Vec<BindingId>,
-    /// For closures (function-like and eval environments): the outer bindings they capture, in
-    /// first-use order.
+    /// For closures (function-like environments), `eval` and `with` environments: the outer
+    /// bindings they keep alive, in first-use order.
     pub captures: Vec<BindingId>,
 }
 
@@ -227,7 +227,9 @@ pub struct Binding {
     pub environment: EnvId,
     /// The declaring identifier; empty for implicit bindings (`arguments`, wrapper parameters).
     pub span: Span,
-    /// Closures (and direct evals) that capture this binding, outermost crossing first.
+    /// Closures that capture this binding, outermost first; also the `eval` environments of
+    /// direct evals that can see it and the `with` environments it is looked up through (both
+    /// keep it alive by name at run time).
     pub captured_by: Vec<EnvId>,
     /// Assigned somewhere after its declaration (so closures may see it change).
     pub mutated: bool,

@@ -146,7 +146,10 @@ fn resolve_references(b: &mut Binder<'_, '_>, loop_updates: &FxHashMap<u32, EnvI
             if environment.kind == EnvKind::With || environment.has_sloppy_eval {
                 dynamic = true;
             }
-            if environment.is_closure() {
+            // Closures keep what they reach alive; so does a `with` environment: the lookup
+            // through it happens by name at run time, so engines keep every binding reached
+            // through it in a context (V8 does), as for direct eval.
+            if environment.is_closure() || environment.kind == EnvKind::With {
                 crossed.push(e);
             }
             env = environment.parent;
@@ -169,7 +172,7 @@ fn resolve_references(b: &mut Binder<'_, '_>, loop_updates: &FxHashMap<u32, EnvI
         {
             continue;
         }
-        reference.captured = true;
+        reference.captured = crossed.iter().any(|&e| b.envs[e.0 as usize].is_closure());
         for &closure in crossed.iter().rev() {
             if seen_captures.insert((closure, binding)) {
                 b.bindings[binding.0 as usize].captured_by.push(closure);

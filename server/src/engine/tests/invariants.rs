@@ -32,6 +32,16 @@ pub(crate) fn check(a: &Analysis) {
                 if r.captured {
                     assert!(!a.binding(b).captured_by.is_empty());
                 }
+                for &by in &a.binding(b).captured_by {
+                    let kind = a.env(by).kind;
+                    assert!(
+                        a.env(by).is_closure() || matches!(kind, EnvKind::Eval | EnvKind::With)
+                    );
+                    assert!(
+                        a.env(by).captures.contains(&b),
+                        "captures and captured_by agree"
+                    );
+                }
             }
             None => assert_eq!(
                 r.hops as usize + 1,

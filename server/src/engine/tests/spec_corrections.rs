@@ -191,8 +191,8 @@ fn with_makes_resolution_dynamic() {
           · function f
           function f
             · parameter obj
-            · var x captured by <arrow at 3:23>
-            with <with at 3:3>
+            · var x captured by <with at 3:3>, <arrow at 3:23>
+            with <with at 3:3> (captures x)
               function <arrow at 3:23> (captures x)
         obj 3:9 → function f, hops 0
         x 3:16 → function f, hops 1, dynamic

@@ -144,15 +144,26 @@ fn binding_facts(analysis: &Analysis, binding: BindingId) -> Vec<String> {
     if let Some(note) = kind_note(analysis, binding) {
         facts.push(note);
     }
-    if !b.captured_by.is_empty() {
-        let (closures, keep) = if b.captured_by.len() == 1 {
+    // Closures capture; direct evals and `with` bodies keep bindings alive by name instead.
+    let (closures, by_name): (Vec<EnvId>, Vec<EnvId>) = b
+        .captured_by
+        .iter()
+        .partition(|&&e| analysis.env(e).is_closure());
+    if !closures.is_empty() {
+        let (noun, keep) = if closures.len() == 1 {
             ("closure", "keeps")
         } else {
             ("closures", "keep")
         };
         facts.push(format!(
-            "**captured** by {closures} {}, which {keep} this environment alive",
-            owners(analysis, &b.captured_by)
+            "**captured** by {noun} {}, which {keep} this environment alive",
+            owners(analysis, &closures)
+        ));
+    }
+    if !by_name.is_empty() {
+        facts.push(format!(
+            "kept alive by {}: looked up by name at run time",
+            owners(analysis, &by_name)
         ));
     }
     // An implicit global's "declaration" is its first assignment: not worth a second line.

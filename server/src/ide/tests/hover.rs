@@ -480,3 +480,17 @@ fn typeof_of_an_unknown_name_does_not_throw() {
     "#]],
     );
 }
+
+#[test]
+fn a_binding_looked_up_through_with_is_kept_alive_by_name() {
+    check(
+        "function f(o) {\n  var $0inner = 1;\n  with (o) { inner; }\n}\n",
+        expect![[r#"
+            hover on `inner`
+
+            `inner` — `var` binding in the **function environment of `f`**
+
+            - kept alive by `<with at 3:3>`: looked up by name at run time
+        "#]],
+    );
+}

@@ -112,7 +112,7 @@ fn mode_of(path: &Path, text: &str) -> SourceKind {
     }
 }
 
-fn fixtures() -> Vec<PathBuf> {
+pub(crate) fn fixture_files() -> Vec<PathBuf> {
     let dir = repo_root().join("tests/conformance/fixtures");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
@@ -164,7 +164,7 @@ fn run_node(path: &Path, mode: SourceKind) -> Run {
 #[test]
 fn v8_scope_chains_agree() {
     require_node();
-    let files = fixtures();
+    let files = fixture_files();
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(PathBuf, Vec<String>, Stats)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {

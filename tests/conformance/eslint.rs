@@ -28,8 +28,7 @@ enum Eslint {
 }
 
 /// Explained categories of difference (each one is a section of docs/fidelity.md).
-const GLOBAL: &str =
-    "script global: eslint-scope leaves references to global-scope variables unresolved";
+const IMPLICIT_GLOBAL: &str = "implicit global: eslint-scope declares no variable for a sloppy assignment to an undeclared name";
 const EVAL: &str =
     "direct eval: eslint-scope leaves references to variables of scopes around it unresolved";
 const COMMONJS: &str = "CommonJS: eslint-scope declares no module wrapper parameters";
@@ -148,7 +147,7 @@ fn binding_declared_at(a: &Analysis, binding: BindingId, at: u32) -> bool {
 
 fn compare(path: &Path) -> FileReport {
     let file = &*path.file_name().unwrap().to_string_lossy();
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
     let a = analyze_in_thread(&Input::new(&text, file));
     assert!(
         a.degradation.unanalysed.is_none() && a.degradation.blanked.is_empty(),
@@ -220,8 +219,8 @@ fn categorize(
     let name = a.name(b.name);
     match theirs {
         Eslint::Unresolved => {
-            if a.env(env).kind == EnvKind::Global {
-                return Some(GLOBAL);
+            if b.declaration == DeclarationKind::ImplicitGlobal {
+                return Some(IMPLICIT_GLOBAL);
             }
             if b.declaration == DeclarationKind::CommonJsParameter {
                 return Some(COMMONJS);

@@ -21,8 +21,6 @@ const ast = espree.parse(text, {
   ecmaVersion: 'latest',
   sourceType,
   range: true,
-  // A hashbang is a comment for both.
-  allowReserved: false,
 });
 const manager = eslintScope.analyze(ast, {
   ecmaVersion: 2026,

@@ -17,7 +17,7 @@ fi
 
 echo "== nvim tests: server (cargo build --release)"
 (cd "$root" && cargo build --release --quiet)
-server="$root/target/release/scopelens"
+server="${CARGO_TARGET_DIR:-$root/target}/release/scopelens"
 
 echo "== nvim tests: run"
 # A private, empty config and state: nothing from the user's own Neovim.

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const exe = process.platform === 'win32' ? 'scopelens.exe' : 'scopelens';
-const source = process.env.SCOPELENS_SERVER || path.resolve(root, '../../target/release', exe);
+const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, '../..', process.env.CARGO_TARGET_DIR) : path.resolve(root, '../../target');
+const source = process.env.SCOPELENS_SERVER || path.join(targetDir, 'release', exe);
 const dest = path.join(root, 'server', exe);
 
 fs.mkdirSync(path.dirname(dest), { recursive: true });

@@ -36,12 +36,14 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const found = findServer(setting, context.extensionPath, folder);
   if ('error' in found) {
     output.appendLine(found.error);
-    const choice = await vscode.window.showErrorMessage(found.error, 'Open Settings', 'Show Log');
-    if (choice === 'Open Settings') {
-      void vscode.commands.executeCommand('workbench.action.openSettings', 'scopelens.server.path');
-    } else if (choice === 'Show Log') {
-      output.show(true);
-    }
+    // Not awaited: the message stays up until the user acts, and activation must not wait for it.
+    void vscode.window.showErrorMessage(found.error, 'Open Settings', 'Show Log').then((choice) => {
+      if (choice === 'Open Settings') {
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'scopelens.server.path');
+      } else if (choice === 'Show Log') {
+        output.show(true);
+      }
+    });
     return;
   }
   output.appendLine(`Starting ${found.path} (from ${found.source})`);

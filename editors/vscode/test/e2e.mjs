@@ -8,7 +8,10 @@ import * as path from 'node:path';
 const url = process.env.E2E_URL;
 const shots = process.env.E2E_SCREENSHOTS;
 const results = process.env.E2E_RESULTS;
-if (!url || !shots || !results) throw new Error('run through e2e.sh (E2E_URL, E2E_SCREENSHOTS, E2E_RESULTS)');
+const workspace = process.env.E2E_WORKSPACE;
+if (!url || !shots || !results || !workspace) {
+  throw new Error('run through e2e.sh (E2E_URL, E2E_SCREENSHOTS, E2E_RESULTS, E2E_WORKSPACE)');
+}
 fs.mkdirSync(shots, { recursive: true });
 fs.mkdirSync(results, { recursive: true });
 
@@ -168,6 +171,21 @@ try {
     await pane.locator('.monaco-list-row', { hasText: /^\s*action/ }).first().click();
     const status = page.locator('[id="status.editor.selection"]');
     await until('the cursor on line 3', async () => /Ln 3,/.test(norm(await status.textContent())));
+  });
+
+  await check('a wrong scopelens.server.path shows an error with the fix; clearing it recovers', async () => {
+    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    const settings = fs.existsSync(settingsFile) ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {};
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'scopelens.server.path': '/nonexistent/scopelens' }));
+    const toast = page.locator('.notification-toast', { hasText: 'not an executable file' }).first();
+    await toast.waitFor({ state: 'visible' });
+    const text = norm(await toast.textContent());
+    if (!text.includes('cargo build --release')) throw new Error(`the error does not say how to fix it: ${text}`);
+    const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /scope chain/i }) }).first();
+    await until('the view to say the server is not running', async () => norm(await pane.textContent()).includes('not running'));
+    fs.writeFileSync(settingsFile, JSON.stringify(settings));
+    await until('the chain to come back', async () => norm(await pane.textContent()).includes('function skulk'));
   });
 
   exitCode = 0;

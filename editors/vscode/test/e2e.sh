@@ -88,7 +88,7 @@ PATH="$(echo "$PATH" | tr ':' '\n' | grep -v "$root/target" | paste -sd:)" \
 cs_pid=$!
 ready=""
 for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/healthz"; then ready=1; break; fi
+  if curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$port/healthz"; then ready=1; break; fi
   kill -0 "$cs_pid" 2>/dev/null || break
   sleep 0.5
 done
@@ -96,7 +96,7 @@ done
 
 step "drive the workbench (playwright-core + /usr/bin/chromium)"
 rc=0
-E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_SCREENSHOTS="$shots" E2E_RESULTS="$results" \
+E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_SCREENSHOTS="$shots" E2E_RESULTS="$results" E2E_WORKSPACE="$work/workspace" \
   timeout 300 node "$here/e2e.mjs" || rc=$?
 # The extension host's log holds the scopelens output channel and any activation error.
 find "$work/user-data/logs" -name '*scopelens*' -exec cp {} "$results/" \; 2>/dev/null || true

@@ -228,17 +228,6 @@ impl Server {
         }
     }
 
-    /// The next `textDocument/publishDiagnostics` for `uri` (already received or to come).
-    pub fn diagnostics(&mut self, uri: &str) -> Value {
-        let is_for = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-        };
-        if let Some(i) = self.notifications.iter().position(is_for) {
-            return self.notifications.remove(i)["params"].clone();
-        }
-        self.wait_for(is_for)["params"].clone()
-    }
-
     pub fn open(&mut self, uri: &str, language_id: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
@@ -338,17 +327,6 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     serde_json::from_slice(&body).ok()
 }
 
-/// The LSP position of the `nth` (0-based) occurrence of `needle` in `text`, plus `delta`
-/// characters, computed independently of the server: lines end at `\n`, `\r\n` or `\r`.
-pub fn pos(text: &str, needle: &str, nth: usize, encoding: Encoding) -> (u32, u32) {
-    let offset = text
-        .match_indices(needle)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("no {needle:?} #{nth}"))
-        .0;
-    position_of(text, offset, encoding)
-}
-
 pub fn position_of(text: &str, offset: usize, encoding: Encoding) -> (u32, u32) {
     let before = &text[..offset];
     let mut line = 0;
@@ -368,17 +346,4 @@ pub fn position_of(text: &str, offset: usize, encoding: Encoding) -> (u32, u32) 
         Encoding::Utf16 => column.encode_utf16().count(),
     };
     (line, col as u32)
-}
-
-/// `{line, character}` as JSON.
-pub fn lsp_pos(pos: (u32, u32)) -> Value {
-    json!({ "line": pos.0, "character": pos.1 })
-}
-
-pub fn range_start(value: &Value) -> (u32, u32) {
-    let start = &value["start"];
-    (
-        start["line"].as_u64().unwrap() as u32,
-        start["character"].as_u64().unwrap() as u32,
-    )
 }

@@ -1,1 +1,201 @@
+//! Hostile inputs through the whole server: deep nesting, long lines, odd characters and line
+//! breaks, under UTF-16 and UTF-8. Answers may degrade; the server never dies or hangs.
 
+use serde_json::{Value, json};
+
+use crate::client::{Encoding, Server, position_of};
+use crate::model;
+
+fn start(encoding: Encoding) -> Server {
+    let offered = match encoding {
+        Encoding::Utf8 => "utf-8",
+        Encoding::Utf16 => "utf-16",
+    };
+    Server::start(&[offered], Value::Null).0
+}
+
+/// Opens `text`, asks hover/definition/scopeChain/inlay hints at a few offsets, and returns the
+/// hover answers; every request must be answered.
+fn probe(
+    server: &mut Server,
+    uri: &str,
+    text: &str,
+    offsets: &[usize],
+    encoding: Encoding,
+) -> Vec<Value> {
+    server.open(uri, "javascript", text);
+    let mut hovers = Vec::new();
+    for &offset in offsets {
+        let (line, character) = position_of(text, offset, encoding);
+        let params = json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
+        let hover = server
+            .request("textDocument/hover", params.clone())
+            .expect("hover answers");
+        server
+            .request("textDocument/definition", params.clone())
+            .expect("definition answers");
+        server
+            .request("scopelens/scopeChain", params)
+            .expect("scope chain answers");
+        hovers.push(hover);
+    }
+    server
+        .request(
+            "textDocument/inlayHint",
+            json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 3, "character": 0 } } }),
+        )
+        .expect("inlay hints answer");
+    assert!(server.running(), "{}", server.stderr());
+    hovers
+}
+
+const N: usize = 100_000;
+
+/// 100,000 levels of nesting in every form the parser recurses on: refused by the depth guard
+/// with a note, or analysed; never a stack overflow (an abort that would kill the server).
+#[test]
+fn deep_nesting_never_crashes() {
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "parens",
+            format!("let x = 1; {}x{}", "(".repeat(N), ")".repeat(N)),
+        ),
+        (
+            "brackets",
+            format!("let x = 1; {}x{}", "[".repeat(N), "]".repeat(N)),
+        ),
+        (
+            "blocks",
+            format!("let x = 1; {}x;{}", "{".repeat(N), "}".repeat(N)),
+        ),
+        (
+            "functions",
+            format!(
+                "let x = 1; {}x;{}",
+                "function f() {".repeat(N),
+                "}".repeat(N)
+            ),
+        ),
+        ("arrows", format!("let x = 1; {}x", "() => ".repeat(N))),
+        ("unary", format!("let x = 1; {}x", "!".repeat(N))),
+        ("typeof", format!("let x = 1; {}x", "typeof ".repeat(N))),
+        ("ternaries", format!("let x = 1; {}x", "x ? x : ".repeat(N))),
+        ("if", format!("let x = 1; {}x;", "if (x) ".repeat(N))),
+        (
+            "else if",
+            format!("let x = 1; if (x) {{}}{} x;", " else if (x) {}".repeat(N)),
+        ),
+        ("binary", format!("let x = 1; x{}", " + x".repeat(N))),
+        ("assignments", format!("let x = 1; {}x", "x = ".repeat(N))),
+        ("members", format!("let x = 1; x{}", ".y".repeat(N))),
+        ("calls", format!("let x = 1; x{}", "()".repeat(N))),
+        ("labels", format!("let x = 1; {}x;", "a: ".repeat(N))),
+        (
+            "templates",
+            format!("let x = 1; {}x{}", "`${".repeat(N), "}`".repeat(N)),
+        ),
+    ];
+    let mut server = start(Encoding::Utf16);
+    for (name, text) in &cases {
+        let uri = format!("file:///hostile/{}.js", name.replace(' ', "-"));
+        let hovers = probe(
+            &mut server,
+            &uri,
+            text,
+            &[4, text.len() - 1],
+            Encoding::Utf16,
+        );
+        // The declaration of `x` is answered, or a note says why nothing is.
+        let first = hovers[0]["contents"]["value"].as_str().unwrap_or_default();
+        assert!(
+            first.contains("`x`") || first.contains("could not analyse"),
+            "{name}: {}",
+            hovers[0]
+        );
+        server.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+    }
+    assert!(server.shutdown().success());
+}
+
+/// A single 10 MB line (minified code) and, with SCOPELENS_HEAVY=1, a 50 MB file: answered.
+#[test]
+fn huge_line_and_file() {
+    let mut server = start(Encoding::Utf16);
+    let unit = "var a=function(b){return b+1},c=a(2);";
+    let size = if crate::heavy() { 10 << 20 } else { 2 << 20 };
+    let line = unit.repeat(size / unit.len());
+    let offset = line.rfind("a(2)").unwrap();
+    let hovers = probe(
+        &mut server,
+        "file:///hostile/line.js",
+        &line,
+        &[offset],
+        Encoding::Utf16,
+    );
+    assert!(
+        hovers[0]["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("`a`"),
+        "{}",
+        hovers[0]
+    );
+    if crate::heavy() {
+        let file = format!("{unit}\n").repeat((50 << 20) / (unit.len() + 1));
+        let offset = file.rfind("a(2)").unwrap();
+        let hovers = probe(
+            &mut server,
+            "file:///hostile/big.js",
+            &file,
+            &[offset],
+            Encoding::Utf16,
+        );
+        assert!(
+            hovers[0]["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .contains("`a`"),
+            "{}",
+            hovers[0]
+        );
+        eprintln!("50 MB file: server RSS {:?} KiB", server.rss_kib());
+    }
+    assert!(server.shutdown().success());
+}
+
+/// NUL bytes, lone surrogates (sent as `\uD800` escapes), BOM, CRLF and lone CR, astral
+/// characters and combining marks: answers land on the right identifier in both encodings.
+#[test]
+fn odd_characters_under_both_encodings() {
+    let text = "\u{feff}let 𝒳 = 1;\r\nlet e\u{301}t\u{e9} = 𝒳;\rlet s = \"\u{0}\u{1F600}\";\u{2028}e\u{301}t\u{e9}(𝒳);\n// \u{0}\r\n";
+    for encoding in [Encoding::Utf16, Encoding::Utf8] {
+        let mut server = start(encoding);
+        let uri = "untitled:Untitled-3";
+        let target = text.rfind("𝒳").unwrap();
+        let hovers = probe(&mut server, uri, text, &[target, 0, text.len()], encoding);
+        let value = hovers[0]["contents"]["value"].as_str().unwrap();
+        assert!(value.contains("`𝒳`"), "{encoding:?}: {value}");
+        let expected = model::position(text, target, encoding);
+        assert_eq!(hovers[0]["range"]["start"], expected, "{encoding:?}");
+
+        // A lone surrogate cannot be UTF-8: the JSON escape `\uD800` is refused as a parse
+        // error (id null) or turned into U+FFFD; either way the server answers and lives on.
+        let body = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///s.js","languageId":"javascript","version":1,"text":"let a = '\uD800'; a; \uDC00b"}}}"#;
+        server.send_body(body.as_bytes());
+        let answer = server.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": "file:///s.js" }, "position": { "line": 0, "character": 4 } }),
+        );
+        match answer {
+            Ok(hover) => assert!(
+                hover.is_null() || hover["contents"]["value"].as_str().unwrap().contains("`a`")
+            ),
+            Err(error) => assert_eq!(error["code"], -32602, "{error}"),
+        }
+        assert!(server.running());
+        assert!(server.shutdown().success());
+    }
+}

@@ -14,7 +14,15 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
         return Ok(None);
     };
     let Some(hover) = guarded("hover", || ide::hover(analysis, offset))? else {
-        return Ok(None);
+        // Nothing was analysed (nesting beyond the guard, unrecoverable syntax) and there is no
+        // earlier version to fall back on: say why instead of staying silent.
+        return Ok(analysis.degradation.unanalysed.as_ref().map(|why| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: format!("_scopelens could not analyse this file: {why}._"),
+            }),
+            range: None,
+        }));
     };
     let mut markdown = hover.markdown;
     if !snapshot.map.is_identity() {

@@ -144,7 +144,13 @@ impl View {
             return Value::Null;
         };
         let Some(hover) = ide::hover(&self.analysis, base_offset) else {
-            return Value::Null;
+            // The server says why when nothing at all could be analysed.
+            return match &self.analysis.degradation.unanalysed {
+                Some(why) => {
+                    json!({ "contents": { "kind": "markdown", "value": format!("_scopelens could not analyse this file: {why}._") } })
+                }
+                None => Value::Null,
+            };
         };
         let mut markdown = hover.markdown;
         if !self.map.is_identity() {

@@ -32,8 +32,10 @@ pub struct Input<'t> {
     /// source kind (`.mjs`, `.cjs`, …).
     pub file_name: &'t str,
     pub source_kind: SourceKindChoice,
-    /// The region of `text` edited since the last analysis that parsed, if known: when the text
-    /// has syntax errors, recovery blanks this region first.
+    /// The region of `text` edited since the caller's last analysis that parsed, if it has one.
+    /// When the text has syntax errors, recovery then blanks only the edited lines; if that is not
+    /// enough the result is `unanalysed`, so the caller keeps serving its earlier analysis (exact
+    /// outside the edit) rather than one re-scoped around other blanked lines.
     pub edited: Option<Span>,
 }
 

@@ -113,15 +113,31 @@ fn next_region(
         (!blanked.iter().any(|b| b.contains_span(lines)) && lines.start < lines.end)
             .then_some(lines)
     };
-    if attempt == 0
-        && let Some(region) = edited.and_then(fresh)
-    {
-        return Some(region);
+    if let Some(edited) = edited {
+        // The caller has an earlier analysis that parsed. Blanking more than the edited lines
+        // (a stray `}` left by an unfinished header, say) would re-scope the code around it
+        // and give wrong answers there; the earlier analysis, mapped past the edit, is exact.
+        return if attempt == 0 { fresh(edited) } else { None };
     }
     errors
         .iter()
         .find_map(|e| fresh(e.span))
         .or_else(|| unmatched_bracket(text).and_then(|at| fresh(Span::new(at, at + 1))))
+        // An error at the end of the input or on a line already blanked (`const` then EOF) is
+        // usually caused by the last line that still has code before it.
+        .or_else(|| {
+            errors
+                .iter()
+                .find_map(|e| last_code_line_before(text, e.span.start).and_then(fresh))
+        })
+}
+
+/// The last line before the line of `offset` that is not blank, if any.
+fn last_code_line_before(text: &str, offset: u32) -> Option<Span> {
+    let line_start = whole_lines(text, Span::new(offset, offset)).start as usize;
+    let before = text.get(..line_start)?;
+    let end = before.trim_end().len();
+    (end > 0).then(|| whole_lines(text, Span::new(end as u32 - 1, end as u32)))
 }
 
 /// Expands a span to the whole lines it touches (line breaks excluded from the last line).
@@ -219,10 +235,46 @@ const RUN_STEP: [(u32, u32); 256] = {
     table
 };
 
+/// A conservative check that runs at SIMD speed on ordinary code: per 64-byte block it counts
+/// brackets (an upper bound on depth) and whether the block is all prefix operators, opening
+/// brackets and spaces (only then can an operator run go on). `false` means "look closely".
+fn within_bounds_quickly(bytes: &[u8]) -> bool {
+    let mut depth: i64 = 0;
+    let mut run_bound: u32 = 0;
+    for block in bytes.chunks(64) {
+        let (mut opens, mut closes, mut breaks_run) = (0u32, 0u32, 0u32);
+        for &b in block {
+            let open = (b == b'(') | (b == b'[') | (b == b'{');
+            let close = (b == b')') | (b == b']') | (b == b'}');
+            let stepping = open | (b == b'!') | (b == b'~') | (b == b'-') | (b == b'+');
+            let space = (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r');
+            opens += open as u32;
+            closes += close as u32;
+            breaks_run += !(stepping | space) as u32;
+        }
+        if depth + opens as i64 > MAX_NESTING as i64 {
+            return false;
+        }
+        depth += opens as i64 - closes as i64;
+        run_bound = if breaks_run == 0 {
+            run_bound + block.len() as u32
+        } else {
+            64
+        };
+        if run_bound > MAX_OPERATOR_RUN {
+            return false;
+        }
+    }
+    true
+}
+
 /// Why the text is too deeply nested to parse safely, if it is. Counts bracket depth and the
 /// longest run of prefix operators and opening brackets (`!!!!x`, `((((x`); strings and comments
 /// are not skipped, so the count can only overestimate.
 fn nesting_problem(text: &str) -> Option<String> {
+    if within_bounds_quickly(text.as_bytes()) {
+        return None;
+    }
     let mut depth: i64 = 0;
     let mut max_depth: i64 = 0;
     let mut run: u32 = 0;

@@ -92,3 +92,26 @@ fn nesting_below_the_limit_is_analysed() {
     assert_eq!(a.references.len(), 1);
     assert!(a.references[0].binding.is_some());
 }
+
+#[test]
+fn an_error_at_the_end_blanks_the_last_line_with_code() {
+    // After the unterminated string is blanked, `const` meets the end of the input.
+    let a = analyze_as("let a = 1;\nf(a);const \n'", "eof-error.js");
+    assert!(a.degradation.unanalysed.is_none(), "{:?}", a.degradation);
+    assert_eq!(a.degradation.blanked.len(), 2);
+    assert_eq!(a.declarations.len(), 1, "`a` is still declared");
+}
+
+#[test]
+fn with_an_earlier_analysis_only_the_edited_lines_are_blanked() {
+    // The header of `b` is being retyped: blanking it leaves a stray `}`. Blanking that too would
+    // make `z` a global, so the result is unanalysed and the caller keeps its earlier analysis.
+    let text = "function a() { return 1; }\nfunc\n  var z = 1;\n}\n";
+    let start = text.find("func\n").unwrap() as u32;
+    let mut input = Input::new(text, "retype.js");
+    input.edited = Some(Span::new(start, start + 4));
+    let a = analyze_in_thread(&input);
+    assert!(a.degradation.unanalysed.is_some());
+    let progressive = analyze_as(text, "retype.js");
+    assert!(progressive.degradation.unanalysed.is_none());
+}

@@ -81,7 +81,8 @@ fn identifier_starts(text: &str) -> Vec<usize> {
                 && text[..i].rfind("/*") > text[..i].rfind("*/");
         }
         if !in_comment && is_id(c) && !is_id(prev) && !c.is_ascii_digit() {
-            out.push(i);
+            // A private name's identifier (and its hover range) starts at the `#`.
+            out.push(if prev == '#' { i - 1 } else { i });
         }
         prev = c;
     }

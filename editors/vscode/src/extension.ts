@@ -112,7 +112,10 @@ async function goToOuterBinding(): Promise<void> {
     return;
   }
   const target = client.protocol2CodeConverter.asLocation(location);
-  const editor = await vscode.window.showTextDocument(target.uri, { selection: target.range });
+  // The outer name selected, the cursor at its start (as after Go to Definition).
+  const selection = new vscode.Selection(target.range.end, target.range.start);
+  const editor = await vscode.window.showTextDocument(target.uri);
+  editor.selection = selection; // after showing: the `selection` option drops the direction
   editor.revealRange(target.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 

@@ -10,7 +10,7 @@ type Node = EnvNode | BindingNode;
 
 /** `function skulk`, `block`, `script`... as a heading. */
 export function environmentLabel(env: ChainEnvironment): string {
-  return env.owner ? `${env.kind} ${env.owner}` : env.kind;
+  return env.owner && env.owner !== env.kind ? `${env.kind} ${env.owner}` : env.kind;
 }
 
 function bindingDescription(b: ChainBinding): string {

@@ -98,6 +98,16 @@ async function tokenBox(lineText, token, nth = 0) {
   return box;
 }
 
+/** Opens a file of the workspace from the Explorer, unfolding its section if needed. */
+async function openFile(name, marker) {
+  const item = page.getByRole('treeitem', { name });
+  if (!(await item.isVisible())) {
+    await page.locator('.pane-header', { hasText: /^\s*workspace/i }).first().click();
+  }
+  await item.click();
+  await until(`the editor to show ${name}`, async () => (await editorText()).includes(marker));
+}
+
 let exitCode = 1;
 try {
   await check('the workbench loads with the workspace', async () => {
@@ -171,6 +181,18 @@ try {
     await pane.locator('.monaco-list-row', { hasText: /^\s*action/ }).first().click();
     const status = page.locator('[id="status.editor.selection"]');
     await until('the cursor on line 3', async () => /Ln 3,/.test(norm(await status.textContent())));
+  });
+
+  await check('Go to Outer Binding from the inner `x` lands on the outer `x` (line 1)', async () => {
+    await openFile('shadow.js', 'return x');
+    const box = await tokenBox('return x', 'x');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const status = page.locator('[id="status.editor.selection"]');
+    await until('the cursor on line 4', async () => /Ln 4,/.test(norm(await status.textContent())));
+    await runCommand('scopelens: Go to Outer Binding');
+    await until('the cursor on line 1', async () => /Ln 1, Col 5 \(1 selected\)/.test(norm(await status.textContent())));
+    // Back to ninja.js for the next check.
+    await openFile('ninja.js', 'function skulk()');
   });
 
   await check('a wrong scopelens.server.path shows an error with the fix; clearing it recovers', async () => {

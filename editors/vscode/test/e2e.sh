@@ -44,6 +44,7 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/user-data/User" "$work/extensions" "$work/workspace"
 cp -r "$root/examples/." "$work/workspace/"
+cp "$here/fixtures/shadow.js" "$work/workspace/"
 cat >"$work/user-data/User/settings.json" <<'JSON'
 {
   "workbench.startupEditor": "none",

@@ -74,11 +74,18 @@ local function with_client(fn)
   fn(client)
 end
 
+local function env_title(env)
+  if env.owner ~= '' and env.owner ~= env.kind then
+    return env.kind .. ' ' .. env.owner
+  end
+  return env.kind
+end
+
 --- Lines of the chain for display, and per line the binding (for jumping) it shows.
 local function chain_lines(chain, uri)
   local lines, targets = {}, {}
   for i, env in ipairs(chain.environments or {}) do
-    local title = env.owner ~= '' and (env.kind .. ' ' .. env.owner) or env.kind
+    local title = env_title(env)
     local r = env.range
     local extra = env.dynamic and '  (dynamic: with/eval)' or ''
     table.insert(lines, ('%s%s  lines %d-%d%s'):format(i == 1 and '▸ ' or '  ', title, r.start.line + 1, r['end'].line + 1, extra))
@@ -139,7 +146,7 @@ local function show_chain_quickfix(chain, uri)
   local items = {}
   local filename = vim.uri_to_fname(uri)
   for _, env in ipairs(chain.environments or {}) do
-    local title = env.owner ~= '' and (env.kind .. ' ' .. env.owner) or env.kind
+    local title = env_title(env)
     table.insert(items, {
       filename = filename,
       lnum = env.range.start.line + 1,

@@ -43,16 +43,32 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         let mut terminator_len = Vec::new();
+        // One SIMD search for line breaks over the whole text; a `\n` right after a `\r` was
+        // taken with it as one CRLF terminator.
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' {
+                continue;
+            }
+            let next = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            line_starts.push(next as u32);
+            terminator_len.push((next - i) as u8);
+        }
+        // Only lines with non-ASCII characters need a table, and most files have none at all.
         let mut wide = Vec::new();
-        let mut line_start = 0usize;
-        // Line by line with memchr, and only lines that are not ASCII (a SIMD check) are walked
-        // character by character: building the index is a small fraction of an analysis.
-        loop {
-            let end = memchr::memchr2(b'\n', b'\r', &bytes[line_start..]).map(|i| line_start + i);
-            let content_end = end.unwrap_or(bytes.len());
-            let line = &text[line_start..content_end];
-            if !line.is_ascii() {
-                let chars: Box<[WideChar]> = line
+        if !text.is_ascii() {
+            for (line, &start) in line_starts.iter().enumerate() {
+                let end = line_starts.get(line + 1).map_or(bytes.len(), |&next| {
+                    next as usize - terminator_len[line] as usize
+                });
+                let content = &text[start as usize..end];
+                if content.is_ascii() {
+                    continue;
+                }
+                let chars: Box<[WideChar]> = content
                     .char_indices()
                     .filter(|(_, c)| !c.is_ascii())
                     .map(|(col, c)| WideChar {
@@ -61,17 +77,8 @@ impl LineIndex {
                         len_utf16: c.len_utf16() as u8,
                     })
                     .collect();
-                wide.push((line_starts.len() as u32 - 1, chars));
+                wide.push((line as u32, chars));
             }
-            let Some(i) = end else { break };
-            let next = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i + 2
-            } else {
-                i + 1
-            };
-            line_starts.push(next as u32);
-            terminator_len.push((next - i) as u8);
-            line_start = next;
         }
         terminator_len.push(0);
         Self {

@@ -242,15 +242,16 @@ fn within_bounds_quickly(bytes: &[u8]) -> bool {
     let mut depth: i64 = 0;
     let mut run_bound: u32 = 0;
     for block in bytes.chunks(64) {
-        let (mut opens, mut closes, mut breaks_run) = (0u32, 0u32, 0u32);
+        // Byte-wide counters (a block has at most 64 of anything) let the loop vectorise.
+        let (mut opens, mut closes, mut breaks_run) = (0u8, 0u8, 0u8);
         for &b in block {
             let open = (b == b'(') | (b == b'[') | (b == b'{');
             let close = (b == b')') | (b == b']') | (b == b'}');
             let stepping = open | (b == b'!') | (b == b'~') | (b == b'-') | (b == b'+');
             let space = (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r');
-            opens += open as u32;
-            closes += close as u32;
-            breaks_run += !(stepping | space) as u32;
+            opens += open as u8;
+            closes += close as u8;
+            breaks_run += !(stepping | space) as u8;
         }
         if depth + opens as i64 > MAX_NESTING as i64 {
             return false;

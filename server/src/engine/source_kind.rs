@@ -90,19 +90,19 @@ pub(crate) fn decide(has_module_syntax: bool, text: &str) -> SourceKind {
 }
 
 /// A textual check, skipping occurrences on comment lines. It is a heuristic: a user who
-/// disagrees sets `sourceKind` in configuration.
+/// disagrees sets `sourceKind` in configuration. Each needle is one SIMD substring search over the
+/// whole text; only hits are looked at closely.
 fn uses_commonjs(text: &str) -> bool {
     const NEEDLES: [&str; 4] = ["require(", "module.exports", "exports.", "exports["];
-    text.lines().any(|line| {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("//") || trimmed.starts_with('*') {
-            return false;
-        }
-        NEEDLES.iter().any(|needle| {
-            line.match_indices(needle).any(|(i, _)| {
-                let before = line[..i].chars().next_back();
-                !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
-            })
+    let bytes = text.as_bytes();
+    NEEDLES.iter().any(|needle| {
+        memchr::memmem::find_iter(bytes, needle).any(|i| {
+            let before = text[..i].chars().next_back();
+            let standalone =
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.');
+            let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..i]).map_or(0, |p| p + 1);
+            let line = text[line_start..i].trim_start();
+            standalone && !line.starts_with("//") && !line.starts_with('*')
         })
     })
 }

@@ -42,7 +42,7 @@ function parseArgs(argv) {
     server: null, cmd: null, file: null, json: null, smoke: false, verbose: false,
     hovers: 1000, definitions: 1000, viewports: 100, whole: 5, scopeChain: 1000,
     typing: 200, edits: 1000, burstSize: 100,
-    timeout: 30, openTimeout: 300, budget: 90, deadline: 540,
+    timeout: 30, openTimeout: 300, budget: 60, deadline: 540,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -218,6 +218,9 @@ class Connection {
     this.nextId = 1;
     this.pending = new Map();
     this.buf = Buffer.alloc(0);
+    this.chunks = []; // data received past `buf` while a long message is incomplete
+    this.chunkBytes = 0;
+    this.need = 0; // bytes `buf` must hold before it is worth parsing again
     this.onServerRequest = onServerRequest;
     this.closed = false;
     child.stdout.on('data', (d) => this.onData(d));
@@ -228,8 +231,16 @@ class Connection {
     });
     child.stdin.on('error', () => { /* server gone; requests fail through 'exit' */ });
   }
+  // Chunks are only joined once a whole message is there: answers of 100 MB arrive in 64 KiB
+  // pieces, and joining at every piece would make reading them quadratic.
   onData(d) {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+    this.chunks.push(d);
+    this.chunkBytes += d.length;
+    if (this.buf.length + this.chunkBytes < this.need) return;
+    this.buf = Buffer.concat([this.buf, ...this.chunks]);
+    this.chunks = [];
+    this.chunkBytes = 0;
+    this.need = 0;
     for (;;) {
       const sep = this.buf.indexOf('\r\n\r\n');
       if (sep < 0) return;
@@ -237,19 +248,21 @@ class Connection {
       const m = header.match(/Content-Length:\s*(\d+)/i);
       if (!m) throw new Error(`bad header from server: ${header}`);
       const len = Number(m[1]);
-      if (this.buf.length < sep + 4 + len) return;
+      if (this.buf.length < sep + 4 + len) { this.need = sep + 4 + len; return; }
+      const t = process.hrtime.bigint();
       const body = this.buf.subarray(sep + 4, sep + 4 + len).toString('utf8');
       this.buf = this.buf.subarray(sep + 4 + len);
-      this.dispatch(JSON.parse(body));
+      this.dispatch(JSON.parse(body), t, len);
     }
   }
-  dispatch(msg) {
+  // `t`: when the whole answer had arrived (before parsing it, which is the client's cost).
+  dispatch(msg, t, bytes) {
     if (msg.id !== undefined && msg.method === undefined) {
       const p = this.pending.get(msg.id);
       if (!p) return; // answered after its timeout
       this.pending.delete(msg.id);
       clearTimeout(p.timer);
-      p.resolve({ t: process.hrtime.bigint(), result: msg.result, error: msg.error });
+      p.resolve({ t, bytes, result: msg.result, error: msg.error });
     } else if (msg.id !== undefined) {
       let result = null;
       try { result = this.onServerRequest(msg.method, msg.params); } catch { result = null; }
@@ -278,7 +291,7 @@ class Connection {
       }, timeoutS * 1000);
       this.pending.set(id, {
         timer, reject,
-        resolve: ({ t, result, error }) => resolve({ ms: Number(t - start) / 1e6, result, error }),
+        resolve: ({ t, bytes, result, error }) => resolve({ ms: Number(t - start) / 1e6, bytes, result, error }),
       });
       this.write({ jsonrpc: '2.0', id, method, params });
     });
@@ -490,7 +503,8 @@ async function main() {
   const tokens = tokenize(content);
   const ids = tokens.filter((t) => t.kind === 'id');
   const pos = (t) => doc.position(t.start + (t.end - t.start >> 1));
-  const targets = spread(ids, Math.max(o.hovers, o.definitions, o.scopeChain)).map(pos);
+  // Always 1,000 positions (or more), whatever the counts: smaller runs use every k-th of them.
+  const targets = spread(ids, Math.max(1000, o.hovers, o.definitions, o.scopeChain)).map(pos);
   const openTarget = pos(ids[ids.length >> 1]);
 
   const report = {
@@ -590,7 +604,7 @@ async function main() {
     const loop = async (name, supported, count, make) => {
       if (!supported) { report.scenarios[name] = 'n/a'; return; }
       if (pastDeadline()) { report.scenarios[name] = { skipped: 'run deadline reached' }; return; }
-      const ms = []; let nulls = 0, errors = 0, timeouts = 0, items = 0;
+      const ms = []; let nulls = 0, errors = 0, timeouts = 0, items = 0, bytes = 0, firstError = null;
       const begin = Date.now();
       let stopped = null;
       for (let k = 0; k < count; k++) {
@@ -601,17 +615,19 @@ async function main() {
           if (r.error) {
             if (r.error.code === -32601) { report.scenarios[name] = 'n/a'; return; }
             errors++;
+            firstError ??= `${r.error.code}: ${String(r.error.message).slice(0, 200)}`;
           } else {
             if (r.result == null || (Array.isArray(r.result) && !r.result.length)) nulls++;
             if (Array.isArray(r.result)) items += r.result.length;
             ms.push(r.ms);
+            bytes += r.bytes;
           }
         } catch (e) {
           if (e instanceof TimeoutError) { timeouts++; if (timeouts >= 3) { stopped = `3 timeouts after ${k + 1} of ${count}`; break; } } else throw e;
         }
       }
       const st = stats(ms);
-      report.scenarios[name] = { ...(st ?? { n: 0 }), requested: count, empty: nulls, errors, timeouts, ...(items ? { items } : {}), ...(stopped ? { stopped } : {}) };
+      report.scenarios[name] = { ...(st ?? { n: 0 }), requested: count, empty: nulls, errors, timeouts, ...(items ? { items } : {}), meanAnswerBytes: ms.length ? Math.round(bytes / ms.length) : 0, ...(firstError ? { firstError } : {}), ...(stopped ? { stopped } : {}) };
       log(`${name}: ${st ? `n=${st.n} p50 ${fmt(st.p50)} p95 ${fmt(st.p95)} p99 ${fmt(st.p99)} ms` : 'no answers'}${nulls ? `, ${nulls} empty` : ''}${errors ? `, ${errors} errors` : ''}${timeouts ? `, ${timeouts} timeouts` : ''}${stopped ? ` (${stopped})` : ''}`);
     };
 
@@ -648,7 +664,7 @@ async function main() {
       edit(at.character, prefix);
       try { await conn.request('textDocument/hover', { textDocument: td, position: elsewhere[0] }, o.openTimeout); } catch (e) { note(`typing setup: ${e.message}`); }
       let editsDone = 0;
-      const ms = []; let errors = 0, timeouts = 0, stopped = null;
+      const ms = []; let errors = 0, timeouts = 0, stopped = null, firstError = null;
       const begin = Date.now();
       for (let k = 0; k < o.typing; k++) {
         if ((Date.now() - begin) / 1000 > o.budget) { stopped = `budget of ${o.budget} s reached after ${k} of ${o.typing}`; break; }
@@ -657,17 +673,17 @@ async function main() {
         nameEnd++; editsDone++;
         try {
           const r = await conn.request('textDocument/hover', { textDocument: td, position: elsewhere[(k * 97) % elsewhere.length] }, o.timeout, t);
-          if (r.error) errors++; else ms.push(r.ms);
+          if (r.error) { errors++; firstError ??= `${r.error.code}: ${String(r.error.message).slice(0, 200)}`; } else ms.push(r.ms);
         } catch (e) {
           if (e instanceof TimeoutError) { timeouts++; if (timeouts >= 3) { stopped = '3 timeouts'; break; } } else throw e;
         }
       }
-      report.scenarios.typing = { ...(stats(ms) ?? { n: 0 }), requested: o.typing, errors, timeouts, ...(stopped ? { stopped } : {}) };
+      report.scenarios.typing = { ...(stats(ms) ?? { n: 0 }), requested: o.typing, errors, timeouts, ...(firstError ? { firstError } : {}), ...(stopped ? { stopped } : {}) };
       const st = stats(ms);
       log(`typing: ${st ? `n=${st.n} p50 ${fmt(st.p50)} p95 ${fmt(st.p95)} p99 ${fmt(st.p99)} ms` : 'no answers'}${stopped ? ` (${stopped})` : ''}`);
 
       // Bursts: the rest of the edits, back to back, then one hover per burst.
-      const bms = []; let bstop = null;
+      const bms = []; let bstop = null, berrors = 0, bfirstError = null;
       const bbegin = Date.now();
       let b = 0;
       while (editsDone < o.edits) {
@@ -681,12 +697,12 @@ async function main() {
         }
         try {
           const r = await conn.request('textDocument/hover', { textDocument: td, position: elsewhere[(b * 31) % elsewhere.length] }, o.openTimeout, t);
-          if (!r.error) bms.push(r.ms);
+          if (r.error) { berrors++; bfirstError ??= `${r.error.code}: ${String(r.error.message).slice(0, 200)}`; } else bms.push(r.ms);
         } catch (e) { if (!(e instanceof TimeoutError)) throw e; }
         b++;
       }
       const bst = stats(bms);
-      report.scenarios.burst = { ...(bst ?? { n: 0 }), burstSize: o.burstSize, edits: editsDone - o.typing, ...(bstop ? { stopped: bstop } : {}) };
+      report.scenarios.burst = { ...(bst ?? { n: 0 }), burstSize: o.burstSize, edits: editsDone - o.typing, errors: berrors, ...(bfirstError ? { firstError: bfirstError } : {}), ...(bstop ? { stopped: bstop } : {}) };
       report.editsTotal = editsDone;
       log(`burst: ${bst ? `n=${bst.n} p50 ${fmt(bst.p50)} max ${fmt(bst.max)} ms` : 'no answers'} (${editsDone} edits in all)`);
       report.memory.afterEdits = mem.sample();
@@ -745,7 +761,7 @@ function printReport(r) {
   for (const [k, s] of Object.entries(r.scenarios)) {
     if (s === 'n/a') { lines.push(`${k.padEnd(12)} n/a`); continue; }
     if (s.ms !== undefined) { lines.push(`${k.padEnd(12)}    1 ${fmt(s.ms).padStart(10)}${''.padStart(30)}   ${s.answered ?? ''}`); continue; }
-    const notes = [s.empty ? `${s.empty} empty` : '', s.errors ? `${s.errors} errors` : '', s.timeouts ? `${s.timeouts} timeouts` : '', s.items ? `${s.items} items` : '', s.stopped ?? '', s.skipped ?? '', s.error ?? ''].filter(Boolean).join('; ');
+    const notes = [s.empty ? `${s.empty} empty` : '', s.errors ? `${s.errors} errors` : '', s.timeouts ? `${s.timeouts} timeouts` : '', s.items ? `${s.items} items` : '', s.meanAnswerBytes > 4096 ? `answers ${(s.meanAnswerBytes / 1024).toFixed(0)} KiB` : '', s.firstError ? `first error ${s.firstError}` : '', s.stopped ?? '', s.skipped ?? '', s.error ?? ''].filter(Boolean).join('; ');
     lines.push(`${k.padEnd(12)} ${String(s.n ?? 0).padStart(4)} ${fmt(s.p50).padStart(10)}${fmt(s.p95).padStart(10)}${fmt(s.p99).padStart(10)}${fmt(s.max).padStart(10)}   ${notes}`);
   }
   const m = (x) => (x ? `${x.rssMiB.toFixed(1)} MiB (${x.processes} proc)` : 'n/a');

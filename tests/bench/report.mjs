@@ -88,6 +88,7 @@ for (const file of files) {
       row(`${label} ${q}${k === 'burst' ? ' (median)' : ''}`, (r) => cell(r.scenarios[k], q));
     }
   }
+  row('requests answered with an error', (r) => Object.entries(r.scenarios).filter(([, s]) => s && s.errors).map(([k, s]) => `${k} ${s.errors}`).join(', ') || '0');
   row('answers: hover empty / n', (r) => (typeof r.scenarios.hover === 'object' && r.scenarios.hover.n ? `${r.scenarios.hover.empty}/${r.scenarios.hover.n}` : '–'));
   row('inlay hints in whole file', (r) => (typeof r.scenarios.inlayWhole === 'object' && r.scenarios.inlayWhole.n ? `${Math.round(r.scenarios.inlayWhole.items / r.scenarios.inlayWhole.n)}` : '–'));
   row('whole-file inlay answer (KiB)', (r) => (typeof r.scenarios.inlayWhole === 'object' && r.scenarios.inlayWhole.n ? `${(r.scenarios.inlayWhole.meanAnswerBytes / 1024).toFixed(0)}` : '–'));
@@ -101,6 +102,8 @@ for (const file of files) {
   out.push('');
   const reduced = rs.flatMap((r) => Object.entries(r.scenarios).filter(([, s]) => s && typeof s === 'object' && (s.stopped || s.skipped)).map(([k, s]) => `${r.server} ${k}: ${s.stopped ?? s.skipped}`));
   if (reduced.length) out.push(`Bounded: ${reduced.join('; ')}.`, '');
+  const errs = rs.flatMap((r) => Object.entries(r.scenarios).filter(([, s]) => s && s.firstError).map(([k, s]) => `${r.server} ${k}: ${s.firstError.split('\n').slice(0, 2).join(' ').slice(0, 140)}`));
+  if (errs.length) out.push(`First errors: ${errs.join('; ')}.`, '');
 
   // Targets for scopelens.
   const sl = rs.find((r) => r.server === 'scopelens');

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scopelens::engine::{self, Analysis, EnvKind, Input, SourceKindChoice, Span};
+use scopelens::engine::{self, Analysis, Input, SourceKindChoice, Span};
 use scopelens::ide::{self, InlayHintsConfig};
 use scopelens::text::{Encoding, LineCol, LineIndex};
 
@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
             .stack_size(engine::ANALYSIS_STACK_SIZE)
             .spawn_scoped(scope, || {
                 let analysis = engine::analyze(&input);
-                check_model(&analysis, &text);
+                engine::check_invariants(&analysis, text.len() as u32);
                 check_queries(&analysis, &text);
             })
             .expect("spawn")
@@ -55,118 +55,6 @@ fuzz_target!(|data: &[u8]| {
     });
     check_line_index(&text);
 });
-
-/// The invariants of `server/src/engine/tests/invariants.rs`, plus bounds: every id and span in
-/// the model points inside the model and the text.
-fn check_model(a: &Analysis, text: &str) {
-    let len = text.len() as u32;
-    let envs = a.environments.len();
-    let in_text = |s: Span| s.start <= s.end && s.end <= len;
-    assert!(envs >= 1, "a global environment");
-    assert_eq!(a.env(a.global()).kind, EnvKind::Global);
-    for (i, env) in a.environments.iter().enumerate() {
-        assert!(in_text(env.span), "env span {:?} in text", env.span);
-        if let Some(parent) = env.parent {
-            assert!((parent.0 as usize) < i, "parents precede children");
-            assert!(
-                a.env(parent).span.contains_span(env.span),
-                "{} inside its parent",
-                env.owner
-            );
-        } else {
-            assert_eq!(i, 0, "only the global environment has no parent");
-        }
-        for &b in &env.bindings {
-            assert_eq!(
-                a.binding(b).environment.0 as usize,
-                i,
-                "binding listed in its env"
-            );
-        }
-        for &b in &env.captures {
-            assert!((b.0 as usize) < a.bindings.len());
-            assert!(
-                a.binding(b).captured_by.iter().any(|&c| c.0 as usize == i),
-                "captures and captured_by agree"
-            );
-        }
-    }
-    for (i, b) in a.bindings.iter().enumerate() {
-        assert!((b.environment.0 as usize) < envs);
-        assert!(in_text(b.span));
-        assert!(
-            a.env(b.environment)
-                .bindings
-                .iter()
-                .any(|&x| x.0 as usize == i),
-            "binding {} listed in its environment",
-            a.name(b.name)
-        );
-        for &c in &b.captured_by {
-            assert!((c.0 as usize) < envs);
-            let closure = a.env(c);
-            assert!(
-                closure.is_closure() || closure.kind == EnvKind::Eval,
-                "captured by a closure"
-            );
-            assert!(closure.captures.iter().any(|&x| x.0 as usize == i));
-        }
-    }
-    for d in &a.declarations {
-        assert!(in_text(d.span));
-        assert!((d.binding.0 as usize) < a.bindings.len());
-    }
-    for r in &a.references {
-        assert!(in_text(r.span));
-        assert!((r.environment.0 as usize) < envs);
-        let chain: Vec<_> = a.chain(r.environment).collect();
-        assert!(chain.len() <= envs, "chains end");
-        match r.binding {
-            Some(b) => {
-                let env = a.binding(b).environment;
-                assert_eq!(
-                    chain.get(r.hops as usize),
-                    Some(&env),
-                    "hops of {}",
-                    a.name(r.name)
-                );
-                let crossed_closure = chain[..r.hops as usize]
-                    .iter()
-                    .any(|&e| a.env(e).is_closure());
-                let global = matches!(a.env(env).kind, EnvKind::Global | EnvKind::Script);
-                let private = a.name(r.name).starts_with('#');
-                assert_eq!(
-                    r.captured,
-                    crossed_closure && !global && !private,
-                    "captured {}",
-                    a.name(r.name)
-                );
-                if r.captured {
-                    assert!(!a.binding(b).captured_by.is_empty());
-                }
-            }
-            None => assert_eq!(
-                r.hops as usize + 1,
-                chain.len(),
-                "unresolved {} walks to global",
-                a.name(r.name)
-            ),
-        }
-    }
-    assert!(
-        a.references
-            .windows(2)
-            .all(|w| w[0].span.start <= w[1].span.start)
-    );
-    assert!(
-        a.declarations
-            .windows(2)
-            .all(|w| w[0].span.start <= w[1].span.start)
-    );
-    for s in &a.degradation.blanked {
-        assert!(s.start <= s.end && s.start <= len);
-    }
-}
 
 /// Every query at every character boundary (the only offsets the server asks at).
 fn check_queries(a: &Analysis, text: &str) {

@@ -1,5 +1,6 @@
 //! Whole-server tests: spawn the built `scopelens` binary and speak LSP to it over stdio.
 
+#[path = "../common/lsp_client.rs"]
 mod client;
 
 use client::{Encoding, Server, lsp_pos, pos, range_start};

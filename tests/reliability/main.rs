@@ -10,6 +10,7 @@
 //! docs/reliability.md.
 
 mod chaos;
+#[path = "../common/lsp_client.rs"]
 mod client;
 mod hostile;
 mod model;

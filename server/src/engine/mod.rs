@@ -6,6 +6,7 @@
 
 mod binder;
 mod globals;
+mod invariants;
 mod model;
 mod query;
 mod recovery;
@@ -16,6 +17,7 @@ mod source_kind;
 mod tests;
 
 pub use globals::is_known_global;
+pub use invariants::check_invariants;
 pub use model::*;
 pub use query::{Chain, IdentifierAt};
 pub use source_kind::{Language, SourceKindChoice};

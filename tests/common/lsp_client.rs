@@ -1,8 +1,9 @@
 //! A small JSON-RPC client that speaks LSP over the server's stdio, for whole-server tests.
 //! Every wait has a timeout, so a test fails instead of hanging.
 //!
-//! Copied from `tests/lsp/client.rs`, plus what the reliability tests need: raw bytes, error
-//! responses with a `null` id, the child's pid and RSS, and a count of messages sent.
+//! Shared by the whole-server tests (`tests/lsp`) and the reliability tests
+//! (`tests/reliability`), each of which uses a part of it.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -228,6 +229,17 @@ impl Server {
         }
     }
 
+    /// The next `textDocument/publishDiagnostics` for `uri` (already received or to come).
+    pub fn diagnostics(&mut self, uri: &str) -> Value {
+        let is_for = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        };
+        if let Some(i) = self.notifications.iter().position(is_for) {
+            return self.notifications.remove(i)["params"].clone();
+        }
+        self.wait_for(is_for)["params"].clone()
+    }
+
     pub fn open(&mut self, uri: &str, language_id: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
@@ -346,4 +358,28 @@ pub fn position_of(text: &str, offset: usize, encoding: Encoding) -> (u32, u32) 
         Encoding::Utf16 => column.encode_utf16().count(),
     };
     (line, col as u32)
+}
+
+/// The LSP position of the `nth` (0-based) occurrence of `needle` in `text`, plus `delta`
+/// characters, computed independently of the server: lines end at `\n`, `\r\n` or `\r`.
+pub fn pos(text: &str, needle: &str, nth: usize, encoding: Encoding) -> (u32, u32) {
+    let offset = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no {needle:?} #{nth}"))
+        .0;
+    position_of(text, offset, encoding)
+}
+
+/// `{line, character}` as JSON.
+pub fn lsp_pos(pos: (u32, u32)) -> Value {
+    json!({ "line": pos.0, "character": pos.1 })
+}
+
+pub fn range_start(value: &Value) -> (u32, u32) {
+    let start = &value["start"];
+    (
+        start["line"].as_u64().unwrap() as u32,
+        start["character"].as_u64().unwrap() as u32,
+    )
 }

@@ -10,6 +10,7 @@
 // Scenarios, in order, on one server process:
 //   init       spawn -> `initialize` answered
 //   open       `didOpen` -> first hover answered (hover at the middle identifier)
+//   floor      200 requests of a method no server knows (MethodNotFound): the round-trip floor
 //   hover      N hovers at identifiers spread over the file (every k-th identifier token)
 //   definition N definitions at the same positions
 //   inlayView  inlay hints for a 60-line viewport at M places spread over the file
@@ -41,7 +42,7 @@ function parseArgs(argv) {
   const o = {
     server: null, cmd: null, file: null, json: null, smoke: false, verbose: false,
     hovers: 1000, definitions: 1000, viewports: 100, whole: 5, scopeChain: 1000,
-    typing: 200, edits: 1000, burstSize: 100,
+    typing: 200, edits: 1000, burstSize: 100, floor: 200,
     timeout: 30, openTimeout: 300, budget: 60, deadline: 540,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -58,7 +59,7 @@ function parseArgs(argv) {
       case '--smoke': o.smoke = true; break;
       case '--verbose': o.verbose = true; break;
       case '--hovers': case '--definitions': case '--viewports': case '--whole':
-      case '--scope-chain': case '--typing': case '--edits': case '--burst-size':
+      case '--scope-chain': case '--typing': case '--floor': case '--edits': case '--burst-size':
       case '--timeout': case '--open-timeout': case '--budget': case '--deadline': {
         const key = a.slice(2).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
         const v = Number(next());
@@ -77,7 +78,7 @@ function parseArgs(argv) {
     o.server ??= 'scopelens';
     o.file ??= path.join(repo, 'examples/ninja.js');
     Object.assign(o, {
-      hovers: 5, definitions: 5, viewports: 5, whole: 2, scopeChain: 5, typing: 5, edits: 15,
+      hovers: 5, definitions: 5, viewports: 5, whole: 2, scopeChain: 5, typing: 5, edits: 15, floor: 5,
       burstSize: 5, timeout: 10, openTimeout: 30, budget: 20, deadline: 60,
     });
   }
@@ -631,6 +632,16 @@ async function main() {
       log(`${name}: ${st ? `n=${st.n} p50 ${fmt(st.p50)} p95 ${fmt(st.p95)} p99 ${fmt(st.p99)} ms` : 'no answers'}${nulls ? `, ${nulls} empty` : ''}${errors ? `, ${errors} errors` : ''}${timeouts ? `, ${timeouts} timeouts` : ''}${stopped ? ` (${stopped})` : ''}`);
     };
 
+    // The floor: a request no server knows, answered with MethodNotFound without touching the
+    // document. What a round trip costs in pipes, JSON-RPC and this client, for calibration.
+    {
+      const ms = []; let timeouts = 0;
+      for (let k = 0; k < o.floor && timeouts < 2; k++) {
+        try { ms.push((await conn.request('scopelensBench/noop', {}, 2)).ms); } catch (e) { if (e instanceof TimeoutError) timeouts++; else throw e; }
+      }
+      report.scenarios.floor = ms.length ? { ...stats(ms), requested: o.floor, timeouts } : (o.floor ? { n: 0, requested: o.floor, timeouts, skipped: 'unknown requests are not answered' } : 'n/a');
+      if (ms.length) log(`floor (unknown method): p50 ${fmt(stats(ms).p50)} p99 ${fmt(stats(ms).p99)} ms`);
+    }
     await loop('hover', supports.hover, o.hovers, (k) => ['textDocument/hover', { textDocument: td, position: targets[Math.floor(k * targets.length / o.hovers)] }]);
     await loop('definition', supports.definition, o.definitions, (k) => ['textDocument/definition', { textDocument: td, position: targets[Math.floor(k * targets.length / o.definitions)] }]);
     const viewLines = 60;

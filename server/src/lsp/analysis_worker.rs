@@ -12,6 +12,7 @@ use tower_lsp_server::ls_types::Uri;
 
 use super::config::Config;
 use super::documents::{Base, Documents, Job};
+use super::memory;
 use super::snapshot::{OffsetMap, Snapshot};
 use crate::engine::{self, Analysis, Input, SyntaxError};
 use crate::text::LineIndex;
@@ -81,6 +82,10 @@ impl AnalysisWorker {
                     if published && documents.is_current(&uri, job.revision) {
                         let _ = finished.send(Finished { uri, report });
                     }
+                    drop(job);
+                    if worker_shared.is_idle() {
+                        memory::return_freed_memory();
+                    }
                 }
             })?;
         Ok(Self { shared })
@@ -112,6 +117,15 @@ impl Drop for AnalysisWorker {
 }
 
 impl Shared {
+    /// No document is waiting for analysis.
+    fn is_idle(&self) -> bool {
+        self.queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .order
+            .is_empty()
+    }
+
     fn next(&self) -> Option<Uri> {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         loop {

@@ -225,7 +225,9 @@ impl Document {
             return;
         }
         self.text.replace_range(start..end, &change.text);
-        self.line_index = Arc::new(LineIndex::new(&self.text));
+        // Update the index in place rather than rescanning the whole text on every keystroke.
+        let new_end = (start + change.text.len()) as u32;
+        Arc::make_mut(&mut self.line_index).edit(&self.text, start as u32, end as u32, new_end);
     }
 }
 

@@ -12,6 +12,7 @@ mod convert;
 mod diagnostics;
 mod documents;
 mod handlers;
+mod memory;
 mod server;
 mod session;
 mod snapshot;

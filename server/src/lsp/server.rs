@@ -154,6 +154,8 @@ impl LanguageServer for Backend {
             .client
             .publish_diagnostics(uri, Vec::new(), None)
             .await;
+        // Closing a large file frees its text and analyses: give that memory back.
+        super::memory::return_freed_memory();
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -4,6 +4,29 @@
 //! break and that crate does not. Lookups are O(log n): a binary search over line starts, then
 //! over the non-ASCII characters of that one line, so a single 10 MB line stays cheap.
 
+/// Appends, for each line break in `bytes[range]`, where the next line starts and the break's
+/// length. One SIMD search; a `\n` right after a `\r` belongs to that `\r` (CRLF).
+fn push_line_breaks(
+    bytes: &[u8],
+    range: std::ops::Range<usize>,
+    starts: &mut Vec<u32>,
+    terminators: &mut Vec<u8>,
+) {
+    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[range.clone()]) {
+        let i = range.start + i;
+        if bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' {
+            continue;
+        }
+        let next = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        };
+        starts.push(next as u32);
+        terminators.push((next - i) as u8);
+    }
+}
+
 /// The non-ASCII characters of one line's content, if it has any.
 fn wide_chars_of(content: &str) -> Option<Box<[WideChar]>> {
     if content.is_ascii() {
@@ -61,20 +84,7 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         let mut terminator_len = Vec::new();
-        // One SIMD search for line breaks over the whole text; a `\n` right after a `\r` was
-        // taken with it as one CRLF terminator.
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            if bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' {
-                continue;
-            }
-            let next = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i + 2
-            } else {
-                i + 1
-            };
-            line_starts.push(next as u32);
-            terminator_len.push((next - i) as u8);
-        }
+        push_line_breaks(bytes, 0..bytes.len(), &mut line_starts, &mut terminator_len);
         // Only lines with non-ASCII characters need a table, and most files have none at all.
         let mut wide = Vec::new();
         if !text.is_ascii() {
@@ -83,19 +93,9 @@ impl LineIndex {
                     next as usize - terminator_len[line] as usize
                 });
                 let content = &text[start as usize..end];
-                if content.is_ascii() {
-                    continue;
+                if let Some(chars) = wide_chars_of(content) {
+                    wide.push((line as u32, chars));
                 }
-                let chars: Box<[WideChar]> = content
-                    .char_indices()
-                    .filter(|(_, c)| !c.is_ascii())
-                    .map(|(col, c)| WideChar {
-                        col_utf8: col as u32,
-                        len_utf8: c.len_utf8() as u8,
-                        len_utf16: c.len_utf16() as u8,
-                    })
-                    .collect();
-                wide.push((line as u32, chars));
             }
         }
         terminator_len.push(0);
@@ -126,19 +126,12 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = Vec::new();
         let mut terminators = Vec::new();
-        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[window_start..window_end]) {
-            let i = window_start + i;
-            if bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' {
-                continue;
-            }
-            let next = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i + 2
-            } else {
-                i + 1
-            };
-            starts.push(next as u32);
-            terminators.push((next - i) as u8);
-        }
+        push_line_breaks(
+            bytes,
+            window_start..window_end,
+            &mut starts,
+            &mut terminators,
+        );
         let breaks = starts.len();
         let mut line_starts = self.line_starts[..=first].to_vec();
         let mut terminator_len = self.terminator_len[..first].to_vec();

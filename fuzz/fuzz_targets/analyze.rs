@@ -39,6 +39,7 @@ fuzz_target!(|data: &[u8]| {
         file_name: FILE_NAMES[(selector & 7) as usize],
         source_kind: KINDS[((selector >> 3) & 3) as usize],
         edited,
+        previously_blanked: &[],
     };
     // The engine needs its big stack, as in the server; the queries run there too.
     std::thread::scope(|scope| {

@@ -310,6 +310,37 @@ fn broken_edit_keeps_other_functions_right() {
     assert!(server.shutdown().success());
 }
 
+/// A file opened with a syntax error in one place keeps fresh answers while the user edits
+/// elsewhere: the old error is blanked again with each edit, so the edited function is answered
+/// from the current text, not from the version the file was opened with.
+#[test]
+fn edits_elsewhere_in_a_file_with_a_standing_error_get_fresh_answers() {
+    let uri = "file:///standing.js";
+    let text = "function first(a) {\n  return a;\n}\nlet broken = ;\n";
+    let mut server = start();
+    server.open(uri, "javascript", text);
+    let a = pos(text, "a;", 0, Encoding::Utf16);
+    assert!(
+        server
+            .hover_text(uri, a)
+            .contains("function environment of `first`")
+    );
+    // Rename the use to a new local declared on a new line inside `first`.
+    server.change(uri, 2, json!([edit((1, 0), (1, 0), "  var b = a;\n")]));
+    let b_use = (2, 9);
+    server.change(uri, 3, json!([edit(b_use, (2, 10), "b")]));
+    let hover = server.hover_text(uri, b_use);
+    assert!(
+        hover.contains("`b` — `var` binding in the **function environment of `first`**"),
+        "{hover}"
+    );
+    assert!(
+        !hover.contains("last version"),
+        "answered from the current text: {hover}"
+    );
+    assert!(server.shutdown().success());
+}
+
 /// When the current text cannot be analysed at all (here: nested deeper than the engine
 /// parses), answers come from the last analysis that parsed, through the edit's offset map.
 #[test]

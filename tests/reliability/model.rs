@@ -86,12 +86,18 @@ pub struct View {
 }
 
 /// Runs the engine on a big-stack thread, as the server does.
-pub fn analyze(text: &str, file_name: &str, edited: Option<Span>) -> Analysis {
+pub fn analyze(
+    text: &str,
+    file_name: &str,
+    edited: Option<Span>,
+    previously_blanked: &[Span],
+) -> Analysis {
     let input = Input {
         text,
         file_name,
         source_kind: SourceKindChoice::Auto,
         edited,
+        previously_blanked,
     };
     engine::analyze_in_thread(&input)
 }
@@ -99,7 +105,19 @@ pub fn analyze(text: &str, file_name: &str, edited: Option<Span>) -> Analysis {
 /// How the server answers for `text` when `base` is the last analysis that parsed.
 pub fn view(text: &str, file_name: &str, base: Option<&Analysed>) -> View {
     let map = base.map_or(OffsetMap::IDENTITY, |b| OffsetMap::between(&b.text, text));
-    let fresh = Arc::new(analyze(text, file_name, map.current_region()));
+    let previously_blanked: Vec<Span> = base.map_or_else(Vec::new, |b| {
+        let blanked = &b.analysis.degradation.blanked;
+        blanked
+            .iter()
+            .filter_map(|&s| map.span_to_current(s))
+            .collect()
+    });
+    let fresh = Arc::new(analyze(
+        text,
+        file_name,
+        map.current_region(),
+        &previously_blanked,
+    ));
     if fresh.degradation.unanalysed.is_none() {
         return View {
             analysis: fresh.clone(),

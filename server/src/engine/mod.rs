@@ -39,6 +39,9 @@ pub struct Input<'t> {
     /// enough the result is `unanalysed`, so the caller keeps serving its earlier analysis (exact
     /// outside the edit) rather than one re-scoped around other blanked lines.
     pub edited: Option<Span>,
+    /// With `edited`: the regions the caller's earlier analysis had blanked, in this text's
+    /// offsets. A syntax error elsewhere that is still there is blanked again with the edit.
+    pub previously_blanked: &'t [Span],
 }
 
 impl<'t> Input<'t> {
@@ -48,6 +51,7 @@ impl<'t> Input<'t> {
             file_name,
             source_kind: SourceKindChoice::Auto,
             edited: None,
+            previously_blanked: &[],
         }
     }
 }

@@ -68,13 +68,16 @@ pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
             analysis.degradation.blanked = blanked;
             return analysis;
         }
-        let Some(region) = next_region(attempt, input.edited, &errors, &work, &blanked) else {
+        let regions = next_regions(attempt, input, &errors, &work, &blanked);
+        if regions.is_empty() {
             break;
-        };
+        }
         let mut bytes = std::mem::take(&mut work).into_owned().into_bytes();
-        blank(&mut bytes, region);
+        for region in regions {
+            blank(&mut bytes, region);
+            blanked.push(region);
+        }
         work = Cow::Owned(String::from_utf8(bytes).expect("blanking keeps UTF-8 valid"));
-        blanked.push(region);
     }
     let errors = reported.take().unwrap_or_default();
     unanalysed(
@@ -100,25 +103,50 @@ fn to_syntax_error(diagnostic: &oxc_diagnostics::OxcDiagnostic) -> SyntaxError {
     }
 }
 
-/// The next region to blank, or `None` when nothing new is left to try.
-fn next_region(
+/// The next regions to blank (none when nothing new is left to try).
+fn next_regions(
     attempt: usize,
-    edited: Option<Span>,
+    input: &Input<'_>,
     errors: &[SyntaxError],
     text: &str,
     blanked: &[Span],
-) -> Option<Span> {
+) -> Vec<Span> {
     let fresh = |span: Span| {
         let lines = whole_lines(text, span);
         (!blanked.iter().any(|b| b.contains_span(lines)) && lines.start < lines.end)
             .then_some(lines)
     };
-    if let Some(edited) = edited {
-        // The caller has an earlier analysis that parsed. Blanking more than the edited lines
-        // (a stray `}` left by an unfinished header, say) would re-scope the code around it
-        // and give wrong answers there; the earlier analysis, mapped past the edit, is exact.
-        return if attempt == 0 { fresh(edited) } else { None };
+    if let Some(edited) = input.edited {
+        // The caller has an earlier analysis that parsed. First blank what that analysis had to
+        // blank (a syntax error elsewhere that is still there), then the edited lines; no more:
+        // blanking further (a stray `}` left by an unfinished header, say) would re-scope the
+        // code around it and give wrong answers there, while the earlier analysis, mapped past
+        // the edit, is exact.
+        let len = text.len() as u32;
+        let earlier: Vec<Span> = input
+            .previously_blanked
+            .iter()
+            .filter(|s| s.start <= s.end && s.end <= len)
+            .filter_map(|&s| fresh(s))
+            .collect();
+        let tried_earlier = !input.previously_blanked.is_empty();
+        return match attempt {
+            0 if !earlier.is_empty() => earlier,
+            0 => fresh(edited).into_iter().collect(),
+            1 if tried_earlier => fresh(edited).into_iter().collect(),
+            _ => Vec::new(),
+        };
     }
+    next_region(errors, text, &fresh).into_iter().collect()
+}
+
+/// Without an earlier analysis: the lines of the first error, else of an unmatched bracket, else
+/// the last line with code before an error.
+fn next_region(
+    errors: &[SyntaxError],
+    text: &str,
+    fresh: &impl Fn(Span) -> Option<Span>,
+) -> Option<Span> {
     errors
         .iter()
         .find_map(|e| fresh(e.span))

@@ -14,7 +14,7 @@ use super::config::Config;
 use super::documents::{Base, Documents, Job};
 use super::memory;
 use super::snapshot::{OffsetMap, Snapshot};
-use crate::engine::{self, Analysis, Input, SyntaxError};
+use crate::engine::{self, Analysis, Input, Span, SyntaxError};
 use crate::text::LineIndex;
 
 /// A finished analysis of a document's current text, for diagnostics.
@@ -150,11 +150,20 @@ fn analyse(job: &Job, source_kind: engine::SourceKindChoice) -> (Snapshot, Optio
     let map = job.base.as_ref().map_or(OffsetMap::IDENTITY, |base| {
         OffsetMap::between(&base.text, &job.text)
     });
+    // What the base had to blank, where it still is in this text (the edit blanks itself).
+    let previously_blanked: Vec<Span> = job.base.as_ref().map_or_else(Vec::new, |base| {
+        let blanked = &base.analysis.degradation.blanked;
+        blanked
+            .iter()
+            .filter_map(|&s| map.span_to_current(s))
+            .collect()
+    });
     let input = Input {
         text: &job.text,
         file_name: &job.file_name,
         source_kind,
         edited: map.current_region(),
+        previously_blanked: &previously_blanked,
     };
     let analysis: Option<Arc<Analysis>> =
         match catch_unwind(AssertUnwindSafe(|| engine::analyze(&input))) {

@@ -115,3 +115,27 @@ fn with_an_earlier_analysis_only_the_edited_lines_are_blanked() {
     let progressive = analyze_as(text, "retype.js");
     assert!(progressive.degradation.unanalysed.is_none());
 }
+
+#[test]
+fn an_error_that_was_already_there_is_blanked_again_with_the_edit() {
+    // Line 3 was broken before the user started typing on line 1: the earlier analysis blanked
+    // it. Typing on line 1 must not leave the file unanalysed because of line 3.
+    let text =
+        "function a() { var x = 1; return x; }\nfunction b() { return 2; }\nlet broken = ;\n";
+    let edit = text.find("return 2").unwrap() as u32;
+    let line3 = text.find("let broken").unwrap() as u32;
+    let earlier = [Span::new(line3, line3 + 14)];
+    let mut input = Input::new(text, "persisting.js");
+    input.edited = Some(Span::new(edit, edit + 1));
+    input.previously_blanked = &earlier;
+    let a = analyze_in_thread(&input);
+    assert!(a.degradation.unanalysed.is_none(), "{:?}", a.degradation);
+    assert!(
+        a.references
+            .iter()
+            .any(|r| a.name(r.name) == "x" && r.binding.is_some())
+    );
+    // Without the earlier regions the edited lines alone are not enough.
+    input.previously_blanked = &[];
+    assert!(analyze_in_thread(&input).degradation.unanalysed.is_some());
+}

@@ -24,14 +24,19 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 export RUSTC_BOOTSTRAP=1
 
-# The working corpus starts from the committed seeds (examples and test fixtures).
+# The working corpus starts from the committed seeds (small hand-made inputs), then the
+# examples and test fixtures, each with the selector byte its extension calls for.
 mkdir -p corpus/analyze
 cp -n seeds/* corpus/analyze/ 2>/dev/null || true
 for f in "$root"/examples/* "$root"/tests/fixtures/lsp/* "$root"/tests/conformance/fixtures/*; do
   [ -f "$f" ] || continue
-  # Byte 0 selects the file name / source kind (see the target); 0 = `t.js`, automatic kind.
+  # Byte 0 selects the file name (see FILE_NAMES in the target), automatic source kind.
+  case "$f" in
+    *.mjs) sel='\001' ;; *.cjs) sel='\002' ;; *.ts) sel='\003' ;; *.jsx) sel='\004' ;;
+    *.tsx) sel='\005' ;; *.mts) sel='\006' ;; *) sel='\000' ;;
+  esac
   name="ex-$(basename "$f")"
-  [ -e "corpus/analyze/$name" ] || { printf '\000'; cat "$f"; } > "corpus/analyze/$name"
+  [ -e "corpus/analyze/$name" ] || { printf "$sel"; cat "$f"; } > "corpus/analyze/$name"
 done
 
 jobs="${FUZZ_JOBS:-1}"

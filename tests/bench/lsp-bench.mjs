@@ -15,6 +15,8 @@
 //   definition N definitions at the same positions
 //   inlayView  inlay hints for a 60-line viewport at M places spread over the file
 //   inlayWhole inlay hints for the whole file, W times
+//   inlayResolve inlayHint/resolve of the first hint of each viewport answer (servers with a
+//              resolveProvider; the client declares VS Code's resolveSupport)
 //   scopeChain N `scopelens/scopeChain` at the same positions (servers that advertise it)
 //   typing     T one-character edits inside a function, each followed by a hover elsewhere;
 //              timed from sending the edit to the fresh hover answer
@@ -558,7 +560,8 @@ async function main() {
           synchronization: { didSave: false, dynamicRegistration: false },
           hover: { contentFormat: ['markdown', 'plaintext'] },
           definition: { linkSupport: false },
-          inlayHint: { dynamicRegistration: false },
+          // As VS Code declares it: servers may leave these out and fill them in on resolve.
+          inlayHint: { dynamicRegistration: false, resolveSupport: { properties: ['tooltip', 'textEdits', 'label.tooltip', 'label.location', 'label.command'] } },
           publishDiagnostics: {},
         },
         workspace: { configuration: true, workspaceFolders: true, inlayHint: { refreshSupport: false } },
@@ -580,6 +583,7 @@ async function main() {
       hover: !!caps.hoverProvider,
       definition: !!caps.definitionProvider,
       inlayHint: !!caps.inlayHintProvider,
+      inlayResolve: !!caps.inlayHintProvider?.resolveProvider,
       scopeChain: !!caps.experimental?.scopeChainProvider,
     };
     report.supports = supports;
@@ -602,7 +606,7 @@ async function main() {
     report.memory.afterOpen = mem.sample();
 
     // A bounded loop of timed requests.
-    const loop = async (name, supported, count, make) => {
+    const loop = async (name, supported, count, make, onResult) => {
       if (!supported) { report.scenarios[name] = 'n/a'; return; }
       if (pastDeadline()) { report.scenarios[name] = { skipped: 'run deadline reached' }; return; }
       const ms = []; let nulls = 0, errors = 0, timeouts = 0, items = 0, bytes = 0, firstError = null;
@@ -620,6 +624,7 @@ async function main() {
           } else {
             if (r.result == null || (Array.isArray(r.result) && !r.result.length)) nulls++;
             if (Array.isArray(r.result)) items += r.result.length;
+            onResult?.(r.result);
             ms.push(r.ms);
             bytes += r.bytes;
           }
@@ -645,10 +650,12 @@ async function main() {
     await loop('hover', supports.hover, o.hovers, (k) => ['textDocument/hover', { textDocument: td, position: targets[Math.floor(k * targets.length / o.hovers)] }]);
     await loop('definition', supports.definition, o.definitions, (k) => ['textDocument/definition', { textDocument: td, position: targets[Math.floor(k * targets.length / o.definitions)] }]);
     const viewLines = 60;
+    const shownHints = []; // the first hint of each viewport, resolved as if the user pointed at it
     await loop('inlayView', supports.inlayHint, o.viewports, (k) => {
       const line = Math.floor((k * Math.max(0, doc.lineCount - viewLines)) / Math.max(1, o.viewports));
       return ['textDocument/inlayHint', { textDocument: td, range: { start: { line, character: 0 }, end: { line: Math.min(line + viewLines, doc.lineCount - 1), character: 0 } } }];
-    });
+    }, (hints) => { if (Array.isArray(hints) && hints.length) shownHints.push(hints[0]); });
+    await loop('inlayResolve', supports.inlayResolve && shownHints.length > 0, shownHints.length, (k) => ['inlayHint/resolve', shownHints[k]]);
     const last = doc.lineCount - 1;
     await loop('inlayWhole', supports.inlayHint, o.whole, () => ['textDocument/inlayHint', { textDocument: td, range: { start: { line: 0, character: 0 }, end: { line: last, character: doc.lineLength(last) } } }, Math.max(o.timeout, 120)]);
     await loop('scopeChain', supports.scopeChain, o.scopeChain, (k) => [caps.experimental.scopeChainProvider, { textDocument: td, position: targets[Math.floor(k * targets.length / o.scopeChain)] }]);
@@ -751,7 +758,7 @@ async function main() {
   }
   if (o.smoke) {
     const bad = [];
-    for (const k of ['hover', 'definition', 'inlayView', 'inlayWhole', 'typing', 'burst']) {
+    for (const k of ['hover', 'definition', 'inlayView', 'inlayResolve', 'inlayWhole', 'typing', 'burst']) {
       const s = report.scenarios[k];
       if (!s || typeof s !== 'object' || !(s.n > 0) || s.errors || s.timeouts) bad.push(k);
     }

@@ -82,7 +82,7 @@ for (const file of files) {
   const row = (label, get) => out.push(`| ${label} | ${rs.map(get).join(' | ')} |`);
   row('initialize', (r) => cell(r.scenarios.init));
   row('open → first hover', (r) => cell(r.scenarios.open) + (r.scenarios.open?.answered && r.scenarios.open.answered !== 'hover' ? ` (${r.scenarios.open.answered})` : ''));
-  for (const [k, label] of [['floor', 'round-trip floor (unknown method)'], ['hover', 'hover'], ['definition', 'definition'], ['inlayView', 'inlay hints, 60-line viewport'], ['inlayWhole', 'inlay hints, whole file'], ['scopeChain', 'scopelens/scopeChain'], ['typing', 'typing: edit → fresh hover'], ['burst', 'burst of 100 edits → fresh hover']]) {
+  for (const [k, label] of [['floor', 'round-trip floor (unknown method)'], ['hover', 'hover'], ['definition', 'definition'], ['inlayView', 'inlay hints, 60-line viewport'], ['inlayResolve', 'inlayHint/resolve'], ['inlayWhole', 'inlay hints, whole file'], ['scopeChain', 'scopelens/scopeChain'], ['typing', 'typing: edit → fresh hover'], ['burst', 'burst of 100 edits → fresh hover']]) {
     for (const q of ['p50', 'p95', 'p99']) {
       if (k === 'burst' && q !== 'p50') continue;
       row(`${label} ${q}${k === 'burst' ? ' (median)' : ''}`, (r) => cell(r.scenarios[k], q));

@@ -143,6 +143,107 @@ fn inlay_hints_mark_captures() {
     assert!(server.shutdown().success());
 }
 
+/// A server whose client resolves tooltips and label locations lazily, as VS Code does.
+fn start_resolving() -> (Server, Value) {
+    let mut server = Server::spawn();
+    let result = server
+        .request(
+            "initialize",
+            json!({
+                "processId": null,
+                "capabilities": {
+                    "general": { "positionEncodings": ["utf-16"] },
+                    "textDocument": { "inlayHint": { "resolveSupport": {
+                        "properties": ["tooltip", "textEdits", "label.tooltip", "label.location", "label.command"]
+                    } } }
+                },
+            }),
+        )
+        .expect("initialize succeeds");
+    server.notify("initialized", json!({}));
+    (server, result)
+}
+
+fn resolve(server: &mut Server, hint: &Value) -> Value {
+    server
+        .request("inlayHint/resolve", hint.clone())
+        .expect("inlayHint/resolve succeeds")
+}
+
+/// Without `data` and `tooltip`: what must match between a lazy answer and a full one.
+fn without_data(hint: &Value) -> Value {
+    let mut hint = hint.clone();
+    let object = hint.as_object_mut().unwrap();
+    object.remove("data");
+    hint
+}
+
+#[test]
+fn lazy_clients_resolve_tooltips_and_links_to_the_full_hints() {
+    let (mut full, _) = Server::start(&["utf-16"], Value::Null);
+    full.open(NINJA_URI, "javascript", NINJA);
+    let expected = inlay_hints(&mut full, NINJA_URI, (0, 0), (100, 0));
+    assert!(full.shutdown().success());
+    assert!(
+        expected.iter().all(|h| h["tooltip"].is_string()),
+        "{expected:?}"
+    );
+
+    let (mut server, init) = start_resolving();
+    assert_eq!(
+        init["capabilities"]["inlayHintProvider"]["resolveProvider"], true,
+        "{init}"
+    );
+    server.open(NINJA_URI, "javascript", NINJA);
+    let lazy = inlay_hints(&mut server, NINJA_URI, (0, 0), (100, 0));
+    assert_eq!(lazy.len(), expected.len(), "{lazy:?}");
+    for (hint, expected) in lazy.iter().zip(&expected) {
+        assert!(hint.get("tooltip").is_none(), "{hint}");
+        let parts = hint["label"].as_array().unwrap();
+        assert!(parts.iter().all(|p| p.get("location").is_none()), "{hint}");
+        assert_eq!(label(hint), label(expected));
+        let resolved = resolve(&mut server, hint);
+        assert_eq!(resolved["data"], hint["data"], "data is kept");
+        assert_eq!(without_data(&resolved), *expected);
+    }
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn resolving_a_stale_or_foreign_hint_returns_it_unchanged() {
+    let (mut server, _) = start_resolving();
+    server.open(NINJA_URI, "javascript", NINJA);
+    let hints = inlay_hints(&mut server, NINJA_URI, (0, 0), (100, 0));
+    let hint = hints.first().expect("a hint").clone();
+
+    // Foreign or broken data, and none at all.
+    for data in [json!("x"), json!([99, 1, 0, 0]), json!([0, 1, 5, 0])] {
+        let mut foreign = hint.clone();
+        foreign["data"] = data;
+        assert_eq!(resolve(&mut server, &foreign), foreign);
+    }
+    let mut bare = hint.clone();
+    bare.as_object_mut().unwrap().remove("data");
+    assert_eq!(resolve(&mut server, &bare), bare);
+
+    // Edited since: the hint may no longer be where it was.
+    server.change(
+        NINJA_URI,
+        2,
+        json!([{ "range": { "start": lsp_pos((0, 0)), "end": lsp_pos((0, 0)) }, "text": "\n" }]),
+    );
+    assert_eq!(resolve(&mut server, &hint), hint);
+
+    // Closed.
+    let fresh = inlay_hints(&mut server, NINJA_URI, (0, 0), (100, 0));
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": NINJA_URI } }),
+    );
+    assert_eq!(resolve(&mut server, &fresh[0]), fresh[0]);
+    assert!(server.shutdown().success());
+}
+
 fn inlay_hints(server: &mut Server, uri: &str, start: (u32, u32), end: (u32, u32)) -> Vec<Value> {
     let result = server
         .request(

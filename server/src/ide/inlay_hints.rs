@@ -3,15 +3,21 @@
 //!
 //! Only closures and references that start in the range are visited (`closures_in`,
 //! `references_in`), so the cost is O(log n + answer).
+//!
+//! Tooltips are sentences, several times the size of a label, and a whole-file request on a
+//! large bundle asks for ~50k hints: [`inlay_hints`] leaves them out, and
+//! [`resolve_inlay_hint`] computes one hint in full when the editor shows it (LSP's
+//! `inlayHint/resolve`).
 
 use super::describe::{declaration_span, is_implicit, line, short_owner};
-use super::{InlayHint, InlayHintKind, InlayHintLabelPart, InlayHintsConfig};
-use crate::engine::{Analysis, BindingId, EnvId, EnvKind, Reference, Span};
+use super::{InlayHint, InlayHintId, InlayHintKind, InlayHintLabelPart, InlayHintsConfig};
+use crate::engine::{Analysis, BindingId, DeclarationKind, EnvId, EnvKind, Reference, Span};
 
 /// Names listed in one closure hint before the rest is summarised as `+N more`.
 const MAX_LISTED_CAPTURES: usize = 8;
 
-/// Hints for closures and captured uses that start inside `range`, sorted by offset.
+/// Hints for closures and captured uses that start inside `range`, sorted by offset, without
+/// tooltips (see [`inlay_hint_tooltip`]).
 pub fn inlay_hints(analysis: &Analysis, range: Span, config: &InlayHintsConfig) -> Vec<InlayHint> {
     let mut hints = Vec::new();
     if config.closure_captures {
@@ -34,6 +40,57 @@ pub fn inlay_hints(analysis: &Analysis, range: Span, config: &InlayHintsConfig) 
     // captured use is rare; stable order keeps it deterministic).
     hints.sort_by_key(|h| h.offset);
     hints
+}
+
+/// The hint `id` names, tooltip included; `None` when this analysis has no such hint (the id
+/// came from an older analysis).
+pub fn resolve_inlay_hint(analysis: &Analysis, id: InlayHintId) -> Option<InlayHint> {
+    let mut hint = match id.kind {
+        InlayHintKind::ClosureCaptures => closure_hint(analysis, closure_at(analysis, id.anchor)?),
+        InlayHintKind::CapturedUse => {
+            captured_use_hint(analysis, reference_at(analysis, id.anchor)?)
+        }
+    }?;
+    hint.tooltip = inlay_hint_tooltip(analysis, id);
+    Some(hint)
+}
+
+/// The tooltip of the hint `id` names: the captured bindings, where they live, whether they
+/// change.
+pub fn inlay_hint_tooltip(analysis: &Analysis, id: InlayHintId) -> Option<String> {
+    match id.kind {
+        InlayHintKind::ClosureCaptures => {
+            let e = analysis.env(closure_at(analysis, id.anchor)?);
+            let mut tooltip = format!(
+                "`{}` captures these bindings of outer environments, which stay alive as long as the closure does:\n",
+                e.owner
+            );
+            for &binding in &e.captures {
+                tooltip.push_str(&format!("\n- {}", capture_line(analysis, binding)));
+            }
+            Some(tooltip)
+        }
+        InlayHintKind::CapturedUse => {
+            let binding = reference_at(analysis, id.anchor)?.binding?;
+            Some(format!("captured: {}", capture_line(analysis, binding)))
+        }
+    }
+}
+
+/// The function environment that starts at `offset`.
+fn closure_at(analysis: &Analysis, offset: u32) -> Option<EnvId> {
+    analysis
+        .closures_in(Span::new(offset, offset.saturating_add(1)))
+        .find(|&e| {
+            analysis.env(e).kind == EnvKind::Function && analysis.env(e).span.start == offset
+        })
+}
+
+/// The reference that starts at `offset`.
+fn reference_at(analysis: &Analysis, offset: u32) -> Option<&Reference> {
+    analysis
+        .references_in(Span::new(offset, offset.saturating_add(1)))
+        .first()
 }
 
 fn closure_hint(analysis: &Analysis, env: EnvId) -> Option<InlayHint> {
@@ -61,18 +118,14 @@ fn closure_hint(analysis: &Analysis, env: EnvId) -> Option<InlayHint> {
             None,
         ));
     }
-    let mut tooltip = format!(
-        "`{}` captures these bindings of outer environments, which stay alive as long as the closure does:\n",
-        e.owner
-    );
-    for &binding in &e.captures {
-        tooltip.push_str(&format!("\n- {}", capture_line(analysis, binding)));
-    }
     Some(InlayHint {
+        id: InlayHintId {
+            kind: InlayHintKind::ClosureCaptures,
+            anchor: e.span.start,
+        },
         offset: e.span.start,
-        kind: InlayHintKind::ClosureCaptures,
         label,
-        tooltip: Some(tooltip),
+        tooltip: None,
         padding_left: false,
         padding_right: true,
     })
@@ -84,6 +137,9 @@ fn captured_use_hint(analysis: &Analysis, r: &Reference) -> Option<InlayHint> {
     }
     let binding = r.binding?;
     let b = analysis.binding(binding);
+    if names_code(b.declaration) {
+        return None;
+    }
     let owner = short_owner(&analysis.env(b.environment).owner);
     let text = if b.mutated {
         format!("↑{owner} (mut)")
@@ -91,13 +147,31 @@ fn captured_use_hint(analysis: &Analysis, r: &Reference) -> Option<InlayHint> {
         format!("↑{owner}")
     };
     Some(InlayHint {
+        id: InlayHintId {
+            kind: InlayHintKind::CapturedUse,
+            anchor: r.span.start,
+        },
         offset: r.span.end,
-        kind: InlayHintKind::CapturedUse,
         label: vec![part(&text, Some(declaration_span(analysis, binding)))],
-        tooltip: Some(format!("captured: {}", capture_line(analysis, binding))),
+        tooltip: None,
         padding_left: false,
         padding_right: false,
     })
+}
+
+/// Functions, classes and imports name code, not state: a closure calling a helper declared
+/// beside it is the normal case, and marking every such call would bury the captured variables
+/// (on a large bundle, three uses in five). The closure's own hint still lists them.
+fn names_code(declaration: DeclarationKind) -> bool {
+    matches!(
+        declaration,
+        DeclarationKind::Function
+            | DeclarationKind::AnnexBFunction
+            | DeclarationKind::FunctionName
+            | DeclarationKind::Class
+            | DeclarationKind::ClassName
+            | DeclarationKind::Import
+    )
 }
 
 /// "`action`: `var` in the function environment of `skulk`, line 3 (mutable)".

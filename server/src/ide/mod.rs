@@ -13,7 +13,7 @@ mod tests;
 
 pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
-pub use inlay_hints::inlay_hints;
+pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
 pub use scope_chain::scope_chain;
 
 use crate::engine::{BindingId, EnvId, Span};
@@ -64,12 +64,21 @@ pub struct InlayHintLabelPart {
     pub target: Option<Span>,
 }
 
+/// Names a hint of one analysis, so that it can be resolved later: its kind, and the start of
+/// the closure or of the captured reference it is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InlayHintId {
+    pub kind: InlayHintKind,
+    pub anchor: u32,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InlayHint {
+    pub id: InlayHintId,
     /// The hint is shown at this byte offset.
     pub offset: u32,
-    pub kind: InlayHintKind,
     pub label: Vec<InlayHintLabelPart>,
+    /// Left out by [`inlay_hints`]; filled by [`resolve_inlay_hint`].
     pub tooltip: Option<String>,
     pub padding_left: bool,
     pub padding_right: bool,

@@ -51,6 +51,20 @@ impl Backend {
     }
 }
 
+/// The client can fetch both tooltips and label locations through `inlayHint/resolve`.
+fn lazy_inlay_hints_supported(capabilities: &ClientCapabilities) -> bool {
+    let properties = capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.inlay_hint.as_ref())
+        .and_then(|i| i.resolve_support.as_ref())
+        .map(|r| r.properties.as_slice())
+        .unwrap_or_default();
+    ["tooltip", "label.location"]
+        .iter()
+        .all(|wanted| properties.iter().any(|p| p == wanted))
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let offered = params
@@ -70,6 +84,10 @@ impl LanguageServer for Backend {
         self.session
             .inlay_hint_refresh
             .store(refresh, Ordering::Relaxed);
+        let resolve = lazy_inlay_hints_supported(&params.capabilities);
+        self.session
+            .inlay_hint_resolve
+            .store(resolve, Ordering::Relaxed);
         if let Some(options) = &params.initialization_options {
             self.apply_settings(options);
         }
@@ -86,7 +104,14 @@ impl LanguageServer for Backend {
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
-                inlay_hint_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(if resolve {
+                    OneOf::Right(InlayHintServerCapabilities::Options(InlayHintOptions {
+                        resolve_provider: Some(true),
+                        ..InlayHintOptions::default()
+                    }))
+                } else {
+                    OneOf::Left(true)
+                }),
                 experimental: Some(serde_json::json!({
                     "scopeChainProvider": handlers::scope_chain::METHOD,
                     "outerBindingProvider": handlers::outer_binding::METHOD,
@@ -193,5 +218,9 @@ impl LanguageServer for Backend {
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         handlers::inlay_hint::inlay_hint(&self.session, params).await
+    }
+
+    async fn inlay_hint_resolve(&self, hint: InlayHint) -> Result<InlayHint> {
+        handlers::inlay_hint::inlay_hint_resolve(&self.session, hint).await
     }
 }

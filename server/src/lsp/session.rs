@@ -1,9 +1,10 @@
 //! State shared by every handler: documents, settings, the analysis worker, the client.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
+use rustc_hash::FxHashMap;
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{Position, Uri};
@@ -26,6 +27,10 @@ pub struct Session {
     encoding: OnceLock<Encoding>,
     /// The client supports `workspace/inlayHint/refresh`.
     pub inlay_hint_refresh: AtomicBool,
+    /// The client fetches inlay hints' tooltips and label locations with `inlayHint/resolve`.
+    pub inlay_hint_resolve: AtomicBool,
+    /// Numbers for the documents that resolvable inlay hints name in their `data`.
+    pub document_ids: DocumentIds,
     /// `shutdown` was received: `exit` then exits with 0.
     pub shutdown_requested: Arc<AtomicBool>,
 }
@@ -45,6 +50,8 @@ impl Session {
             worker,
             encoding: OnceLock::new(),
             inlay_hint_refresh: AtomicBool::new(false),
+            inlay_hint_resolve: AtomicBool::new(false),
+            document_ids: DocumentIds::default(),
             shutdown_requested,
         }
     }
@@ -69,6 +76,10 @@ impl Session {
             &mut *self.config.write().unwrap_or_else(PoisonError::into_inner),
             config,
         )
+    }
+
+    pub fn inlay_hint_resolve_supported(&self) -> bool {
+        self.inlay_hint_resolve.load(Ordering::Relaxed)
     }
 
     pub fn inlay_hint_refresh_supported(&self) -> bool {
@@ -117,5 +128,33 @@ impl Session {
                 snapshot.line_index.line_count()
             ))
         })
+    }
+}
+
+/// A small number per document URI, for the `data` of inlay hints: `inlayHint/resolve` does not
+/// say which document a hint belongs to, and a number is a few bytes where a URI would repeat in
+/// each of tens of thousands of hints. Numbers are never reused, so a hint of a closed document
+/// cannot be mistaken for one of another.
+#[derive(Default)]
+pub struct DocumentIds {
+    ids: Mutex<(FxHashMap<Uri, u32>, Vec<Uri>)>,
+}
+
+impl DocumentIds {
+    pub fn id(&self, uri: &Uri) -> u32 {
+        let mut guard = self.ids.lock().unwrap_or_else(PoisonError::into_inner);
+        let (ids, uris) = &mut *guard;
+        if let Some(&id) = ids.get(uri) {
+            return id;
+        }
+        let id = uris.len() as u32;
+        uris.push(uri.clone());
+        ids.insert(uri.clone(), id);
+        id
+    }
+
+    pub fn uri(&self, id: u32) -> Option<Uri> {
+        let guard = self.ids.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.1.get(id as usize).cloned()
     }
 }

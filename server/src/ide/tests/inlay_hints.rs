@@ -4,7 +4,9 @@ use expect_test::{Expect, expect};
 
 use super::{Fixture, fixture};
 use crate::engine::Span;
-use crate::ide::{InlayHint, InlayHintsConfig, inlay_hints};
+use crate::ide::{
+    InlayHint, InlayHintId, InlayHintKind, InlayHintsConfig, inlay_hints, resolve_inlay_hint,
+};
 
 fn render(f: &Fixture, hints: &[InlayHint]) -> String {
     let mut out = f.text.clone();
@@ -172,7 +174,9 @@ fn label_parts_link_to_declarations() {
     let whole = Span::new(0, f.text.len() as u32);
     let mut out = String::new();
     for h in inlay_hints(&f.analysis, whole, &InlayHintsConfig::default()) {
-        out.push_str(&format!("{:?} at {}\n", h.kind, f.pos(h.offset)));
+        assert_eq!(h.tooltip, None, "tooltips are left to resolve");
+        let h = resolve_inlay_hint(&f.analysis, h.id).expect("a hint of this analysis resolves");
+        out.push_str(&format!("{:?} at {}\n", h.id.kind, f.pos(h.offset)));
         for p in &h.label {
             match p.target {
                 Some(t) => out.push_str(&format!(
@@ -222,6 +226,53 @@ fn methods_and_named_function_expressions() {
               };
               const f = ⟨captures: base, o⟩ function named() { return base⟨↑make⟩ + o⟨↑make⟩.get(); };
               return [o, f];
+            }"#]],
+    );
+}
+
+#[test]
+fn resolving_gives_the_same_hint_with_its_tooltip() {
+    let f = fixture(
+        "function outer(p) {\n  let n = 0;\n  const f = () => { n++; return p + n; };\n  return function named() { return f() + named; };\n}",
+    );
+    let whole = Span::new(0, f.text.len() as u32);
+    let hints = inlay_hints(&f.analysis, whole, &InlayHintsConfig::default());
+    assert!(hints.len() >= 4, "{hints:?}");
+    for hint in hints {
+        let resolved = resolve_inlay_hint(&f.analysis, hint.id).expect("resolves");
+        assert!(resolved.tooltip.is_some());
+        assert_eq!(
+            InlayHint {
+                tooltip: None,
+                ..resolved
+            },
+            hint
+        );
+    }
+}
+
+#[test]
+fn an_id_that_names_no_hint_resolves_to_nothing() {
+    let f = fixture("function f(a) {\n  return () => a;\n}");
+    let nowhere = |kind, anchor| resolve_inlay_hint(&f.analysis, InlayHintId { kind, anchor });
+    // The start of `function f` (a function, but it captures nothing), of `return`, past the end.
+    assert_eq!(nowhere(InlayHintKind::ClosureCaptures, 0), None);
+    assert_eq!(nowhere(InlayHintKind::CapturedUse, 18), None);
+    assert_eq!(nowhere(InlayHintKind::ClosureCaptures, u32::MAX), None);
+    assert_eq!(nowhere(InlayHintKind::CapturedUse, u32::MAX), None);
+}
+
+#[test]
+fn calls_to_captured_functions_and_classes_are_not_marked_but_listed() {
+    check(
+        "import { helper } from './h.js';\nfunction main() {\n  class Point {}\n  function make() { return new Point(); }\n  let count = 0;\n  return () => { count++; return [make(), helper(), count]; };\n}",
+        expect![[r#"
+            import { helper } from './h.js';
+            ⟨captures: helper⟩ function main() {
+              class Point {}
+              ⟨captures: Point⟩ function make() { return new Point(); }
+              let count = 0;
+              return ⟨captures: mut count, make, helper⟩ () => { count⟨↑main (mut)⟩++; return [make(), helper(), count⟨↑main (mut)⟩]; };
             }"#]],
     );
 }

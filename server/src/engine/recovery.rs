@@ -263,38 +263,50 @@ const RUN_STEP: [(u32, u32); 256] = {
     table
 };
 
-/// A conservative check that runs at SIMD speed on ordinary code: per 64-byte block it counts
-/// brackets (an upper bound on depth) and whether the block is all prefix operators, opening
-/// brackets and spaces (only then can an operator run go on). `false` means "look closely".
+/// Aligned blocks of this size are checked for a possible run of prefix operators: a run longer
+/// than [`MAX_OPERATOR_RUN`] covers at least one whole block (it is longer than two blocks).
+const RUN_BLOCK: usize = 4096;
+const _: () = assert!(2 * RUN_BLOCK <= MAX_OPERATOR_RUN as usize);
+
+/// A conservative check that costs well under a byte's worth of work per byte on ordinary code.
+/// `false` means "look closely".
 fn within_bounds_quickly(bytes: &[u8]) -> bool {
+    bracket_depth_bounded(bytes) && !may_hold_long_operator_run(bytes)
+}
+
+/// Per 64-byte block, the depth before it plus its opening brackets bound the depth inside it.
+fn bracket_depth_bounded(bytes: &[u8]) -> bool {
     let mut depth: i64 = 0;
-    let mut run_bound: u32 = 0;
-    for block in bytes.chunks(64) {
-        // Byte-wide counters (a block has at most 64 of anything) let the loop vectorise.
-        let (mut opens, mut closes, mut breaks_run) = (0u8, 0u8, 0u8);
-        for &b in block {
-            let open = (b == b'(') | (b == b'[') | (b == b'{');
-            let close = (b == b')') | (b == b']') | (b == b'}');
-            let stepping = open | (b == b'!') | (b == b'~') | (b == b'-') | (b == b'+');
-            let space = (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r');
-            opens += open as u8;
-            closes += close as u8;
-            breaks_run += !(stepping | space) as u8;
-        }
+    let blocks = bytes.chunks_exact(64);
+    let tail = blocks.remainder();
+    for block in blocks.chain(std::iter::once(tail)) {
+        let (opens, closes) = count_brackets(block);
         if depth + opens as i64 > MAX_NESTING as i64 {
             return false;
         }
         depth += opens as i64 - closes as i64;
-        run_bound = if breaks_run == 0 {
-            run_bound + block.len() as u32
-        } else {
-            64
-        };
-        if run_bound > MAX_OPERATOR_RUN {
-            return false;
-        }
     }
     true
+}
+
+/// Opening and closing brackets in a block of at most 64 bytes. Byte-wide counters and no
+/// branches let the loop vectorise; `[`/`{` and `]`/`}` differ only in bit 0x20.
+fn count_brackets(block: &[u8]) -> (u8, u8) {
+    let (mut opens, mut closes) = (0u8, 0u8);
+    for &b in block {
+        let folded = b | 0x20;
+        opens += ((b == b'(') | (folded == b'{')) as u8;
+        closes += ((b == b')') | (folded == b'}')) as u8;
+    }
+    (opens, closes)
+}
+
+/// Is some aligned block made only of bytes that continue an operator run? Ordinary code has
+/// another byte within a block's first few, so this reads a few bytes per 4 KiB.
+fn may_hold_long_operator_run(bytes: &[u8]) -> bool {
+    bytes
+        .chunks_exact(RUN_BLOCK)
+        .any(|block| block.iter().all(|&b| RUN_STEP[b as usize].1 != 0))
 }
 
 /// Why the text is too deeply nested to parse safely, if it is. Counts bracket depth and the
@@ -343,4 +355,38 @@ fn unanalysed(
     analysis.syntax_errors = syntax_errors;
     analysis.degradation.unanalysed = Some(why);
     analysis
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quick_check_never_misses_a_long_operator_run() {
+        for offset in [0, 1, 63, 64, 1000, RUN_BLOCK - 1, RUN_BLOCK, RUN_BLOCK + 7] {
+            let run = MAX_OPERATOR_RUN as usize + 1;
+            let text = format!("{}{}x", "a".repeat(offset), "! ".repeat(run));
+            assert!(nesting_problem(&text).is_some(), "run at {offset}");
+            let text = format!("{}{}x", "a".repeat(offset), "!".repeat(run - 1));
+            assert!(nesting_problem(&text).is_none(), "short run at {offset}");
+        }
+    }
+
+    #[test]
+    fn the_quick_check_never_misses_deep_brackets() {
+        for (open, close) in [("(", ")"), ("[", "]"), ("{", "}")] {
+            let deep = MAX_NESTING as usize + 1;
+            let text = format!("x{}{}", open.repeat(deep), close.repeat(deep));
+            assert!(
+                nesting_problem(&text).is_some(),
+                "{open} nested {deep} deep"
+            );
+            let text = format!("x{}{}", open.repeat(deep - 1), close.repeat(deep - 1));
+            assert!(
+                nesting_problem(&text).is_none(),
+                "{open} nested {} deep",
+                deep - 1
+            );
+        }
+    }
 }

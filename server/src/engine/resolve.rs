@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::binder::Binder;
 use super::model::{BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Span};
 
-pub(crate) fn run(b: &mut Binder<'_, '_>) {
+pub(crate) fn run(b: &mut Binder<'_>) {
     apply_annex_b(b);
     find_direct_evals(b);
     // Keyed by start offset: reference indices change when they are sorted below.
@@ -14,8 +14,13 @@ pub(crate) fn run(b: &mut Binder<'_, '_>) {
         .into_iter()
         .map(|(index, env)| (b.references[index].span.start, env))
         .collect();
-    b.references.sort_by_key(|r| r.span.start);
-    b.declarations.sort_by_key(|d| d.span.start);
+    // The walk records both mostly in source order; sorting is then often unnecessary.
+    if !b.references.is_sorted_by_key(|r| r.span.start) {
+        b.references.sort_by_key(|r| r.span.start);
+    }
+    if !b.declarations.is_sorted_by_key(|d| d.span.start) {
+        b.declarations.sort_by_key(|d| d.span.start);
+    }
     resolve_references(b, &loop_updates);
     bind_implicit_globals(b);
     capture_around_evals(b);
@@ -27,7 +32,7 @@ pub(crate) fn run(b: &mut Binder<'_, '_>) {
 /// Annex B.3.3: a plain function declared in a block of sloppy code also gets a `var` binding in
 /// the function (or global) scope, unless a `var` of that name would be an early error there or
 /// the name is a parameter. Code outside the block then sees the function through that binding.
-fn apply_annex_b(b: &mut Binder<'_, '_>) {
+fn apply_annex_b(b: &mut Binder<'_>) {
     for candidate in std::mem::take(&mut b.annex_b) {
         let name = candidate.name;
         let own = b.table.get(&(candidate.block_env, name)).copied();
@@ -75,7 +80,7 @@ fn apply_annex_b(b: &mut Binder<'_, '_>) {
 
 /// `eval(...)` is a direct eval when `eval` resolves to the global one. Each gets an `eval`
 /// environment (the unknown code it runs); a sloppy one can add `var`s to its function.
-fn find_direct_evals(b: &mut Binder<'_, '_>) {
+fn find_direct_evals(b: &mut Binder<'_>) {
     for call in std::mem::take(&mut b.eval_calls) {
         let name = b.references[call.reference].name;
         let mut env = Some(b.references[call.reference].environment);
@@ -118,13 +123,13 @@ fn is_arguments_owner(flavor: Option<FunctionFlavor>) -> bool {
     )
 }
 
-fn resolve_references(b: &mut Binder<'_, '_>, loop_updates: &FxHashMap<u32, EnvId>) {
-    let arguments = b.intern_owned("arguments");
-    let mut seen_captures: FxHashSet<(EnvId, BindingId)> = FxHashSet::default();
+fn resolve_references(b: &mut Binder<'_>, loop_updates: &FxHashMap<u32, EnvId>) {
+    let arguments = b.intern("arguments");
+    let mut captures = Captures::default();
+    // Closures and `with` environments between a reference and its binding, innermost first.
     let mut crossed: Vec<EnvId> = Vec::new();
     for i in 0..b.references.len() {
         let name = b.references[i].name;
-        let is_private = b.names[name.0 as usize].starts_with('#');
         let mut env = Some(b.references[i].environment);
         let mut hops = 0u32;
         let mut dynamic = false;
@@ -163,28 +168,70 @@ fn resolve_references(b: &mut Binder<'_, '_>, loop_updates: &FxHashMap<u32, EnvI
         reference.binding = found;
         let Some(binding) = found else { continue };
         let binding_env = b.bindings[binding.0 as usize].environment;
-        let in_loop_update = loop_updates.get(&reference.span.start) == Some(&binding_env);
-        if reference.flags.write && !in_loop_update {
+        if reference.flags.write && loop_updates.get(&reference.span.start) != Some(&binding_env) {
             b.bindings[binding.0 as usize].mutated = true;
         }
         let env_kind = b.envs[binding_env.0 as usize].kind;
-        if is_private || crossed.is_empty() || matches!(env_kind, EnvKind::Global | EnvKind::Script)
+        if crossed.is_empty()
+            || matches!(env_kind, EnvKind::Global | EnvKind::Script)
+            || b.names[name.0 as usize].starts_with('#')
         {
             continue;
         }
         reference.captured = crossed.iter().any(|&e| b.envs[e.0 as usize].is_closure());
-        for &closure in crossed.iter().rev() {
-            if seen_captures.insert((closure, binding)) {
-                b.bindings[binding.0 as usize].captured_by.push(closure);
-                b.envs[closure.0 as usize].captures.push(binding);
+        captures.record(binding, &crossed);
+    }
+    captures.fill_lists(b);
+}
+
+/// Captures as they are found, `(closure, binding)` in first-use order. The environments' and
+/// bindings' lists are filled at the end, each allocated once at its final length.
+#[derive(Default)]
+struct Captures {
+    seen: FxHashSet<(EnvId, BindingId)>,
+    pairs: Vec<(EnvId, BindingId)>,
+}
+
+impl Captures {
+    /// `crossed`: the closures (and `with` environments) between a reference and `binding`,
+    /// innermost first.
+    fn record(&mut self, binding: BindingId, crossed: &[EnvId]) {
+        if self.pairs.last() == Some(&(crossed[0], binding)) {
+            return; // The same binding used again in the same closure: the common case.
+        }
+        for &closure in crossed {
+            // An earlier reference that reached `binding` through `closure` also crossed every
+            // environment from there outward, so those pairs are recorded already.
+            if !self.seen.insert((closure, binding)) {
+                break;
             }
+            self.pairs.push((closure, binding));
+        }
+    }
+
+    fn fill_lists(self, b: &mut Binder<'_>) {
+        let mut per_env = vec![0u32; b.envs.len()];
+        let mut per_binding = vec![0u32; b.bindings.len()];
+        for &(closure, binding) in &self.pairs {
+            per_env[closure.0 as usize] += 1;
+            per_binding[binding.0 as usize] += 1;
+        }
+        for (env, &n) in b.envs.iter_mut().zip(&per_env) {
+            env.captures.reserve_exact(n as usize);
+        }
+        for (binding, &n) in b.bindings.iter_mut().zip(&per_binding) {
+            binding.captured_by.reserve_exact(n as usize);
+        }
+        for (closure, binding) in self.pairs {
+            b.envs[closure.0 as usize].captures.push(binding);
+            b.bindings[binding.0 as usize].captured_by.push(closure);
         }
     }
 }
 
 /// Assigning to an undeclared name in sloppy code creates a property of the global object; we
 /// model it as a binding of the global environment that every unresolved use of the name sees.
-fn bind_implicit_globals(b: &mut Binder<'_, '_>) {
+fn bind_implicit_globals(b: &mut Binder<'_>) {
     let mut created: FxHashMap<u32, BindingId> = FxHashMap::default();
     for i in 0..b.references.len() {
         let r = &b.references[i];
@@ -215,7 +262,7 @@ fn bind_implicit_globals(b: &mut Binder<'_, '_>) {
 
 /// Code run by a direct eval can read any binding it can see, so every binding of every
 /// environment around it (short of the global ones) is kept alive: captured by the eval.
-fn capture_around_evals(b: &mut Binder<'_, '_>) {
+fn capture_around_evals(b: &mut Binder<'_>) {
     let evals: Vec<EnvId> = (0..b.envs.len() as u32)
         .map(EnvId)
         .filter(|&e| b.envs[e.0 as usize].kind == EnvKind::Eval)

@@ -90,19 +90,29 @@ pub(crate) fn decide(has_module_syntax: bool, text: &str) -> SourceKind {
 }
 
 /// A textual check, skipping occurrences on comment lines. It is a heuristic: a user who
-/// disagrees sets `sourceKind` in configuration. Each needle is one SIMD substring search over the
-/// whole text; only hits are looked at closely.
+/// disagrees sets `sourceKind` in configuration. Two SIMD substring searches over the whole text
+/// (`require(`, and `exports` for `module.exports`, `exports.` and `exports[`); only hits are
+/// looked at closely.
 fn uses_commonjs(text: &str) -> bool {
-    const NEEDLES: [&str; 4] = ["require(", "module.exports", "exports.", "exports["];
     let bytes = text.as_bytes();
-    NEEDLES.iter().any(|needle| {
-        memchr::memmem::find_iter(bytes, needle).any(|i| {
-            let before = text[..i].chars().next_back();
-            let standalone =
-                !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.');
-            let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..i]).map_or(0, |p| p + 1);
-            let line = text[line_start..i].trim_start();
-            standalone && !line.starts_with("//") && !line.starts_with('*')
+    let used_at = |i: usize| standalone_at(text, i) && !on_comment_line(text, i);
+    memchr::memmem::find_iter(bytes, "require(").any(used_at)
+        || memchr::memmem::find_iter(bytes, "exports").any(|i| {
+            let after = bytes.get(i + "exports".len());
+            (matches!(after, Some(b'.' | b'[')) && used_at(i))
+                || (text[..i].ends_with("module.") && used_at(i - "module.".len()))
         })
-    })
+}
+
+/// Not the tail of a longer name or of a member access.
+fn standalone_at(text: &str, i: usize) -> bool {
+    let before = text[..i].chars().next_back();
+    !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+}
+
+/// Roughly: on a `//` line or inside a `/** … */` block whose lines start with `*`.
+fn on_comment_line(text: &str, i: usize) -> bool {
+    let line_start = memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[..i]).map_or(0, |p| p + 1);
+    let line = text[line_start..i].trim_start();
+    line.starts_with("//") || line.starts_with('*')
 }

@@ -58,7 +58,7 @@ pub(crate) fn owners(analysis: &Analysis, envs: &[EnvId]) -> String {
 }
 
 /// A short owner for tight spots (inlay hints): `<for loop at 7:1>` → `<for loop>`.
-pub(crate) fn short_owner(owner: &str) -> String {
+pub(crate) fn short_owner(owner: &str) -> std::borrow::Cow<'_, str> {
     if owner.starts_with('<')
         && owner.ends_with('>')
         && let Some(at) = owner.rfind(" at ")
@@ -68,10 +68,10 @@ pub(crate) fn short_owner(owner: &str) -> String {
             .split(':')
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         {
-            return format!("{}>", &owner[..at]);
+            return format!("{}>", &owner[..at]).into();
         }
     }
-    owner.to_string()
+    owner.into()
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@
 //! [`resolve_inlay_hint`] computes one hint in full when the editor shows it (LSP's
 //! `inlayHint/resolve`).
 
+use std::borrow::Cow;
+
 use super::describe::{declaration_span, is_implicit, line, short_owner};
 use super::{InlayHint, InlayHintId, InlayHintKind, InlayHintLabelPart, InlayHintsConfig};
 use crate::engine::{Analysis, BindingId, DeclarationKind, EnvId, EnvKind, Reference, Span};
@@ -18,7 +20,11 @@ const MAX_LISTED_CAPTURES: usize = 8;
 
 /// Hints for closures and captured uses that start inside `range`, sorted by offset, without
 /// tooltips (see [`inlay_hint_tooltip`]).
-pub fn inlay_hints(analysis: &Analysis, range: Span, config: &InlayHintsConfig) -> Vec<InlayHint> {
+pub fn inlay_hints<'a>(
+    analysis: &'a Analysis,
+    range: Span,
+    config: &InlayHintsConfig,
+) -> Vec<InlayHint<'a>> {
     let mut hints = Vec::new();
     if config.closure_captures {
         // A function with parameter expressions has a second (function-body) environment: its
@@ -44,7 +50,7 @@ pub fn inlay_hints(analysis: &Analysis, range: Span, config: &InlayHintsConfig) 
 
 /// The hint `id` names, tooltip included; `None` when this analysis has no such hint (the id
 /// came from an older analysis).
-pub fn resolve_inlay_hint(analysis: &Analysis, id: InlayHintId) -> Option<InlayHint> {
+pub fn resolve_inlay_hint(analysis: &Analysis, id: InlayHintId) -> Option<InlayHint<'_>> {
     let mut hint = match id.kind {
         InlayHintKind::ClosureCaptures => closure_hint(analysis, closure_at(analysis, id.anchor)?),
         InlayHintKind::CapturedUse => {
@@ -93,28 +99,30 @@ fn reference_at(analysis: &Analysis, offset: u32) -> Option<&Reference> {
         .first()
 }
 
-fn closure_hint(analysis: &Analysis, env: EnvId) -> Option<InlayHint> {
+fn closure_hint(analysis: &Analysis, env: EnvId) -> Option<InlayHint<'_>> {
     let e = analysis.env(env);
     if e.captures.is_empty() {
         return None;
     }
-    let mut label = vec![part("captures: ", None)];
+    let listed = e.captures.len().min(MAX_LISTED_CAPTURES);
+    let mut label = Vec::with_capacity(2 * listed + 1);
+    label.push(part("captures: ", None));
     for (i, &binding) in e.captures.iter().take(MAX_LISTED_CAPTURES).enumerate() {
         if i > 0 {
             label.push(part(", ", None));
         }
         let b = analysis.binding(binding);
         let name = analysis.binding_name(binding);
-        let text = if b.mutated {
-            format!("mut {name}")
+        let text: Cow<str> = if b.mutated {
+            format!("mut {name}").into()
         } else {
-            name.to_string()
+            name.into()
         };
-        label.push(part(&text, Some(declaration_span(analysis, binding))));
+        label.push(part(text, Some(declaration_span(analysis, binding))));
     }
     if e.captures.len() > MAX_LISTED_CAPTURES {
         label.push(part(
-            &format!(", +{} more", e.captures.len() - MAX_LISTED_CAPTURES),
+            format!(", +{} more", e.captures.len() - MAX_LISTED_CAPTURES),
             None,
         ));
     }
@@ -131,7 +139,7 @@ fn closure_hint(analysis: &Analysis, env: EnvId) -> Option<InlayHint> {
     })
 }
 
-fn captured_use_hint(analysis: &Analysis, r: &Reference) -> Option<InlayHint> {
+fn captured_use_hint<'a>(analysis: &'a Analysis, r: &Reference) -> Option<InlayHint<'a>> {
     if !r.captured {
         return None;
     }
@@ -141,18 +149,20 @@ fn captured_use_hint(analysis: &Analysis, r: &Reference) -> Option<InlayHint> {
         return None;
     }
     let owner = short_owner(&analysis.env(b.environment).owner);
-    let text = if b.mutated {
-        format!("↑{owner} (mut)")
-    } else {
-        format!("↑{owner}")
-    };
+    // One allocation: there is a hint like this for each captured use in the file.
+    let mut text = String::with_capacity(owner.len() + 10);
+    text.push('↑');
+    text.push_str(&owner);
+    if b.mutated {
+        text.push_str(" (mut)");
+    }
     Some(InlayHint {
         id: InlayHintId {
             kind: InlayHintKind::CapturedUse,
             anchor: r.span.start,
         },
         offset: r.span.end,
-        label: vec![part(&text, Some(declaration_span(analysis, binding)))],
+        label: vec![part(text, Some(declaration_span(analysis, binding)))],
         tooltip: None,
         padding_left: false,
         padding_right: false,
@@ -192,9 +202,10 @@ fn capture_line(analysis: &Analysis, binding: BindingId) -> String {
     s
 }
 
-fn part(text: &str, target: Option<Span>) -> InlayHintLabelPart {
+/// Label texts borrow from the analysis where they can: a whole-file answer has ~100k of them.
+fn part<'a>(text: impl Into<Cow<'a, str>>, target: Option<Span>) -> InlayHintLabelPart<'a> {
     InlayHintLabelPart {
-        text: text.to_string(),
+        text: text.into(),
         target,
     }
 }

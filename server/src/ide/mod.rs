@@ -16,6 +16,8 @@ pub use hover::hover;
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
 pub use scope_chain::scope_chain;
 
+use std::borrow::Cow;
+
 use crate::engine::{BindingId, EnvId, Span};
 
 /// A hover: Markdown for the identifier whose span is `range`.
@@ -58,8 +60,8 @@ pub enum InlayHintKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InlayHintLabelPart {
-    pub text: String,
+pub struct InlayHintLabelPart<'a> {
+    pub text: Cow<'a, str>,
     /// A declaration this part links to (the LSP layer turns it into a location).
     pub target: Option<Span>,
 }
@@ -73,11 +75,11 @@ pub struct InlayHintId {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InlayHint {
+pub struct InlayHint<'a> {
     pub id: InlayHintId,
     /// The hint is shown at this byte offset.
     pub offset: u32,
-    pub label: Vec<InlayHintLabelPart>,
+    pub label: Vec<InlayHintLabelPart<'a>>,
     /// Left out by [`inlay_hints`]; filled by [`resolve_inlay_hint`].
     pub tooltip: Option<String>,
     pub padding_left: bool,

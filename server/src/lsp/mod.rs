@@ -10,6 +10,7 @@ mod analysis_worker;
 mod config;
 mod convert;
 mod diagnostics;
+mod direct_answers;
 mod documents;
 mod handlers;
 mod memory;
@@ -82,10 +83,12 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     .custom_method(handlers::outer_binding::METHOD, Backend::outer_binding)
     .finish();
     let session = session_slot.expect("LspService::build calls its init");
+    let stashed_answers = session.direct_answers.clone();
     tokio::spawn(diagnostics::publish(session, finished_rx));
     // Requests waiting for an analysis hold a slot; leave room for edits and cancellations.
     // Through our own framing threads: a malformed message gets an error, not the end of input.
     let (stdin, stdout) = transport::stdio()?;
+    let stdout = direct_answers::SplicingWriter::new(stdout, stashed_answers);
     Server::new(stdin, stdout, socket)
         .concurrency_level(32)
         .serve(service)

@@ -12,6 +12,7 @@ use tower_lsp_server::ls_types::{Position, Uri};
 use super::analysis_worker::AnalysisWorker;
 use super::config::Config;
 use super::convert;
+use super::direct_answers::DirectAnswers;
 use super::documents::Documents;
 use super::snapshot::Snapshot;
 use crate::text::Encoding;
@@ -31,6 +32,8 @@ pub struct Session {
     pub inlay_hint_resolve: AtomicBool,
     /// Numbers for the documents that resolvable inlay hints name in their `data`.
     pub document_ids: DocumentIds,
+    /// Large answers serialized by their handlers, spliced in on the way out.
+    pub direct_answers: Arc<DirectAnswers>,
     /// `shutdown` was received: `exit` then exits with 0.
     pub shutdown_requested: Arc<AtomicBool>,
 }
@@ -52,6 +55,7 @@ impl Session {
             inlay_hint_refresh: AtomicBool::new(false),
             inlay_hint_resolve: AtomicBool::new(false),
             document_ids: DocumentIds::default(),
+            direct_answers: Arc::default(),
             shutdown_requested,
         }
     }

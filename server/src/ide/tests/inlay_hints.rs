@@ -12,7 +12,7 @@ fn render(f: &Fixture, hints: &[InlayHint]) -> String {
     let mut out = f.text.clone();
     // Insert from the end so earlier offsets stay valid; equal offsets keep their order.
     for h in hints.iter().rev() {
-        let label: String = h.label.iter().map(|p| p.text.as_str()).collect();
+        let label: String = h.label.iter().map(|p| &*p.text).collect();
         let pad_l = if h.padding_left { " " } else { "" };
         let pad_r = if h.padding_right { " " } else { "" };
         out.insert_str(h.offset as usize, &format!("{pad_l}⟨{label}⟩{pad_r}"));

@@ -5,10 +5,12 @@
 //! answer shrinks several times over, and the tooltips are computed only for the few hints the
 //! user points at. Other clients get every hint in full.
 
-use serde_json::{Value, json};
-use tower_lsp_server::jsonrpc::Result;
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
-    InlayHint, InlayHintLabel, InlayHintLabelPart, InlayHintParams, InlayHintTooltip, Uri,
+    InlayHint, InlayHintLabel, InlayHintParams, Location, Position, Uri,
 };
 
 use super::{guarded, location};
@@ -17,6 +19,7 @@ use crate::ide::{self, InlayHintId, InlayHintKind};
 use crate::lsp::convert;
 use crate::lsp::session::Session;
 use crate::lsp::snapshot::Snapshot;
+use crate::text::Encoding;
 
 pub async fn inlay_hint(
     session: &Session,
@@ -48,15 +51,40 @@ pub async fn inlay_hint(
         hints
     })?;
     let document = session.document_ids.id(&uri);
-    let hints = hints
-        .into_iter()
-        .filter_map(|hint| {
-            let data = lazy.then(|| HintData::new(document, &snapshot, hint.id).to_json());
-            let links = (!lazy).then_some(&uri);
-            to_lsp(session, &snapshot, hint, links, data)
-        })
-        .collect();
-    Ok(Some(hints))
+    let links = (!lazy).then_some(&uri);
+    // Tens of thousands of hints for a whole large file: written to JSON here, one at a time,
+    // borrowing their texts, rather than converted to a `Value` tree by tower-lsp-server.
+    // About 130 bytes a hint without tooltips: sized once instead of doubling through 10 MB.
+    let mut json = Vec::with_capacity(hints.len() * if lazy { 130 } else { 400 } + 2);
+    json.push(b'[');
+    for hint in &hints {
+        let data = lazy.then(|| HintData::new(document, &snapshot, hint.id).to_array());
+        let Some(wire) = WireHint::new(session, &snapshot, hint, links, data) else {
+            continue; // inside the text being edited
+        };
+        if json.len() > 1 {
+            json.push(b',');
+        }
+        serde_json::to_writer(&mut json, &wire).map_err(|err| {
+            let mut error = Error::internal_error();
+            error.message = format!("cannot write inlay hints: {err}").into();
+            error
+        })?;
+    }
+    json.push(b']');
+    // tower-lsp-server writes one placeholder hint labelled with the marker; the writer puts
+    // the stashed JSON in place of the whole result (see `direct_answers`).
+    let marker = session.direct_answers.stash(json);
+    Ok(Some(vec![InlayHint {
+        position: Position::default(),
+        label: InlayHintLabel::String(marker),
+        kind: None,
+        text_edits: None,
+        tooltip: None,
+        padding_left: None,
+        padding_right: None,
+        data: None,
+    }]))
 }
 
 /// Fills in the tooltip and label locations of a hint from [`inlay_hint`]. A hint that no longer
@@ -80,43 +108,88 @@ pub async fn inlay_hint_resolve(session: &Session, hint: InlayHint) -> Result<In
     let Some(full) = guarded("inlay hint", || ide::resolve_inlay_hint(analysis, data.id))? else {
         return Ok(hint);
     };
-    let data = hint.data.clone();
-    Ok(to_lsp(session, &snapshot, full, Some(&uri), data).unwrap_or(hint))
+    let Some(wire) = WireHint::new(session, &snapshot, &full, Some(&uri), Some(data.to_array()))
+    else {
+        return Ok(hint);
+    };
+    // One hint: the `Value` round trip to the protocol type costs nothing here.
+    Ok(serde_json::to_value(&wire)
+        .and_then(serde_json::from_value)
+        .unwrap_or(hint))
 }
 
-/// The LSP form of a hint, with label locations in `links` when given; `None` for a hint inside
+/// An LSP `InlayHint` as written, borrowing from the [`ide::InlayHint`]; `None` for a hint inside
 /// the text being edited, which would point at the wrong place.
-fn to_lsp(
-    session: &Session,
-    snapshot: &Snapshot,
-    hint: ide::InlayHint,
-    links: Option<&Uri>,
-    data: Option<Value>,
-) -> Option<InlayHint> {
-    let encoding = session.encoding();
-    let at = snapshot.map.to_current(hint.offset)?;
-    let label = hint
-        .label
-        .into_iter()
-        .map(|part| InlayHintLabelPart {
-            value: part.text,
-            location: links.and_then(|uri| {
-                part.target
-                    .and_then(|span| location(uri, snapshot, span, encoding))
-            }),
-            ..InlayHintLabelPart::default()
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WireHint<'a> {
+    position: Position,
+    label: WireLabel<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tooltip: Option<&'a str>,
+    // Left out when false, LSP's default: a few bytes on each of thousands of hints.
+    #[serde(skip_serializing_if = "is_false")]
+    padding_left: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    padding_right: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<[u64; 4]>,
+}
+
+impl<'a> WireHint<'a> {
+    fn new(
+        session: &Session,
+        snapshot: &'a Snapshot,
+        hint: &'a ide::InlayHint<'a>,
+        links: Option<&'a Uri>,
+        data: Option<[u64; 4]>,
+    ) -> Option<Self> {
+        let encoding = session.encoding();
+        let at = snapshot.map.to_current(hint.offset)?;
+        Some(Self {
+            position: convert::position(&snapshot.line_index, at, encoding),
+            label: WireLabel {
+                parts: &hint.label,
+                links: links.map(|uri| (uri, snapshot, encoding)),
+            },
+            tooltip: hint.tooltip.as_deref(),
+            padding_left: hint.padding_left,
+            padding_right: hint.padding_right,
+            data,
         })
-        .collect();
-    Some(InlayHint {
-        position: convert::position(&snapshot.line_index, at, encoding),
-        label: InlayHintLabel::LabelParts(label),
-        kind: None,
-        text_edits: None,
-        tooltip: hint.tooltip.map(InlayHintTooltip::String),
-        padding_left: Some(hint.padding_left),
-        padding_right: Some(hint.padding_right),
-        data,
-    })
+    }
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// Label parts, each with the location of the declaration it names when `links` is given.
+struct WireLabel<'a> {
+    parts: &'a [ide::InlayHintLabelPart<'a>],
+    links: Option<(&'a Uri, &'a Snapshot, Encoding)>,
+}
+
+impl Serialize for WireLabel<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Part<'a> {
+            value: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            location: Option<Location>,
+        }
+        let mut seq = serializer.serialize_seq(Some(self.parts.len()))?;
+        for part in self.parts {
+            let location = self.links.and_then(|(uri, snapshot, encoding)| {
+                location(uri, snapshot, part.target?, encoding)
+            });
+            seq.serialize_element(&Part {
+                value: &part.text,
+                location,
+            })?;
+        }
+        seq.end()
+    }
 }
 
 /// What a resolvable hint carries in `data`, as `[document, revision, kind, anchor]`: which
@@ -137,12 +210,17 @@ impl HintData {
         }
     }
 
-    fn to_json(&self) -> Value {
+    fn to_array(&self) -> [u64; 4] {
         let kind = match self.id.kind {
             InlayHintKind::ClosureCaptures => 0,
             InlayHintKind::CapturedUse => 1,
         };
-        json!([self.document, self.revision, kind, self.id.anchor])
+        [
+            self.document.into(),
+            self.revision,
+            kind,
+            self.id.anchor.into(),
+        ]
     }
 
     fn from_json(value: &Value) -> Option<Self> {
@@ -167,6 +245,8 @@ impl HintData {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -179,7 +259,7 @@ mod tests {
                 anchor: u32::MAX,
             },
         };
-        assert_eq!(HintData::from_json(&data.to_json()), Some(data));
+        assert_eq!(HintData::from_json(&json!(data.to_array())), Some(data));
         for foreign in [
             json!(null),
             json!({"document": 1}),

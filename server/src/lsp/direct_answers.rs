@@ -62,6 +62,11 @@ impl DirectAnswers {
         marker
     }
 
+    /// Serializes `answer` and stashes it: the marker to answer with, as a JSON string.
+    pub fn answer<T: serde::Serialize>(&self, answer: &T) -> serde_json::Result<Value> {
+        Ok(Value::String(self.stash(serde_json::to_vec(answer)?)))
+    }
+
     fn take(&self, marker: &str) -> Option<Vec<u8>> {
         let mut stashed = self.stashed.lock().unwrap_or_else(PoisonError::into_inner);
         let at = stashed.iter().position(|(m, _)| m == marker)?;

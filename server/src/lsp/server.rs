@@ -25,10 +25,7 @@ impl std::fmt::Debug for Backend {
 }
 
 impl Backend {
-    pub async fn scope_chain(
-        &self,
-        params: TextDocumentPositionParams,
-    ) -> Result<handlers::scope_chain::ScopeChain> {
+    pub async fn scope_chain(&self, params: TextDocumentPositionParams) -> Result<Value> {
         handlers::scope_chain::scope_chain(&self.session, params).await
     }
 

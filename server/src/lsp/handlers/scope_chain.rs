@@ -4,7 +4,8 @@
 //! captured, mutated, shadows?}]}] }`, innermost first.
 
 use serde::Serialize;
-use tower_lsp_server::jsonrpc::Result;
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{Location, Range, TextDocumentPositionParams};
 
 use super::guarded;
@@ -42,15 +43,15 @@ pub struct Binding {
     pub shadows: Option<Location>,
 }
 
-pub async fn scope_chain(
-    session: &Session,
-    params: TextDocumentPositionParams,
-) -> Result<ScopeChain> {
+/// The chain at the cursor. Answers on a large bundle run to a megabyte (the outer function
+/// environments hold thousands of bindings), so they are written directly (see
+/// `direct_answers`).
+pub async fn scope_chain(session: &Session, params: TextDocumentPositionParams) -> Result<Value> {
     let uri = params.text_document.uri;
     let snapshot = session.snapshot(&uri).await?;
     let offset = session.offset(&snapshot, params.position)?;
     let Some(analysis) = snapshot.analysis.as_deref() else {
-        return Ok(ScopeChain::default());
+        return direct(session, &ScopeChain::default());
     };
     // A cursor inside text being edited still sits in the environments around the edit.
     let offset = snapshot.map.region_to_base(Span::new(offset, offset)).start;
@@ -80,7 +81,15 @@ pub async fn scope_chain(
                 .collect(),
         })
         .collect();
-    Ok(ScopeChain { environments })
+    direct(session, &ScopeChain { environments })
+}
+
+fn direct(session: &Session, chain: &ScopeChain) -> Result<Value> {
+    session.direct_answers.answer(chain).map_err(|err| {
+        let mut error = Error::internal_error();
+        error.message = format!("cannot write the scope chain: {err}").into();
+        error
+    })
 }
 
 /// Ranges here describe regions, so ends inside the edited text stretch over it.

@@ -244,6 +244,34 @@ fn resolving_a_stale_or_foreign_hint_returns_it_unchanged() {
     assert!(server.shutdown().success());
 }
 
+/// Whole-file answers are written around tower-lsp-server (spliced in by the writer): with
+/// thousands of hints, for both kinds of client, every hint arrives once and in order.
+#[test]
+fn whole_file_hints_of_a_large_file_arrive_whole() {
+    let closures = 3000;
+    let text: String = (0..closures)
+        .map(|i| format!("function f{i}(a{i}) {{ let b = a{i}; return () => a{i} + b; }}\n"))
+        .collect();
+    let uri = "file:///many.js";
+    for (mut server, lazy) in [(start_resolving().0, true), (start(), false)] {
+        server.open(uri, "javascript", &text);
+        let hints = inlay_hints(&mut server, uri, (0, 0), (closures + 1, 0));
+        // Per line: `captures: aN, b` before the arrow, `↑fN` after each of its two uses.
+        assert_eq!(hints.len(), 3 * closures as usize, "lazy: {lazy}");
+        let lines: Vec<u64> = hints
+            .iter()
+            .map(|h| h["position"]["line"].as_u64().unwrap())
+            .collect();
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]), "in order");
+        assert_eq!(label(&hints[0]), "captures: a0, b");
+        assert_eq!(label(&hints[3 * 2999 + 2]), "↑f2999");
+        assert_eq!(hints[0]["tooltip"].is_string(), !lazy);
+        // The server goes on answering after the large answer.
+        assert!(server.hover_text(uri, (0, 9)).contains("f0"));
+        assert!(server.shutdown().success());
+    }
+}
+
 fn inlay_hints(server: &mut Server, uri: &str, start: (u32, u32), end: (u32, u32)) -> Vec<Value> {
     let result = server
         .request(

@@ -41,6 +41,7 @@ pub async fn inlay_hint(
         .region_to_base(Span::new(start.min(end), start.max(end)));
     let config = session.config().inlay_hints;
     let lazy = session.inlay_hint_resolve_supported();
+    let started = std::time::Instant::now();
     let hints = guarded("inlay hints", || {
         let mut hints = ide::inlay_hints(analysis, range, &config);
         if !lazy {
@@ -72,6 +73,12 @@ pub async fn inlay_hint(
         })?;
     }
     json.push(b']');
+    tracing::debug!(
+        hints = hints.len(),
+        bytes = json.len(),
+        elapsed = ?started.elapsed(),
+        "inlay hints written"
+    );
     // tower-lsp-server writes one placeholder hint labelled with the marker; the writer puts
     // the stashed JSON in place of the whole result (see `direct_answers`).
     let marker = session.direct_answers.stash(json);

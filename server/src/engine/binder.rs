@@ -10,6 +10,8 @@
 //! the fact means re-resolving every reference anyway, so one walk that gets them right is both
 //! simpler and faster.
 
+use std::collections::hash_map::Entry;
+
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_span::GetSpan;
@@ -18,7 +20,7 @@ use rustc_hash::FxHashMap;
 
 use super::model::{
     self, Analysis, Binding, BindingId, Declaration, DeclarationKind, Degradation, EnvId, EnvKind,
-    Environment, FunctionFlavor, NameId, Reference, ReferenceFlags, SourceKind,
+    Environment, FunctionFlavor, NameId, NameIds, Reference, ReferenceFlags, SourceKind,
 };
 use super::resolve;
 use crate::text::LineIndex;
@@ -59,7 +61,7 @@ pub(crate) fn empty(_text: &str, kind: SourceKind, line_index: LineIndex) -> Ana
         references: Vec::new(),
         declarations: Vec::new(),
         names: Vec::new(),
-        name_ids: FxHashMap::default(),
+        name_ids: NameIds::default(),
         syntax_errors: Vec::new(),
         degradation: Degradation::default(),
         line_index,
@@ -161,7 +163,7 @@ pub(crate) struct Binder<'t> {
     pub(crate) declarations: Vec<Declaration>,
     pub(crate) names: Vec<Box<str>>,
     /// Name → id, handed to the analysis as it is.
-    name_ids: FxHashMap<Box<str>, NameId>,
+    name_ids: NameIds,
     /// Reused to spell private names (`#x`) without allocating for each use.
     private_name: String,
     pub(crate) table: FxHashMap<(EnvId, NameId), BindingId>,
@@ -199,7 +201,7 @@ impl<'t, 'a> Binder<'t> {
             references: Vec::with_capacity(hint.references),
             declarations: Vec::with_capacity(hint.bindings),
             names: Vec::with_capacity(hint.names),
-            name_ids: FxHashMap::with_capacity_and_hasher(hint.names, Default::default()),
+            name_ids: NameIds::with_capacity(hint.names),
             private_name: String::new(),
             table: FxHashMap::with_capacity_and_hasher(hint.bindings, Default::default()),
             annex_b: Vec::new(),
@@ -245,13 +247,13 @@ impl<'t, 'a> Binder<'t> {
     }
 
     pub(crate) fn intern(&mut self, name: &str) -> NameId {
-        if let Some(&id) = self.name_ids.get(name) {
+        let hash = NameIds::hash(name);
+        if let Some(id) = self.name_ids.get(&self.names, name, hash) {
             return id;
         }
         let id = NameId(self.names.len() as u32);
-        let name: Box<str> = name.into();
-        self.names.push(name.clone());
-        self.name_ids.insert(name, id);
+        self.names.push(name.into());
+        self.name_ids.insert(hash, id);
         id
     }
 
@@ -299,10 +301,11 @@ impl<'t, 'a> Binder<'t> {
         kind: DeclarationKind,
         at: model::Span,
     ) -> BindingId {
-        let binding = match self.table.get(&(env, name)) {
-            Some(&existing) => existing,
-            None => {
-                let id = self.add_binding(env, name, kind, at);
+        let binding = match self.table.entry((env, name)) {
+            Entry::Occupied(existing) => *existing.get(),
+            Entry::Vacant(slot) => {
+                slot.insert(BindingId(self.bindings.len() as u32));
+                let id = self.push_binding(env, name, kind, at);
                 self.bindings[id.0 as usize].shared_across_iterations =
                     self.in_for_var_head && kind == DeclarationKind::Var;
                 id
@@ -322,6 +325,19 @@ impl<'t, 'a> Binder<'t> {
         kind: DeclarationKind,
         at: model::Span,
     ) -> BindingId {
+        let id = self.push_binding(env, name, kind, at);
+        self.table.insert((env, name), id);
+        id
+    }
+
+    /// Adds a binding to the lists, not to the table.
+    fn push_binding(
+        &mut self,
+        env: EnvId,
+        name: NameId,
+        kind: DeclarationKind,
+        at: model::Span,
+    ) -> BindingId {
         let id = BindingId(self.bindings.len() as u32);
         self.bindings.push(Binding {
             name,
@@ -332,7 +348,6 @@ impl<'t, 'a> Binder<'t> {
             mutated: false,
             shared_across_iterations: false,
         });
-        self.table.insert((env, name), id);
         self.env_mut(env).bindings.push(id);
         id
     }
@@ -401,14 +416,14 @@ impl<'t, 'a> Binder<'t> {
     fn function_params_and_body(
         &mut self,
         env: EnvId,
-        owner: &str,
         params: &FormalParameters<'a>,
         body_span: model::Span,
         body: impl FnOnce(&mut Self),
     ) {
         self.declare_pattern_list(params, env);
         let body_env = if has_parameter_expressions(params) {
-            self.push_env(EnvKind::FunctionBody, owner.to_string(), body_span, None)
+            let owner = self.envs[env.0 as usize].owner.clone();
+            self.push_env(EnvKind::FunctionBody, owner, body_span, None)
         } else {
             env
         };
@@ -468,7 +483,7 @@ impl<'t, 'a> Binder<'t> {
         }
         let env = self.push_env(
             EnvKind::Function,
-            owner.clone(),
+            owner,
             whole,
             Some(FunctionFlavor::Function),
         );
@@ -481,7 +496,7 @@ impl<'t, 'a> Binder<'t> {
                 body_env: env,
             },
             |b| {
-                b.function_params_and_body(env, &owner, &func.params, span(body.span), |b| {
+                b.function_params_and_body(env, &func.params, span(body.span), |b| {
                     b.visit_function_body(body);
                 });
             },
@@ -992,7 +1007,7 @@ impl<'a> Visit<'a> for Binder<'_> {
         let saved_lexical = self.lexical;
         let env = self.push_env(
             EnvKind::Function,
-            owner.clone(),
+            owner,
             span(arrow.span),
             Some(FunctionFlavor::Arrow),
         );
@@ -1005,15 +1020,9 @@ impl<'a> Visit<'a> for Binder<'_> {
                 body_env: env,
             },
             |b| {
-                b.function_params_and_body(
-                    env,
-                    &owner,
-                    &arrow.params,
-                    span(arrow.body.span()),
-                    |b| {
-                        b.visit_arrow_function_body(&arrow.body);
-                    },
-                );
+                b.function_params_and_body(env, &arrow.params, span(arrow.body.span()), |b| {
+                    b.visit_arrow_function_body(&arrow.body);
+                });
             },
         );
         self.lexical = saved_lexical;

@@ -286,6 +286,48 @@ pub struct Degradation {
     pub unanalysed: Option<String>,
 }
 
+/// Name → [`NameId`] without a second copy of each name: ids are found by the name's hash and
+/// confirmed against [`Analysis::names`]; the rare names that share a hash are chained.
+#[derive(Debug, Default)]
+pub(crate) struct NameIds {
+    first_by_hash: FxHashMap<u64, NameId>,
+    /// Per id: the next id whose name has the same hash.
+    next_same_hash: Vec<Option<NameId>>,
+}
+
+impl NameIds {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Self {
+            first_by_hash: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            next_same_hash: Vec::with_capacity(n),
+        }
+    }
+
+    pub(crate) fn hash(name: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(name)
+    }
+
+    /// The id of `name` (whose hash is `hash`), `names` being the interned names.
+    pub(crate) fn get(&self, names: &[Box<str>], name: &str, hash: u64) -> Option<NameId> {
+        let mut candidate = self.first_by_hash.get(&hash).copied();
+        while let Some(id) = candidate {
+            if *names[id.0 as usize] == *name {
+                return Some(id);
+            }
+            candidate = self.next_same_hash[id.0 as usize];
+        }
+        None
+    }
+
+    /// Records that the next id, `id`, is a name with this hash.
+    pub(crate) fn insert(&mut self, hash: u64, id: NameId) {
+        debug_assert_eq!(id.0 as usize, self.next_same_hash.len());
+        let previous = self.first_by_hash.insert(hash, id);
+        self.next_same_hash.push(previous);
+    }
+}
+
 /// The analysis of one text: immutable once built, cheap to share behind an `Arc`.
 #[derive(Debug)]
 pub struct Analysis {
@@ -298,7 +340,7 @@ pub struct Analysis {
     /// Sorted by start offset.
     pub declarations: Vec<Declaration>,
     pub names: Vec<Box<str>>,
-    pub(crate) name_ids: FxHashMap<Box<str>, NameId>,
+    pub(crate) name_ids: NameIds,
     pub syntax_errors: Vec<SyntaxError>,
     pub degradation: Degradation,
     pub line_index: LineIndex,

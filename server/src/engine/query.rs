@@ -107,7 +107,7 @@ impl Analysis {
     }
 
     fn name_id(&self, name: &str) -> Option<NameId> {
-        self.name_ids.get(name).copied()
+        self.name_ids.get(&self.names, name, NameIds::hash(name))
     }
 
     /// The binding `name` has in `env` itself, without walking outward.

@@ -125,7 +125,7 @@ fn is_arguments_owner(flavor: Option<FunctionFlavor>) -> bool {
 
 fn resolve_references(b: &mut Binder<'_>, loop_updates: &FxHashMap<u32, EnvId>) {
     let arguments = b.intern("arguments");
-    let mut captures = Captures::default();
+    let mut captures = Captures::with_capacity(b.bindings.len());
     // Closures and `with` environments between a reference and its binding, innermost first.
     let mut crossed: Vec<EnvId> = Vec::new();
     for i in 0..b.references.len() {
@@ -186,13 +186,19 @@ fn resolve_references(b: &mut Binder<'_>, loop_updates: &FxHashMap<u32, EnvId>) 
 
 /// Captures as they are found, `(closure, binding)` in first-use order. The environments' and
 /// bindings' lists are filled at the end, each allocated once at its final length.
-#[derive(Default)]
 struct Captures {
     seen: FxHashSet<(EnvId, BindingId)>,
     pairs: Vec<(EnvId, BindingId)>,
 }
 
 impl Captures {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            seen: FxHashSet::with_capacity_and_hasher(n, Default::default()),
+            pairs: Vec::with_capacity(n),
+        }
+    }
+
     /// `crossed`: the closures (and `with` environments) between a reference and `binding`,
     /// innermost first.
     fn record(&mut self, binding: BindingId, crossed: &[EnvId]) {

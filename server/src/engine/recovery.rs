@@ -53,6 +53,9 @@ pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
         let allocator = Allocator::default();
         let options = ParseOptions {
             allow_return_outside_function: true,
+            // Identifier hashes are for oxc_semantic's tables; the binder interns names itself
+            // and never compares identifiers with each other.
+            enable_ident_hashes: false,
             ..ParseOptions::default()
         };
         let ret = Parser::new(&allocator, &work, source_type)
@@ -274,10 +277,13 @@ fn within_bounds_quickly(bytes: &[u8]) -> bool {
     bracket_depth_bounded(bytes) && !may_hold_long_operator_run(bytes)
 }
 
-/// Per 64-byte block, the depth before it plus its opening brackets bound the depth inside it.
+/// Bytes counted at a time: as many as byte-wide counters hold, in whole 64-byte lines.
+const BRACKET_BLOCK: usize = 192;
+
+/// Per block, the depth before it plus its opening brackets bound the depth inside it.
 fn bracket_depth_bounded(bytes: &[u8]) -> bool {
     let mut depth: i64 = 0;
-    let blocks = bytes.chunks_exact(64);
+    let blocks = bytes.chunks_exact(BRACKET_BLOCK);
     let tail = blocks.remainder();
     for block in blocks.chain(std::iter::once(tail)) {
         let (opens, closes) = count_brackets(block);
@@ -289,7 +295,7 @@ fn bracket_depth_bounded(bytes: &[u8]) -> bool {
     true
 }
 
-/// Opening and closing brackets in a block of at most 64 bytes. Byte-wide counters and no
+/// Opening and closing brackets in a block of at most 255 bytes. Byte-wide counters and no
 /// branches let the loop vectorise; `[`/`{` and `]`/`}` differ only in bit 0x20.
 fn count_brackets(block: &[u8]) -> (u8, u8) {
     let (mut opens, mut closes) = (0u8, 0u8);

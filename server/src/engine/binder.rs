@@ -20,7 +20,7 @@ use rustc_hash::FxHashMap;
 
 use super::model::{
     self, Analysis, Binding, BindingId, Declaration, DeclarationKind, Degradation, EnvId, EnvKind,
-    Environment, FunctionFlavor, NameId, NameIds, Reference, ReferenceFlags, SourceKind,
+    Environment, FunctionFlavor, NameId, NameIds, Names, Reference, ReferenceFlags, SourceKind,
 };
 use super::resolve;
 use crate::text::LineIndex;
@@ -60,7 +60,7 @@ pub(crate) fn empty(_text: &str, kind: SourceKind, line_index: LineIndex) -> Ana
         bindings: Vec::new(),
         references: Vec::new(),
         declarations: Vec::new(),
-        names: Vec::new(),
+        names: Names::default(),
         name_ids: NameIds::default(),
         syntax_errors: Vec::new(),
         degradation: Degradation::default(),
@@ -161,7 +161,7 @@ pub(crate) struct Binder<'t> {
     pub(crate) bindings: Vec<Binding>,
     pub(crate) references: Vec<Reference>,
     pub(crate) declarations: Vec<Declaration>,
-    pub(crate) names: Vec<Box<str>>,
+    pub(crate) names: Names,
     /// Name → id, handed to the analysis as it is.
     name_ids: NameIds,
     /// Reused to spell private names (`#x`) without allocating for each use.
@@ -200,7 +200,7 @@ impl<'t, 'a> Binder<'t> {
             bindings: Vec::with_capacity(hint.bindings),
             references: Vec::with_capacity(hint.references),
             declarations: Vec::with_capacity(hint.bindings),
-            names: Vec::with_capacity(hint.names),
+            names: Names::with_capacity(hint.names),
             name_ids: NameIds::with_capacity(hint.names),
             private_name: String::new(),
             table: FxHashMap::with_capacity_and_hasher(hint.bindings, Default::default()),
@@ -251,8 +251,7 @@ impl<'t, 'a> Binder<'t> {
         if let Some(id) = self.name_ids.get(&self.names, name, hash) {
             return id;
         }
-        let id = NameId(self.names.len() as u32);
-        self.names.push(name.into());
+        let id = self.names.push(name);
         self.name_ids.insert(hash, id);
         id
     }

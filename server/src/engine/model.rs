@@ -286,6 +286,53 @@ pub struct Degradation {
     pub unanalysed: Option<String>,
 }
 
+/// The interned names, back to back in one string: two allocations however many names there are.
+#[derive(Debug, Default)]
+pub struct Names {
+    text: String,
+    /// Per id: where its name ends in `text` (it starts where the previous one ends).
+    ends: Vec<u32>,
+}
+
+impl Names {
+    pub(crate) fn with_capacity(names: usize) -> Self {
+        Self {
+            text: String::with_capacity(names * 8),
+            ends: Vec::with_capacity(names),
+        }
+    }
+
+    pub fn get(&self, id: NameId) -> &str {
+        let i = id.0 as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len() as u32).map(|i| self.get(NameId(i)))
+    }
+
+    pub(crate) fn push(&mut self, name: &str) -> NameId {
+        let id = NameId(self.ends.len() as u32);
+        self.text.push_str(name);
+        self.ends.push(self.text.len() as u32);
+        id
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
 /// Name → [`NameId`] without a second copy of each name: ids are found by the name's hash and
 /// confirmed against [`Analysis::names`]; the rare names that share a hash are chained.
 #[derive(Debug, Default)]
@@ -309,10 +356,10 @@ impl NameIds {
     }
 
     /// The id of `name` (whose hash is `hash`), `names` being the interned names.
-    pub(crate) fn get(&self, names: &[Box<str>], name: &str, hash: u64) -> Option<NameId> {
+    pub(crate) fn get(&self, names: &Names, name: &str, hash: u64) -> Option<NameId> {
         let mut candidate = self.first_by_hash.get(&hash).copied();
         while let Some(id) = candidate {
-            if *names[id.0 as usize] == *name {
+            if names.get(id) == name {
                 return Some(id);
             }
             candidate = self.next_same_hash[id.0 as usize];
@@ -339,7 +386,7 @@ pub struct Analysis {
     pub references: Vec<Reference>,
     /// Sorted by start offset.
     pub declarations: Vec<Declaration>,
-    pub names: Vec<Box<str>>,
+    pub names: Names,
     pub(crate) name_ids: NameIds,
     pub syntax_errors: Vec<SyntaxError>,
     pub degradation: Degradation,

@@ -41,7 +41,7 @@ impl Iterator for Chain<'_> {
 
 impl Analysis {
     pub fn name(&self, id: NameId) -> &str {
-        &self.names[id.0 as usize]
+        self.names.get(id)
     }
     pub fn env(&self, id: EnvId) -> &Environment {
         &self.environments[id.0 as usize]

@@ -174,7 +174,7 @@ fn resolve_references(b: &mut Binder<'_>, loop_updates: &FxHashMap<u32, EnvId>) 
         let env_kind = b.envs[binding_env.0 as usize].kind;
         if crossed.is_empty()
             || matches!(env_kind, EnvKind::Global | EnvKind::Script)
-            || b.names[name.0 as usize].starts_with('#')
+            || b.names.get(name).starts_with('#')
         {
             continue;
         }
@@ -244,7 +244,7 @@ fn bind_implicit_globals(b: &mut Binder<'_>) {
         if r.binding.is_some() || !r.flags.write || b.envs[r.environment.0 as usize].strict {
             continue;
         }
-        if b.names[r.name.0 as usize].starts_with('#') || created.contains_key(&r.name.0) {
+        if b.names.get(r.name).starts_with('#') || created.contains_key(&r.name.0) {
             continue;
         }
         let (name, at) = (r.name, r.span);
@@ -283,7 +283,10 @@ fn capture_around_evals(b: &mut Binder<'_>) {
             let bindings = environment.bindings.clone();
             env = environment.parent;
             for binding in bindings {
-                if b.names[b.bindings[binding.0 as usize].name.0 as usize].starts_with('#') {
+                if b.names
+                    .get(b.bindings[binding.0 as usize].name)
+                    .starts_with('#')
+                {
                     continue;
                 }
                 b.bindings[binding.0 as usize].captured_by.push(eval);

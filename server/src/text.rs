@@ -27,6 +27,20 @@ fn push_line_breaks(
     }
 }
 
+/// The offset of the first byte at or after `from` that is not ASCII; 64-byte blocks at a time.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let mut block_start = 0;
+    for block in rest.chunks(64) {
+        if !block.is_ascii() {
+            let i = block.iter().position(|b| !b.is_ascii())?;
+            return Some(from + block_start + i);
+        }
+        block_start += block.len();
+    }
+    None
+}
+
 /// The non-ASCII characters of one line's content, if it has any.
 fn wide_chars_of(content: &str) -> Option<Box<[WideChar]>> {
     if content.is_ascii() {
@@ -85,18 +99,21 @@ impl LineIndex {
         let mut line_starts = vec![0];
         let mut terminator_len = Vec::new();
         push_line_breaks(bytes, 0..bytes.len(), &mut line_starts, &mut terminator_len);
-        // Only lines with non-ASCII characters need a table, and most files have none at all.
+        // Only lines with non-ASCII characters need a table, and most files have a few or none:
+        // jump from one non-ASCII byte to the next instead of checking every line.
         let mut wide = Vec::new();
-        if !text.is_ascii() {
-            for (line, &start) in line_starts.iter().enumerate() {
-                let end = line_starts.get(line + 1).map_or(bytes.len(), |&next| {
-                    next as usize - terminator_len[line] as usize
-                });
-                let content = &text[start as usize..end];
-                if let Some(chars) = wide_chars_of(content) {
-                    wide.push((line as u32, chars));
-                }
+        let mut from = 0;
+        while let Some(at) = next_non_ascii(bytes, from) {
+            let line = line_starts.partition_point(|&s| s as usize <= at) - 1;
+            let next = line_starts
+                .get(line + 1)
+                .map_or(bytes.len(), |&n| n as usize);
+            let end = next - terminator_len.get(line).map_or(0, |&t| t as usize);
+            let content = &text[line_starts[line] as usize..end];
+            if let Some(chars) = wide_chars_of(content) {
+                wide.push((line as u32, chars));
             }
+            from = next;
         }
         terminator_len.push(0);
         Self {
@@ -481,6 +498,29 @@ mod tests {
         assert_eq!(index.line(y), 2);
         assert_eq!(index.human(y), (3, 4));
         assert_round_trips(text);
+    }
+
+    /// Sparse non-ASCII characters, at the edges of the 64-byte blocks the scan jumps by and on
+    /// lines of every length: each column matches a count of the line's UTF-16 units.
+    #[test]
+    fn sparse_wide_chars_in_long_ascii_text() {
+        let mut text = String::new();
+        for line in 0..300 {
+            text.push_str(&"x".repeat(line % 70));
+            if line % 7 == 0 {
+                text.push(['é', '😀', '€'][line % 3]);
+                text.push_str("tail");
+            }
+            text.push_str(["\n", "\r\n", "\r"][line % 3]);
+        }
+        assert_round_trips(&text);
+        let index = LineIndex::new(&text);
+        for (offset, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+            let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].encode_utf16().count() + c.len_utf16();
+            let after = index.line_col((offset + c.len_utf8()) as u32, U16);
+            assert_eq!(after.col as usize, expected, "at {offset}");
+        }
     }
 
     #[test]

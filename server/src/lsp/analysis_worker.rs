@@ -72,7 +72,10 @@ impl AnalysisWorker {
                         continue;
                     };
                     let (snapshot, base, report) = analyse(&job, source_kind);
-                    let published = documents.publish(&uri, snapshot, base);
+                    // Nothing else queued: return the memory freed by this analysis (and by the
+                    // one it supersedes) before its answers go out.
+                    let idle = worker_shared.is_idle();
+                    let published = documents.publish(&uri, snapshot, base, idle);
                     tracing::debug!(
                         uri = uri.as_str(),
                         version = job.version,
@@ -83,7 +86,8 @@ impl AnalysisWorker {
                         let _ = finished.send(Finished { uri, report });
                     }
                     drop(job);
-                    if worker_shared.is_idle() {
+                    if idle && !published {
+                        // Not published (e.g. closed meanwhile): publish did not trim.
                         memory::return_freed_memory();
                     }
                 }

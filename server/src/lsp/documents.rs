@@ -12,7 +12,9 @@ use tokio::sync::watch;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
+use super::memory;
 use super::snapshot::Snapshot;
+use super::transport::IncomingTexts;
 use crate::engine::Analysis;
 use crate::text::{Encoding, LineIndex};
 
@@ -29,6 +31,8 @@ pub type Published = Option<Arc<Snapshot>>;
 #[derive(Default)]
 pub struct Documents {
     map: DashMap<Uri, Document>,
+    /// Large texts the transport took out of `didOpen`/`didChange`, claimed here by marker.
+    pub incoming: Arc<IncomingTexts>,
 }
 
 struct Document {
@@ -65,6 +69,7 @@ pub struct Job {
 impl Documents {
     /// Opens (or reopens, replacing) a document.
     pub fn open(&self, uri: Uri, language_id: &str, version: i32, text: String) {
+        let text = self.incoming.claim(text);
         let file_name = file_name(&uri, language_id).into();
         let line_index = Arc::new(LineIndex::new(&text));
         let (published, _) = watch::channel(None);
@@ -96,6 +101,14 @@ impl Documents {
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: Encoding,
     ) -> bool {
+        // Claimed before the lookup, so texts sent for an unknown document are not kept.
+        let changes: Vec<_> = changes
+            .into_iter()
+            .map(|mut change| {
+                change.text = self.incoming.claim(change.text);
+                change
+            })
+            .collect();
         let Some(mut doc) = self.map.get_mut(uri) else {
             return false;
         };
@@ -151,33 +164,55 @@ impl Documents {
 
     /// Publishes a finished snapshot unless a newer one is out already (a result that is stale
     /// for the document still answers requests that arrived at its revision), and adopts a newer
-    /// base. Returns whether the snapshot was published.
-    pub fn publish(&self, uri: &Uri, snapshot: Snapshot, base: Option<Base>) -> bool {
-        let Some(mut doc) = self.map.get_mut(uri) else {
+    /// base. Returns whether the snapshot was published. With `trim`, freed memory is returned to
+    /// the system before the snapshot becomes visible.
+    pub fn publish(&self, uri: &Uri, snapshot: Snapshot, base: Option<Base>, trim: bool) -> bool {
+        // The snapshot and base this one supersedes are freed first, outside the map's lock (and
+        // the memory returned, when asked): the answers waiting for the new snapshot then go out
+        // with the process at its resting size, not holding two analyses until the next trim.
+        // Nothing waits for the old snapshot: requests that came after it wait for a newer one.
+        let superseded = {
+            let Some(mut doc) = self.map.get_mut(uri) else {
+                return false;
+            };
+            if snapshot.revision < doc.opened {
+                // Analysed before the document was closed and reopened (or reopened over
+                // itself): another text, whose answers and base would be wrong for this one.
+                return false;
+            }
+            let old_base = match base {
+                Some(base)
+                    if doc
+                        .base
+                        .as_ref()
+                        .is_none_or(|old| old.revision < base.revision) =>
+                {
+                    doc.base.replace(base)
+                }
+                _ => None,
+            };
+            let newer = doc
+                .published
+                .borrow()
+                .as_ref()
+                .is_none_or(|old| old.revision < snapshot.revision);
+            if !newer {
+                return false;
+            }
+            (doc.published.send_replace(None), old_base)
+        };
+        drop(superseded);
+        if trim {
+            memory::return_freed_memory();
+        }
+        let Some(doc) = self.map.get(uri) else {
             return false;
         };
         if snapshot.revision < doc.opened {
-            // Analysed before the document was closed and reopened (or reopened over itself):
-            // another text, whose answers and base would be wrong for this one.
             return false;
         }
-        if let Some(base) = base
-            && doc
-                .base
-                .as_ref()
-                .is_none_or(|old| old.revision < base.revision)
-        {
-            doc.base = Some(base);
-        }
-        let newer = doc
-            .published
-            .borrow()
-            .as_ref()
-            .is_none_or(|old| old.revision < snapshot.revision);
-        if newer {
-            doc.published.send_replace(Some(Arc::new(snapshot)));
-        }
-        newer
+        doc.published.send_replace(Some(Arc::new(snapshot)));
+        true
     }
 
     /// Whether `revision` is still the document's current one.
@@ -347,11 +382,11 @@ mod tests {
             analysis: None,
             map: OffsetMap::IDENTITY,
         };
-        assert!(!docs.publish(&u, snapshot(old_job.revision), None));
+        assert!(!docs.publish(&u, snapshot(old_job.revision), None, false));
         assert!(docs.subscribe(&u).unwrap().1.borrow().is_none());
         assert!(docs.job(&u).unwrap().base.is_none());
         let new_job = docs.job(&u).unwrap();
-        assert!(docs.publish(&u, snapshot(new_job.revision), None));
+        assert!(docs.publish(&u, snapshot(new_job.revision), None, false));
     }
 
     #[test]

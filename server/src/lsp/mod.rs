@@ -34,6 +34,8 @@ use session::Session;
 /// Runs the language server on stdin/stdout until `exit`. Exit code 0 when `shutdown` came
 /// first, 1 otherwise (as LSP specifies).
 pub fn run_stdio() -> ExitCode {
+    // First, before any thread allocates.
+    memory::keep_large_blocks_out_of_the_heap();
     init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -64,6 +66,7 @@ pub fn run_stdio() -> ExitCode {
 
 async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     let documents = Arc::new(Documents::default());
+    let incoming_texts = documents.incoming.clone();
     let config = Arc::new(RwLock::new(config::Config::default()));
     let (finished_tx, finished_rx) = tokio::sync::mpsc::unbounded_channel();
     let worker = AnalysisWorker::spawn(documents.clone(), config.clone(), finished_tx)?;
@@ -87,7 +90,7 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     tokio::spawn(diagnostics::publish(session, finished_rx));
     // Requests waiting for an analysis hold a slot; leave room for edits and cancellations.
     // Through our own framing threads: a malformed message gets an error, not the end of input.
-    let (stdin, stdout) = transport::stdio()?;
+    let (stdin, stdout) = transport::stdio(incoming_texts)?;
     let stdout = direct_answers::SplicingWriter::new(stdout, stashed_answers);
     Server::new(stdin, stdout, socket)
         .concurrency_level(32)

@@ -7,26 +7,150 @@
 //! request, id `null` unless one can be read), skips header garbage, and passes only well-formed
 //! messages on. Output goes through one writer thread, so those error responses never split a
 //! message of the server's.
+//!
+//! Large document texts bypass tower-lsp-server's decoding: its framed reader keeps a buffer as
+//! large as the largest message for the life of the process (16 MiB after a 9 MB `didOpen`), and
+//! it decodes through a `serde_json::Value` and copies the text out of it again. The reader
+//! thread parses a large `didOpen`/`didChange` itself, keeps each large text in
+//! [`IncomingTexts`], and passes on the message with a marker in its place, which
+//! [`super::documents::Documents`] swaps back for the text.
 
+use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::pin::Pin;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::task::{Context, Poll};
 
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::mpsc as tokio_mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::ls_types::{DidChangeTextDocumentParams, DidOpenTextDocumentParams};
 
 /// Largest message body accepted (a 50 MB file in a `didOpen` fits, JSON escaping included).
 /// Bigger messages are read and discarded, and answered with an invalid-request error.
 pub const MAX_MESSAGE_BYTES: usize = 256 << 20;
 /// Longest header line; longer lines are garbage.
 const MAX_HEADER_LINE: usize = 8 << 10;
+/// Texts at least this long are taken out of `didOpen`/`didChange` messages on the reader thread.
+const LARGE_TEXT: usize = 64 << 10;
+/// Written as `\u0001` by serde_json; the per-process nonce after it makes markers unguessable.
+const MARKER_PREFIX: &str = "\u{1}scopelens-incoming-text:";
+/// Texts taken out but never claimed (tower-lsp-server drops notifications before `initialize`)
+/// are dropped beyond this many, oldest first.
+const MAX_UNCLAIMED: usize = 64;
+
+/// Large texts taken out of incoming messages, until the document handlers claim them.
+pub struct IncomingTexts {
+    nonce: u64,
+    next: AtomicU64,
+    stashed: Mutex<VecDeque<(u64, String)>>,
+}
+
+impl Default for IncomingTexts {
+    fn default() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        // `RandomState` is seeded from the OS per process.
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        Self {
+            nonce: hasher.finish(),
+            next: AtomicU64::new(0),
+            stashed: Mutex::new(VecDeque::new()),
+        }
+    }
+}
+
+impl IncomingTexts {
+    /// Keeps `text` and returns the marker to send in its place.
+    fn stash(&self, text: String) -> String {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut stashed = self.stashed.lock().unwrap_or_else(PoisonError::into_inner);
+        if stashed.len() == MAX_UNCLAIMED {
+            stashed.pop_front();
+        }
+        stashed.push_back((n, text));
+        format!("{MARKER_PREFIX}{:016x}:{n}", self.nonce)
+    }
+
+    /// The text a marker stands for; any other text is returned as it is.
+    pub fn claim(&self, text: String) -> String {
+        let Some(n) = text
+            .strip_prefix(MARKER_PREFIX)
+            .and_then(|rest| rest.strip_prefix(&format!("{:016x}:", self.nonce)))
+            .and_then(|n| n.parse::<u64>().ok())
+        else {
+            return text;
+        };
+        let mut stashed = self.stashed.lock().unwrap_or_else(PoisonError::into_inner);
+        match stashed.iter().position(|(m, _)| *m == n) {
+            Some(i) => stashed.remove(i).map(|(_, text)| text).unwrap_or_default(),
+            None => {
+                tracing::error!(n, "a large incoming text was dropped before it was claimed");
+                String::new()
+            }
+        }
+    }
+
+    /// `body` with its large texts replaced by markers, if it is a `didOpen` or `didChange` that
+    /// has any; `None` leaves the message as it is.
+    fn divert(&self, body: &[u8]) -> Option<Vec<u8>> {
+        #[derive(Deserialize)]
+        struct Probe<'a> {
+            #[serde(borrow)]
+            method: Option<Cow<'a, str>>,
+            id: Option<IgnoredAny>,
+        }
+        #[derive(Deserialize, Serialize)]
+        struct Notification<'a, P> {
+            #[serde(borrow)]
+            jsonrpc: Cow<'a, str>,
+            #[serde(borrow)]
+            method: Cow<'a, str>,
+            params: P,
+        }
+        if body.len() < LARGE_TEXT {
+            return None;
+        }
+        let probe: Probe<'_> = serde_json::from_slice(body).ok()?;
+        if probe.id.is_some() {
+            return None;
+        }
+        let large = |text: &mut String| {
+            if text.len() >= LARGE_TEXT {
+                *text = self.stash(std::mem::take(text));
+            }
+        };
+        let rewritten = match probe.method.as_deref()? {
+            "textDocument/didOpen" => {
+                let mut message: Notification<'_, DidOpenTextDocumentParams> =
+                    serde_json::from_slice(body).ok()?;
+                large(&mut message.params.text_document.text);
+                serde_json::to_vec(&message)
+            }
+            "textDocument/didChange" => {
+                let mut message: Notification<'_, DidChangeTextDocumentParams> =
+                    serde_json::from_slice(body).ok()?;
+                message
+                    .params
+                    .content_changes
+                    .iter_mut()
+                    .for_each(|change| large(&mut change.text));
+                serde_json::to_vec(&message)
+            }
+            _ => return None,
+        };
+        rewritten.ok()
+    }
+}
 
 /// Starts the reader and writer threads over stdin/stdout; returns the streams to give
 /// tower-lsp-server.
-pub fn stdio() -> std::io::Result<(ChannelReader, ChannelWriter)> {
+pub fn stdio(texts: Arc<IncomingTexts>) -> std::io::Result<(ChannelReader, ChannelWriter)> {
     let (in_tx, in_rx) = tokio_mpsc::unbounded_channel::<Vec<u8>>();
     let (out_tx, out_rx) = mpsc::channel::<Vec<u8>>();
     std::thread::Builder::new()
@@ -49,7 +173,7 @@ pub fn stdio() -> std::io::Result<(ChannelReader, ChannelWriter)> {
         .name("scopelens-stdin".into())
         .spawn(move || {
             let mut stdin = BufReader::new(std::io::stdin().lock());
-            pump(&mut stdin, &in_tx, &errors);
+            pump(&mut stdin, &in_tx, &errors, &texts);
         })?;
     Ok((
         ChannelReader {
@@ -78,21 +202,26 @@ fn pump(
     input: &mut impl BufRead,
     server: &tokio_mpsc::UnboundedSender<Vec<u8>>,
     output: &mpsc::Sender<Vec<u8>>,
+    texts: &IncomingTexts,
 ) {
     loop {
         let reply = match read_frame(input) {
             Ok(Frame::Eof) => return,
-            Ok(Frame::Body(body)) => match check(&body) {
-                Ok(()) => {
-                    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-                    framed.extend_from_slice(&body);
-                    if server.send(framed).is_err() {
-                        return; // the server has stopped (after `exit`)
+            Ok(Frame::Body(body)) => {
+                let body = texts.divert(&body).unwrap_or(body);
+                match check(&body) {
+                    Ok(()) => {
+                        let mut framed =
+                            format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+                        framed.extend_from_slice(&body);
+                        if server.send(framed).is_err() {
+                            return; // the server has stopped (after `exit`)
+                        }
+                        continue;
                     }
-                    continue;
+                    Err(reply) => reply,
                 }
-                Err(reply) => reply,
-            },
+            }
             Ok(Frame::TooLarge(len)) => {
                 tracing::warn!(
                     len,
@@ -181,7 +310,8 @@ fn read_frame(input: &mut impl BufRead) -> std::io::Result<Frame> {
             Frame::TooLarge(length)
         });
     }
-    let mut body = Vec::new();
+    // Sized up front: growing by doubling would copy a large text several times.
+    let mut body = Vec::with_capacity(length);
     input.by_ref().take(length as u64).read_to_end(&mut body)?;
     if body.len() < length {
         return Ok(Frame::Eof);
@@ -304,6 +434,7 @@ mod tests {
             &mut std::io::Cursor::new(input.to_vec()),
             &server_tx,
             &out_tx,
+            &IncomingTexts::default(),
         );
         drop(out_tx);
         let mut passed = Vec::new();
@@ -369,5 +500,44 @@ mod tests {
         let (passed, replies) = run(input.as_bytes());
         // Truncated: the stream ended inside the message, nothing to answer.
         assert!(passed.is_empty() && replies.is_empty());
+    }
+
+    #[test]
+    fn large_texts_bypass_the_framed_reader_and_are_claimed_by_marker() {
+        let texts = IncomingTexts::default();
+        let big = "let a = \"\\u00e9\";\n".repeat(LARGE_TEXT / 8);
+        let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": "file:///a.js", "languageId": "javascript", "version": 1, "text": big}}});
+        let diverted = texts.divert(open.to_string().as_bytes()).expect("diverted");
+        assert!(diverted.len() < 512 && check(&diverted).is_ok());
+        let diverted: Value = serde_json::from_slice(&diverted).unwrap();
+        assert_eq!(diverted["params"]["textDocument"]["version"], 1);
+        let marker = diverted["params"]["textDocument"]["text"].as_str().unwrap();
+        assert_eq!(texts.claim(marker.to_string()), big);
+        // Claimed once; other texts, and markers of another process, are left as they are.
+        assert_eq!(texts.claim(marker.to_string()), "");
+        assert_eq!(texts.claim("let a;".into()), "let a;");
+        let foreign = IncomingTexts::default().stash("x".into());
+        assert_eq!(texts.claim(foreign.clone()), foreign);
+
+        let change = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": "file:///a.js", "version": 2},
+            "contentChanges": [{"text": big}, {"range": {"start": {"line": 0, "character": 0},
+                "end": {"line": 0, "character": 1}}, "text": "x"}]}});
+        let diverted: Value =
+            serde_json::from_slice(&texts.divert(change.to_string().as_bytes()).unwrap()).unwrap();
+        let changes = &diverted["params"]["contentChanges"];
+        assert_eq!(changes[1]["text"], "x");
+        assert_eq!(changes[1]["range"]["end"]["character"], 1);
+        assert_eq!(
+            texts.claim(changes[0]["text"].as_str().unwrap().into()),
+            big
+        );
+
+        // Requests, other methods and small messages pass unchanged.
+        let request = json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/didOpen", "params": {"text": big}});
+        assert!(texts.divert(request.to_string().as_bytes()).is_none());
+        let other = json!({"jsonrpc": "2.0", "method": "x/y", "params": {"text": big}});
+        assert!(texts.divert(other.to_string().as_bytes()).is_none());
     }
 }

@@ -128,6 +128,25 @@ try {
     }, 60_000);
   });
 
+  await check('hovering the hint shows its tooltip, fetched with inlayHint/resolve', async () => {
+    // The range answer carries labels only; VS Code resolves the tooltip when the hint is hovered.
+    const hint = page.locator('.editor-instance .view-line span', { hasText: /^captures:/ }).last();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'stay alive' }).first();
+    await until('the hint tooltip', async () => {
+      const box = await hint.boundingBox();
+      if (!box) return false;
+      await page.mouse.move(box.x + 4, box.y + box.height / 2);
+      await page.mouse.move(box.x + 8, box.y + box.height / 2);
+      return hover.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    }, 45_000);
+    const text = norm(await hover.textContent());
+    log(`hint tooltip: ${text.slice(0, 200)}`);
+    // Markdown: the backticks render as code, so the text reads without them.
+    if (!text.includes('function environment of skulk')) throw new Error(`tooltip was: ${text}`);
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 300);
+  });
+
   await check('hovering `action` inside report says "function environment of skulk"', async () => {
     // The first `action` on the console.log line is the use inside report (the hint ↑skulk comes after it).
     const box = await tokenBox('console.log', 'action');

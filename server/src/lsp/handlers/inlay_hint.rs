@@ -132,8 +132,9 @@ pub async fn inlay_hint_resolve(session: &Session, hint: InlayHint) -> Result<In
 struct WireHint<'a> {
     position: Position,
     label: WireLabel<'a>,
+    /// Markdown, like the hover: the tooltips name bindings in backticks.
     #[serde(skip_serializing_if = "Option::is_none")]
-    tooltip: Option<&'a str>,
+    tooltip: Option<Markdown<'a>>,
     // Left out when false, LSP's default: a few bytes on each of thousands of hints.
     #[serde(skip_serializing_if = "is_false")]
     padding_left: bool,
@@ -159,12 +160,22 @@ impl<'a> WireHint<'a> {
                 parts: &hint.label,
                 links: links.map(|uri| (uri, snapshot, encoding)),
             },
-            tooltip: hint.tooltip.as_deref(),
+            tooltip: hint.tooltip.as_deref().map(|value| Markdown {
+                kind: "markdown",
+                value,
+            }),
             padding_left: hint.padding_left,
             padding_right: hint.padding_right,
             data,
         })
     }
+}
+
+/// An LSP `MarkupContent`.
+#[derive(Serialize)]
+struct Markdown<'a> {
+    kind: &'static str,
+    value: &'a str,
 }
 
 fn is_false(value: &bool) -> bool {

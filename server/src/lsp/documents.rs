@@ -215,6 +215,11 @@ impl Documents {
         true
     }
 
+    /// The byte length of the document's text; 0 for a document that is not open.
+    pub fn text_len(&self, uri: &Uri) -> usize {
+        self.map.get(uri).map_or(0, |doc| doc.text.len())
+    }
+
     /// Whether `revision` is still the document's current one.
     pub fn is_current(&self, uri: &Uri, revision: u64) -> bool {
         self.map

@@ -13,19 +13,16 @@
 //!
 //! [`stash`]: DirectAnswers::stash
 
-use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use serde_json::Value;
 use tokio::io::AsyncWrite;
 
-/// Written as `\u0001` by serde_json: a control character no JSON writer leaves raw.
-const MARKER_PREFIX: &str = "\u{1}scopelens-direct-answer:";
-const MARKER_PREFIX_JSON: &[u8] = b"\\u0001scopelens-direct-answer:";
+use super::stash::{Stash, Taken};
+
 /// A response whose result is a marker is small; larger messages are passed on unread.
 const MAX_MARKER_MESSAGE: usize = 1024;
 /// Answers stashed but never written (a request cancelled after its handler finished) are
@@ -34,32 +31,25 @@ const MAX_STASHED: usize = 16;
 
 /// Answers serialized by handlers, waiting for their response to be written.
 pub struct DirectAnswers {
-    nonce: u64,
-    next: AtomicU64,
-    stashed: Mutex<VecDeque<(String, Vec<u8>)>>,
+    stash: Stash<Vec<u8>>,
+    /// The markers' prefix as serde_json writes it (`\u0001…`), to search responses for.
+    prefix_json: Vec<u8>,
 }
 
 impl Default for DirectAnswers {
     fn default() -> Self {
-        Self {
-            nonce: random_nonce(),
-            next: AtomicU64::new(0),
-            stashed: Mutex::new(VecDeque::new()),
-        }
+        let stash = Stash::new("scopelens-direct-answer", MAX_STASHED);
+        let prefix_json = serde_json::to_vec(stash.prefix()).expect("a string serializes");
+        // Without the quotes.
+        let prefix_json = prefix_json[1..prefix_json.len() - 1].to_vec();
+        Self { stash, prefix_json }
     }
 }
 
 impl DirectAnswers {
     /// Keeps `json` (one complete JSON value) and returns the marker to answer with instead.
     pub fn stash(&self, json: Vec<u8>) -> String {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let marker = format!("{MARKER_PREFIX}{:016x}:{n}", self.nonce);
-        let mut stashed = self.stashed.lock().unwrap_or_else(PoisonError::into_inner);
-        if stashed.len() == MAX_STASHED {
-            stashed.pop_front();
-        }
-        stashed.push_back((marker.clone(), json));
-        marker
+        self.stash.put(json)
     }
 
     /// Serializes `answer` and stashes it: the marker to answer with, as a JSON string.
@@ -67,17 +57,11 @@ impl DirectAnswers {
         Ok(Value::String(self.stash(serde_json::to_vec(answer)?)))
     }
 
-    fn take(&self, marker: &str) -> Option<Vec<u8>> {
-        let mut stashed = self.stashed.lock().unwrap_or_else(PoisonError::into_inner);
-        let at = stashed.iter().position(|(m, _)| m == marker)?;
-        stashed.remove(at).map(|(_, json)| json)
-    }
-
     /// Appends the response `body` to `out` with its result replaced by a stashed answer, framed;
     /// false (and nothing appended) unless its result carries a marker of ours.
     fn splice_into(&self, body: &[u8], out: &mut Vec<u8>) -> bool {
         if body.len() > MAX_MARKER_MESSAGE
-            || memchr::memmem::find(body, MARKER_PREFIX_JSON).is_none()
+            || memchr::memmem::find(body, &self.prefix_json).is_none()
         {
             return false;
         }
@@ -85,12 +69,14 @@ impl DirectAnswers {
             return false;
         };
         let (Some(marker), Some(id)) = (
-            response.get("result").and_then(find_marker),
+            response
+                .get("result")
+                .and_then(|r| find_marker(r, self.stash.prefix())),
             response.get("id"),
         ) else {
             return false;
         };
-        let Some(answer) = self.take(marker) else {
+        let Taken::Value(answer) = self.stash.take(marker) else {
             return false;
         };
         let id = id.to_string();
@@ -106,22 +92,14 @@ impl DirectAnswers {
     }
 }
 
-/// The first string in `value` that is a marker.
-fn find_marker(value: &Value) -> Option<&str> {
+/// The first string in `value` that starts with `prefix`.
+fn find_marker<'v>(value: &'v Value, prefix: &str) -> Option<&'v str> {
     match value {
-        Value::String(s) if s.starts_with(MARKER_PREFIX) => Some(s),
-        Value::Array(items) => items.iter().find_map(find_marker),
-        Value::Object(map) => map.values().find_map(find_marker),
+        Value::String(s) if s.starts_with(prefix) => Some(s),
+        Value::Array(items) => items.iter().find_map(|v| find_marker(v, prefix)),
+        Value::Object(map) => map.values().find_map(|v| find_marker(v, prefix)),
         _ => None,
     }
-}
-
-fn random_nonce() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    // `RandomState` is seeded from the OS per process: enough to make markers unguessable.
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u32(std::process::id());
-    hasher.finish()
 }
 
 /// Passes LSP frames (`Content-Length` header, body) on to `inner`, splicing stashed answers
@@ -304,8 +282,8 @@ mod tests {
     fn text_that_only_looks_like_a_marker_is_not_touched() {
         let answers = Arc::new(DirectAnswers::default());
         answers.stash(b"1".to_vec());
-        // Right prefix, wrong nonce: as if a document contained it.
-        let forged = format!("{MARKER_PREFIX}0000000000000000:0");
+        // The right name, another process's nonce: as if a document contained it.
+        let forged = DirectAnswers::default().stash(b"2".to_vec());
         let messages = [
             frame(&response(&Value::String(forged))),
             frame(&response(
@@ -315,20 +293,5 @@ mod tests {
         ];
         let out = write_through(&answers, &messages);
         assert_eq!(out.as_bytes(), messages.concat());
-    }
-
-    #[test]
-    fn unwritten_answers_do_not_pile_up() {
-        let answers = DirectAnswers::default();
-        let first = answers.stash(b"1".to_vec());
-        for _ in 0..MAX_STASHED {
-            answers.stash(b"2".to_vec());
-        }
-        assert_eq!(answers.take(&first), None);
-        assert_eq!(
-            answers.stashed.lock().unwrap().len(),
-            MAX_STASHED,
-            "the oldest was dropped"
-        );
     }
 }

@@ -17,6 +17,7 @@ mod memory;
 mod server;
 mod session;
 mod snapshot;
+mod stash;
 mod transport;
 
 use std::process::ExitCode;

@@ -16,11 +16,9 @@
 //! [`super::documents::Documents`] swaps back for the text.
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, mpsc};
 use std::task::{Context, Poll};
 
 use serde::de::IgnoredAny;
@@ -31,6 +29,8 @@ use tokio::sync::mpsc as tokio_mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::ls_types::{DidChangeTextDocumentParams, DidOpenTextDocumentParams};
 
+use super::stash::{Stash, Taken};
+
 /// Largest message body accepted (a 50 MB file in a `didOpen` fits, JSON escaping included).
 /// Bigger messages are read and discarded, and answered with an invalid-request error.
 pub const MAX_MESSAGE_BYTES: usize = 256 << 20;
@@ -38,29 +38,19 @@ pub const MAX_MESSAGE_BYTES: usize = 256 << 20;
 const MAX_HEADER_LINE: usize = 8 << 10;
 /// Texts at least this long are taken out of `didOpen`/`didChange` messages on the reader thread.
 const LARGE_TEXT: usize = 64 << 10;
-/// Written as `\u0001` by serde_json; the per-process nonce after it makes markers unguessable.
-const MARKER_PREFIX: &str = "\u{1}scopelens-incoming-text:";
 /// Texts taken out but never claimed (tower-lsp-server drops notifications before `initialize`)
 /// are dropped beyond this many, oldest first.
 const MAX_UNCLAIMED: usize = 64;
 
 /// Large texts taken out of incoming messages, until the document handlers claim them.
 pub struct IncomingTexts {
-    nonce: u64,
-    next: AtomicU64,
-    stashed: Mutex<VecDeque<(u64, String)>>,
+    stash: Stash<String>,
 }
 
 impl Default for IncomingTexts {
     fn default() -> Self {
-        use std::hash::{BuildHasher, Hasher};
-        // `RandomState` is seeded from the OS per process.
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u32(std::process::id());
         Self {
-            nonce: hasher.finish(),
-            next: AtomicU64::new(0),
-            stashed: Mutex::new(VecDeque::new()),
+            stash: Stash::new("scopelens-incoming-text", MAX_UNCLAIMED),
         }
     }
 }
@@ -68,29 +58,16 @@ impl Default for IncomingTexts {
 impl IncomingTexts {
     /// Keeps `text` and returns the marker to send in its place.
     fn stash(&self, text: String) -> String {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let mut stashed = self.stashed.lock().unwrap_or_else(PoisonError::into_inner);
-        if stashed.len() == MAX_UNCLAIMED {
-            stashed.pop_front();
-        }
-        stashed.push_back((n, text));
-        format!("{MARKER_PREFIX}{:016x}:{n}", self.nonce)
+        self.stash.put(text)
     }
 
     /// The text a marker stands for; any other text is returned as it is.
     pub fn claim(&self, text: String) -> String {
-        let Some(n) = text
-            .strip_prefix(MARKER_PREFIX)
-            .and_then(|rest| rest.strip_prefix(&format!("{:016x}:", self.nonce)))
-            .and_then(|n| n.parse::<u64>().ok())
-        else {
-            return text;
-        };
-        let mut stashed = self.stashed.lock().unwrap_or_else(PoisonError::into_inner);
-        match stashed.iter().position(|(m, _)| *m == n) {
-            Some(i) => stashed.remove(i).map(|(_, text)| text).unwrap_or_default(),
-            None => {
-                tracing::error!(n, "a large incoming text was dropped before it was claimed");
+        match self.stash.take(&text) {
+            Taken::Value(text) => text,
+            Taken::NotOurs => text,
+            Taken::Dropped => {
+                tracing::error!("a large incoming text was dropped before it was claimed");
                 String::new()
             }
         }

@@ -4,12 +4,13 @@
 //! Inputs come from `scripts/fetch-corpus.sh` (tests/corpus/, pinned versions); missing inputs
 //! are skipped with a note. Run: `cargo bench --bench engine`.
 
+#[path = "common/oxc_baseline.rs"]
+mod oxc_baseline;
+
 use std::path::PathBuf;
 
 use criterion::Criterion;
-use oxc_allocator::Allocator;
-use oxc_parser::Parser;
-use oxc_semantic::SemanticBuilder;
+use oxc_baseline::oxc_parse_and_semantic;
 use oxc_span::SourceType;
 use scopelens::engine::{self, Input};
 
@@ -23,15 +24,6 @@ const INPUTS: &[&str] = &[
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus")
-}
-
-fn oxc_parse_and_semantic(text: &str, source_type: SourceType) -> usize {
-    let allocator = Allocator::default();
-    let ret = Parser::new(&allocator, text, source_type).parse();
-    let semantic = SemanticBuilder::new()
-        .with_build_nodes(true)
-        .build(&ret.program);
-    semantic.semantic.scoping().symbols_len()
 }
 
 fn benches(c: &mut Criterion) {

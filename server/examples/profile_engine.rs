@@ -5,21 +5,11 @@
 //! `valgrind --tool=callgrind target/release/examples/profile_engine oxc|scopelens FILE`;
 //! compare the two totals (the file read is in both).
 
-use oxc_allocator::Allocator;
-use oxc_parser::Parser;
-use oxc_semantic::SemanticBuilder;
+#[path = "../benches/common/oxc_baseline.rs"]
+mod oxc_baseline;
+
 use oxc_span::SourceType;
 use scopelens::engine::{self, Input};
-
-fn oxc_parse_and_semantic(text: &str, name: &str) -> usize {
-    let source_type = SourceType::from_path(name).unwrap_or_default();
-    let allocator = Allocator::default();
-    let ret = Parser::new(&allocator, text, source_type).parse();
-    let semantic = SemanticBuilder::new()
-        .with_build_nodes(true)
-        .build(&ret.program);
-    semantic.semantic.scoping().symbols_len()
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -32,7 +22,10 @@ fn main() {
     let count = std::thread::Builder::new()
         .stack_size(engine::ANALYSIS_STACK_SIZE)
         .spawn(move || match which.as_str() {
-            "oxc" => oxc_parse_and_semantic(&text, &name),
+            "oxc" => oxc_baseline::oxc_parse_and_semantic(
+                &text,
+                SourceType::from_path(&name).unwrap_or_default(),
+            ),
             "scopelens" => engine::analyze(&Input::new(&text, &name)).references.len(),
             other => panic!("unknown mode {other}"),
         })

@@ -51,14 +51,20 @@ pub fn inlay_hints<'a>(
 /// The hint `id` names, tooltip included; `None` when this analysis has no such hint (the id
 /// came from an older analysis).
 pub fn resolve_inlay_hint(analysis: &Analysis, id: InlayHintId) -> Option<InlayHint<'_>> {
-    let mut hint = match id.kind {
-        InlayHintKind::ClosureCaptures => closure_hint(analysis, closure_at(analysis, id.anchor)?),
-        InlayHintKind::CapturedUse => {
-            captured_use_hint(analysis, reference_at(analysis, id.anchor)?)
+    match id.kind {
+        InlayHintKind::ClosureCaptures => {
+            let env = closure_at(analysis, id.anchor)?;
+            let mut hint = closure_hint(analysis, env)?;
+            hint.tooltip = Some(closure_tooltip(analysis, env));
+            Some(hint)
         }
-    }?;
-    hint.tooltip = inlay_hint_tooltip(analysis, id);
-    Some(hint)
+        InlayHintKind::CapturedUse => {
+            let reference = reference_at(analysis, id.anchor)?;
+            let mut hint = captured_use_hint(analysis, reference)?;
+            hint.tooltip = reference.binding.map(|b| captured_use_tooltip(analysis, b));
+            Some(hint)
+        }
+    }
 }
 
 /// The tooltip of the hint `id` names: the captured bindings, where they live, whether they
@@ -66,21 +72,29 @@ pub fn resolve_inlay_hint(analysis: &Analysis, id: InlayHintId) -> Option<InlayH
 pub fn inlay_hint_tooltip(analysis: &Analysis, id: InlayHintId) -> Option<String> {
     match id.kind {
         InlayHintKind::ClosureCaptures => {
-            let e = analysis.env(closure_at(analysis, id.anchor)?);
-            let mut tooltip = format!(
-                "`{}` captures these bindings of outer environments, which stay alive as long as the closure does:\n",
-                e.owner
-            );
-            for &binding in &e.captures {
-                tooltip.push_str(&format!("\n- {}", capture_line(analysis, binding)));
-            }
-            Some(tooltip)
+            Some(closure_tooltip(analysis, closure_at(analysis, id.anchor)?))
         }
         InlayHintKind::CapturedUse => {
             let binding = reference_at(analysis, id.anchor)?.binding?;
-            Some(format!("captured: {}", capture_line(analysis, binding)))
+            Some(captured_use_tooltip(analysis, binding))
         }
     }
+}
+
+fn closure_tooltip(analysis: &Analysis, env: EnvId) -> String {
+    let e = analysis.env(env);
+    let mut tooltip = format!(
+        "`{}` captures these bindings of outer environments, which stay alive as long as the closure does:\n",
+        e.owner
+    );
+    for &binding in &e.captures {
+        tooltip.push_str(&format!("\n- {}", capture_line(analysis, binding)));
+    }
+    tooltip
+}
+
+fn captured_use_tooltip(analysis: &Analysis, binding: BindingId) -> String {
+    format!("captured: {}", capture_line(analysis, binding))
 }
 
 /// The function environment that starts at `offset`.

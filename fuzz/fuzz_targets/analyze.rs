@@ -40,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
         source_kind: KINDS[((selector >> 3) & 3) as usize],
         edited,
         previously_blanked: &[],
+        line_index: None,
     };
     // The engine needs its big stack, as in the server; the queries run there too.
     std::thread::scope(|scope| {

@@ -98,6 +98,7 @@ pub fn analyze(
         source_kind: SourceKindChoice::Auto,
         edited,
         previously_blanked,
+        line_index: None,
     };
     engine::analyze_in_thread(&input)
 }

@@ -23,6 +23,8 @@ use super::model::{
     Environment, FunctionFlavor, NameId, NameIds, Names, Reference, ReferenceFlags, SourceKind,
 };
 use super::resolve;
+use std::sync::Arc;
+
 use crate::text::LineIndex;
 
 const READ: ReferenceFlags = ReferenceFlags {
@@ -38,14 +40,19 @@ const READ_WRITE: ReferenceFlags = ReferenceFlags {
     write: true,
 };
 
-pub(crate) fn bind(program: &Program<'_>, text: &str, kind: SourceKind) -> Analysis {
-    let mut binder = Binder::new(text, kind);
+pub(crate) fn bind(
+    program: &Program<'_>,
+    text: &str,
+    kind: SourceKind,
+    line_index: Arc<LineIndex>,
+) -> Analysis {
+    let mut binder = Binder::new(text, kind, line_index);
     binder.visit_program(program);
     binder.finish()
 }
 
 /// A model with only the global environment.
-pub(crate) fn empty(_text: &str, kind: SourceKind, line_index: LineIndex) -> Analysis {
+pub(crate) fn empty(_text: &str, kind: SourceKind, line_index: Arc<LineIndex>) -> Analysis {
     let len = line_index.len();
     Analysis {
         source_kind: kind,
@@ -155,7 +162,7 @@ pub(crate) struct EvalCall {
 
 pub(crate) struct Binder<'t> {
     text: &'t str,
-    pub(crate) line_index: LineIndex,
+    pub(crate) line_index: Arc<LineIndex>,
     pub(crate) kind: SourceKind,
     pub(crate) envs: Vec<Environment>,
     pub(crate) bindings: Vec<Binding>,
@@ -187,9 +194,8 @@ pub(crate) struct Binder<'t> {
 }
 
 impl<'t, 'a> Binder<'t> {
-    fn new(text: &'t str, kind: SourceKind) -> Self {
-        let line_index = LineIndex::new(text);
-        let mut envs = empty(text, kind, LineIndex::default()).environments;
+    fn new(text: &'t str, kind: SourceKind, line_index: Arc<LineIndex>) -> Self {
+        let mut envs = empty(text, kind, Arc::default()).environments;
         let hint = Capacity::for_text(text);
         envs.reserve(hint.environments);
         Self {

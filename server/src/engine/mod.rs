@@ -11,6 +11,7 @@ mod model;
 mod query;
 mod recovery;
 mod resolve;
+mod scratch;
 mod source_kind;
 
 #[cfg(test)]
@@ -20,11 +21,16 @@ pub use globals::is_known_global;
 pub use invariants::check_invariants;
 pub use model::*;
 pub use query::{Chain, IdentifierAt};
+pub use scratch::Scratch;
 pub use source_kind::{Language, SourceKindChoice};
 
 /// Stack the analysis thread needs: oxc's parser and our binder recurse once per nesting level,
 /// and [`recovery`] refuses input nested deeper than this stack holds.
 pub const ANALYSIS_STACK_SIZE: usize = 512 << 20;
+
+use std::sync::Arc;
+
+use crate::text::LineIndex;
 
 /// What to analyse.
 #[derive(Clone, Copy, Debug)]
@@ -42,6 +48,9 @@ pub struct Input<'t> {
     /// With `edited`: the regions the caller's earlier analysis had blanked, in this text's
     /// offsets. A syntax error elsewhere that is still there is blanked again with the edit.
     pub previously_blanked: &'t [Span],
+    /// The line index of `text`, when the caller has built one already: the analysis shares it
+    /// instead of building its own (5 ms on a 9 MB file). Ignored if its length is not the text's.
+    pub line_index: Option<&'t Arc<LineIndex>>,
 }
 
 impl<'t> Input<'t> {
@@ -52,6 +61,7 @@ impl<'t> Input<'t> {
             source_kind: SourceKindChoice::Auto,
             edited: None,
             previously_blanked: &[],
+            line_index: None,
         }
     }
 }
@@ -59,7 +69,13 @@ impl<'t> Input<'t> {
 /// Analyses `input`. Never panics on any text; syntax errors degrade the answer (see
 /// [`Analysis::degradation`]). Must run on a thread with [`ANALYSIS_STACK_SIZE`] of stack.
 pub fn analyze(input: &Input<'_>) -> Analysis {
-    recovery::analyze_with_recovery(input)
+    analyze_with(input, &mut Scratch::default())
+}
+
+/// [`analyze`] in memory kept from earlier analyses (see [`Scratch`]): a caller that analyses
+/// again and again saves the page faults of fresh memory.
+pub fn analyze_with(input: &Input<'_>, scratch: &mut Scratch) -> Analysis {
+    recovery::analyze_with_recovery(input, scratch)
 }
 
 /// [`analyze`] on a fresh thread with a big enough stack.

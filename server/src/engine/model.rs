@@ -5,6 +5,7 @@
 //! the builder leaves sorted by start offset.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -390,7 +391,8 @@ pub struct Analysis {
     pub(crate) name_ids: NameIds,
     pub syntax_errors: Vec<SyntaxError>,
     pub degradation: Degradation,
-    pub line_index: LineIndex,
+    /// Shared with the caller when it passed one in ([`super::Input::line_index`]).
+    pub line_index: Arc<LineIndex>,
     /// `(environment, name) → binding`, the lookup every resolution step makes.
     pub(crate) table: FxHashMap<(EnvId, NameId), BindingId>,
     /// Environment ids sorted by (start, depth) for offset lookups.

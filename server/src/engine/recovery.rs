@@ -7,14 +7,14 @@
 //! is reported in [`Degradation::blanked`]; the rest of the file keeps exact answers.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use oxc_allocator::Allocator;
 use oxc_parser::{ParseOptions, Parser};
 
-use super::Input;
-use super::binder;
 use super::model::*;
+use super::scratch::Scratch;
 use super::source_kind::{self, SourceKindChoice};
+use super::{Input, binder};
 use crate::text::LineIndex;
 
 /// Bracket nesting beyond which we refuse to parse: oxc recurses per level and a stack overflow
@@ -25,7 +25,7 @@ const MAX_OPERATOR_RUN: u32 = 10_000;
 /// Parse attempts before giving up on recovery.
 const MAX_ATTEMPTS: usize = 8;
 
-pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
+pub(crate) fn analyze_with_recovery(input: &Input<'_>, scratch: &mut Scratch) -> Analysis {
     let facts = source_kind::file_facts(input.file_name);
     let chosen = match input.source_kind {
         SourceKindChoice::Auto => facts.forced,
@@ -50,7 +50,7 @@ pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
     let mut blanked: Vec<Span> = Vec::new();
     let mut reported: Option<Vec<SyntaxError>> = None;
     for attempt in 0..MAX_ATTEMPTS {
-        let allocator = Allocator::default();
+        let allocator = scratch.arena();
         let options = ParseOptions {
             allow_return_outside_function: true,
             // Identifier hashes are for oxc_semantic's tables; the binder interns names itself
@@ -58,7 +58,7 @@ pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
             enable_ident_hashes: false,
             ..ParseOptions::default()
         };
-        let ret = Parser::new(&allocator, &work, source_type)
+        let ret = Parser::new(allocator, &work, source_type)
             .with_options(options)
             .parse();
         let errors: Vec<SyntaxError> = ret.diagnostics.iter().map(to_syntax_error).collect();
@@ -66,7 +66,14 @@ pub(crate) fn analyze_with_recovery(input: &Input<'_>) -> Analysis {
         if !ret.panicked {
             let kind = chosen
                 .unwrap_or_else(|| source_kind::decide(ret.module_record.has_module_syntax, &work));
-            let mut analysis = binder::bind(&ret.program, &work, kind);
+            // Blanking keeps every line break and offset, so the index of the caller's text
+            // is the index of `work` too.
+            let line_index = input
+                .line_index
+                .filter(|index| index.len() as usize == text.len())
+                .cloned()
+                .unwrap_or_else(|| Arc::new(LineIndex::new(text)));
+            let mut analysis = binder::bind(&ret.program, &work, kind, line_index);
             analysis.syntax_errors = std::mem::take(reported);
             analysis.degradation.blanked = blanked;
             return analysis;
@@ -356,7 +363,7 @@ fn unanalysed(
     let mut analysis = binder::empty(
         text,
         chosen.unwrap_or(SourceKind::Script),
-        LineIndex::new(text),
+        Arc::new(LineIndex::new(text)),
     );
     analysis.syntax_errors = syntax_errors;
     analysis.degradation.unanalysed = Some(why);

@@ -3,6 +3,12 @@
 //! The queue holds document URIs, not texts: a document queued twice is analysed once, and the
 //! worker reads the newest text when it starts, so a burst of edits coalesces into one analysis.
 //! Before a large document it waits for the burst to end (see [`SETTLE_PER_MIB`]).
+//!
+//! The worker analyses in an [`engine::Scratch`] it keeps while the user works: the next analysis
+//! writes to resident memory instead of faulting fresh pages in. When a large text starts to
+//! arrive ([`AnalysisWorker::text_arriving`]), the worker prepares that memory on its own core
+//! while the reader thread is still decoding the text. The memory goes back when a document
+//! closes or after [`IDLE_RELEASE`] without work.
 
 use std::collections::{HashSet, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -16,7 +22,7 @@ use super::config::Config;
 use super::documents::{Base, Documents, Job};
 use super::memory;
 use super::snapshot::{OffsetMap, Snapshot};
-use crate::engine::{self, Analysis, Input, Span, SyntaxError};
+use crate::engine::{self, Analysis, Input, Scratch, Span, SyntaxError};
 use crate::text::LineIndex;
 
 /// A finished analysis of a document's current text, for diagnostics.
@@ -43,6 +49,10 @@ pub struct Report {
 const SETTLE_PER_MIB: Duration = Duration::from_millis(1);
 /// A steady stream of edits is analysed anyway after waiting this many quiet periods in all.
 const MAX_SETTLE_ROUNDS: u32 = 10;
+/// Without work for this long, the worker returns its scratch memory to the system.
+const IDLE_RELEASE: Duration = Duration::from_secs(20);
+/// Messages at least this large are taken for a document text on its way, worth preparing for.
+const PREPARE_FOR: usize = 1 << 20;
 
 pub struct AnalysisWorker {
     shared: Arc<Shared>,
@@ -60,7 +70,18 @@ struct Queue {
     queued: HashSet<Uri>,
     /// Counts every `schedule`, so the worker can tell that edits are still arriving.
     schedules: u64,
+    /// The size of a large message being read, likely a document text to analyse next.
+    arriving: Option<usize>,
+    /// Return the scratch memory at the next idle moment (a document was closed).
+    release: bool,
     stopped: bool,
+}
+
+/// What the worker does next.
+enum Work {
+    Analyse(Uri),
+    Prepare(usize),
+    Release,
 }
 
 impl AnalysisWorker {
@@ -75,9 +96,32 @@ impl AnalysisWorker {
             .name("scopelens-analysis".into())
             .stack_size(engine::ANALYSIS_STACK_SIZE)
             .spawn(move || {
-                while let Some(uri) = worker_shared.next() {
-                    let mib = documents.text_len(&uri) as f64 / f64::from(1 << 20);
-                    worker_shared.settle(&uri, SETTLE_PER_MIB.mul_f64(mib));
+                let mut scratch = Scratch::default();
+                while let Some(work) = worker_shared.next(scratch.capacity() > 0) {
+                    let uri = match work {
+                        Work::Analyse(uri) => uri,
+                        Work::Prepare(len) => {
+                            let started = Instant::now();
+                            scratch.prepare(len);
+                            tracing::debug!(
+                                len,
+                                capacity = scratch.capacity(),
+                                took = ?started.elapsed(),
+                                "prepared scratch memory for a text on its way"
+                            );
+                            continue;
+                        }
+                        Work::Release => {
+                            scratch = Scratch::default();
+                            memory::return_freed_memory();
+                            continue;
+                        }
+                    };
+                    // A document just opened has no burst of edits to wait out.
+                    if let Some(len) = documents.edited_text_len(&uri) {
+                        let mib = len as f64 / f64::from(1 << 20);
+                        worker_shared.settle(&uri, SETTLE_PER_MIB.mul_f64(mib));
+                    }
                     let source_kind = config
                         .read()
                         .unwrap_or_else(PoisonError::into_inner)
@@ -85,7 +129,7 @@ impl AnalysisWorker {
                     let Some(job) = documents.job(&uri) else {
                         continue;
                     };
-                    let (snapshot, base, report) = analyse(&job, source_kind);
+                    let (snapshot, base, report) = analyse(&job, source_kind, &mut scratch);
                     // Nothing else queued: return the memory freed by this analysis (and by the
                     // one it supersedes) before its answers go out.
                     let idle = worker_shared.is_idle();
@@ -120,6 +164,31 @@ impl AnalysisWorker {
         if queue.queued.insert(uri.clone()) {
             queue.order.push_back(uri);
         }
+        self.shared.ready.notify_one();
+    }
+
+    /// What the reader thread calls when a message of `len` bytes starts to arrive: for a large
+    /// one, likely a document's text, the worker prepares memory for its analysis meanwhile.
+    pub fn text_arriving(&self) -> impl Fn(usize) + Send + 'static {
+        let shared = self.shared.clone();
+        move |len| {
+            if len >= PREPARE_FOR {
+                let mut queue = shared.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                queue.arriving = Some(len);
+                shared.ready.notify_one();
+            }
+        }
+    }
+
+    /// Returns the worker's scratch memory once it is idle (a document was closed; the next
+    /// analysis makes new scratch memory fitting the documents still open).
+    pub fn release_memory(&self) {
+        let mut queue = self
+            .shared
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        queue.release = true;
         self.shared.ready.notify_one();
     }
 }
@@ -176,7 +245,8 @@ impl Shared {
         }
     }
 
-    fn next(&self) -> Option<Uri> {
+    /// The next work, waiting for some; `holding` memory, an idle wait ends in a release.
+    fn next(&self, holding: bool) -> Option<Work> {
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             if queue.stopped {
@@ -184,19 +254,42 @@ impl Shared {
             }
             if let Some(uri) = queue.order.pop_front() {
                 queue.queued.remove(&uri);
-                return Some(uri);
+                // The text that was arriving is most likely this one's: too late to prepare.
+                queue.arriving = None;
+                return Some(Work::Analyse(uri));
             }
-            queue = self
+            if let Some(len) = queue.arriving.take() {
+                return Some(Work::Prepare(len));
+            }
+            if std::mem::take(&mut queue.release) && holding {
+                return Some(Work::Release);
+            }
+            if !holding {
+                queue = self
+                    .ready
+                    .wait(queue)
+                    .unwrap_or_else(PoisonError::into_inner);
+                continue;
+            }
+            let (guard, waited) = self
                 .ready
-                .wait(queue)
+                .wait_timeout(queue, IDLE_RELEASE)
                 .unwrap_or_else(PoisonError::into_inner);
+            queue = guard;
+            if waited.timed_out() && queue.order.is_empty() && queue.arriving.is_none() {
+                return Some(Work::Release);
+            }
         }
     }
 }
 
 /// Analyses one job; returns the snapshot to publish, the new base if the text parsed, and what
 /// to report. A text that cannot be parsed is answered by the last base through an offset map.
-fn analyse(job: &Job, source_kind: engine::SourceKindChoice) -> (Snapshot, Option<Base>, Report) {
+fn analyse(
+    job: &Job,
+    source_kind: engine::SourceKindChoice,
+    scratch: &mut Scratch,
+) -> (Snapshot, Option<Base>, Report) {
     let map = job.base.as_ref().map_or(OffsetMap::IDENTITY, |base| {
         OffsetMap::between(&base.text, &job.text)
     });
@@ -214,9 +307,10 @@ fn analyse(job: &Job, source_kind: engine::SourceKindChoice) -> (Snapshot, Optio
         source_kind,
         edited: map.current_region(),
         previously_blanked: &previously_blanked,
+        line_index: Some(&job.line_index),
     };
     let analysis: Option<Arc<Analysis>> =
-        match catch_unwind(AssertUnwindSafe(|| engine::analyze(&input))) {
+        match catch_unwind(AssertUnwindSafe(|| engine::analyze_with(&input, scratch))) {
             Ok(analysis) => Some(Arc::new(analysis)),
             Err(panic) => {
                 let message = panic
@@ -289,7 +383,11 @@ mod tests {
 
     #[test]
     fn good_text_is_answered_by_its_own_analysis() {
-        let (snapshot, base, report) = analyse(&job("let a = 1; a;", None), SourceKindChoice::Auto);
+        let (snapshot, base, report) = analyse(
+            &job("let a = 1; a;", None),
+            SourceKindChoice::Auto,
+            &mut Scratch::default(),
+        );
         assert!(snapshot.map.is_identity());
         let base = base.expect("a good analysis becomes the base");
         assert!(Arc::ptr_eq(
@@ -302,11 +400,18 @@ mod tests {
     #[test]
     fn unanalysable_text_falls_back_to_the_base() {
         let good = "let a = 1;\nlet b = a;\n";
-        let (_, base, _) = analyse(&job(good, None), SourceKindChoice::Auto);
+        let (_, base, _) = analyse(
+            &job(good, None),
+            SourceKindChoice::Auto,
+            &mut Scratch::default(),
+        );
         let base = base.unwrap();
         let deep = format!("let a = 1;\n{}\nlet b = a;\n", "(".repeat(20_000));
-        let (snapshot, new_base, report) =
-            analyse(&job(&deep, Some(base.clone())), SourceKindChoice::Auto);
+        let (snapshot, new_base, report) = analyse(
+            &job(&deep, Some(base.clone())),
+            SourceKindChoice::Auto,
+            &mut Scratch::default(),
+        );
         assert!(new_base.is_none());
         assert!(report.unanalysed.is_some());
         assert!(Arc::ptr_eq(
@@ -325,7 +430,11 @@ mod tests {
     #[test]
     fn unanalysable_text_without_a_base_has_an_empty_model() {
         let deep = "(".repeat(20_000);
-        let (snapshot, base, report) = analyse(&job(&deep, None), SourceKindChoice::Auto);
+        let (snapshot, base, report) = analyse(
+            &job(&deep, None),
+            SourceKindChoice::Auto,
+            &mut Scratch::default(),
+        );
         assert!(base.is_none());
         assert!(report.unanalysed.is_some());
         assert!(snapshot.analysis.unwrap().degradation.unanalysed.is_some());
@@ -344,6 +453,39 @@ mod tests {
         worker.schedule("file:///b.js".parse().unwrap());
         let queue = worker.shared.queue.lock().unwrap();
         assert_eq!(queue.order.len(), 2);
+    }
+
+    #[test]
+    fn a_large_text_on_its_way_is_prepared_for_unless_an_analysis_is_due() {
+        let worker = AnalysisWorker {
+            shared: Arc::new(Shared::default()),
+        };
+        let arriving = worker.text_arriving();
+        arriving(PREPARE_FOR - 1);
+        assert!(worker.shared.queue.lock().unwrap().arriving.is_none());
+        arriving(9 << 20);
+        assert!(matches!(worker.shared.next(false), Some(Work::Prepare(n)) if n == 9 << 20));
+        // Once its analysis is queued, preparing would only delay it.
+        arriving(9 << 20);
+        worker.schedule("file:///a.js".parse().unwrap());
+        assert!(matches!(worker.shared.next(true), Some(Work::Analyse(_))));
+        assert!(worker.shared.queue.lock().unwrap().arriving.is_none());
+    }
+
+    #[test]
+    fn memory_is_released_after_a_close_once_idle() {
+        let worker = AnalysisWorker {
+            shared: Arc::new(Shared::default()),
+        };
+        worker.release_memory();
+        worker.schedule("file:///a.js".parse().unwrap());
+        assert!(matches!(worker.shared.next(true), Some(Work::Analyse(_))));
+        assert!(matches!(worker.shared.next(true), Some(Work::Release)));
+        // Nothing held, nothing to release: the worker waits (here, until it is stopped).
+        worker.release_memory();
+        let shared = worker.shared.clone();
+        drop(worker);
+        assert!(shared.next(false).is_none());
     }
 
     #[test]

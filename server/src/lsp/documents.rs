@@ -216,8 +216,10 @@ impl Documents {
     }
 
     /// The byte length of the document's text; 0 for a document that is not open.
-    pub fn text_len(&self, uri: &Uri) -> usize {
-        self.map.get(uri).map_or(0, |doc| doc.text.len())
+    /// The length of the document's text if it was edited since it was opened.
+    pub fn edited_text_len(&self, uri: &Uri) -> Option<usize> {
+        let doc = self.map.get(uri)?;
+        (doc.revision != doc.opened).then(|| doc.text.len())
     }
 
     /// Whether `revision` is still the document's current one.

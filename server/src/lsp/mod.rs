@@ -71,6 +71,7 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     let config = Arc::new(RwLock::new(config::Config::default()));
     let (finished_tx, finished_rx) = tokio::sync::mpsc::unbounded_channel();
     let worker = AnalysisWorker::spawn(documents.clone(), config.clone(), finished_tx)?;
+    let text_arriving = worker.text_arriving();
     let mut session_slot = None;
     let (service, socket) = LspService::build(|client| {
         let session = Arc::new(Session::new(
@@ -91,7 +92,7 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     tokio::spawn(diagnostics::publish(session, finished_rx));
     // Requests waiting for an analysis hold a slot; leave room for edits and cancellations.
     // Through our own framing threads: a malformed message gets an error, not the end of input.
-    let (stdin, stdout) = transport::stdio(incoming_texts)?;
+    let (stdin, stdout) = transport::stdio(incoming_texts, text_arriving)?;
     let stdout = direct_answers::SplicingWriter::new(stdout, stashed_answers);
     Server::new(stdin, stdout, socket)
         .concurrency_level(32)

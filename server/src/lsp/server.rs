@@ -176,8 +176,10 @@ impl LanguageServer for Backend {
             .client
             .publish_diagnostics(uri, Vec::new(), None)
             .await;
-        // Closing a large file frees its text and analyses: give that memory back.
+        // Closing a large file frees its text and analyses: give that memory back, and the
+        // analysis worker's scratch memory sized for it.
         super::memory::return_freed_memory();
+        self.session.worker.release_memory();
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -82,6 +82,7 @@ for (const file of files) {
   const row = (label, get) => out.push(`| ${label} | ${rs.map(get).join(' | ')} |`);
   row('initialize', (r) => cell(r.scenarios.init));
   row('open → first hover', (r) => cell(r.scenarios.open) + (r.scenarios.open?.answered && r.scenarios.open.answered !== 'hover' ? ` (${r.scenarios.open.answered})` : ''));
+  row("the client's encoding of didOpen, before the clock (ms)", (r) => (r.scenarios.open?.encodeMs != null ? fmt(r.scenarios.open.encodeMs) : '–'));
   for (const [k, label] of [['floor', 'round-trip floor (unknown method)'], ['hover', 'hover'], ['definition', 'definition'], ['inlayView', 'inlay hints, 60-line viewport'], ['inlayResolve', 'inlayHint/resolve'], ['inlayWhole', 'inlay hints, whole file'], ['scopeChain', 'scopelens/scopeChain'], ['typing', 'typing: edit → fresh hover'], ['burst', 'burst of 100 edits → fresh hover']]) {
     for (const q of ['p50', 'p95', 'p99']) {
       if (k === 'burst' && q !== 'p50') continue;
@@ -118,7 +119,7 @@ for (const file of files) {
           target(`${k} p99 ≤ 5 ms (typescript.js)`, `${fmt(sc[k].p99)} ms`, '5 ms', sc[k].p99 <= 5);
         }
       }
-      if (engineMs && sc.open?.ms) target('open → first hover ≤ 1.5 × engine (typescript.js)', `${fmt(sc.open.ms)} ms = ${(sc.open.ms / engineMs).toFixed(2)}× engine ${fmt(engineMs)} ms`, '1.5×', sc.open.ms <= 1.5 * engineMs);
+      if (engineMs && sc.open?.ms) target('open → first hover ≤ 1.5 × engine (typescript.js)', `${fmt(sc.open.ms)} ms = ${(sc.open.ms / engineMs).toFixed(2)}× engine ${fmt(engineMs)} ms` + (sc.open.encodeMs != null ? ` (${fmt(sc.open.ms + sc.open.encodeMs)} ms = ${((sc.open.ms + sc.open.encodeMs) / engineMs).toFixed(2)}× counting the client's encoding of didOpen)` : ''), '1.5×', sc.open.ms <= 1.5 * engineMs);
       if (engineMs && sc.typing?.n) target('typing: fresh answer ≤ 1.5 × engine (typescript.js, p50)', `${fmt(sc.typing.p50)} ms = ${(sc.typing.p50 / engineMs).toFixed(2)}× engine`, '1.5×', sc.typing.p50 <= 1.5 * engineMs);
       if (engineMs && sc.burst?.n) target('burst of 100 edits coalesces: fresh answer ≤ 1.5 × engine (typescript.js, median)', `${fmt(sc.burst.p50)} ms = ${(sc.burst.p50 / engineMs).toFixed(2)}× engine`, '1.5×', sc.burst.p50 <= 1.5 * engineMs);
       if (sc.inlayView?.n) target('inlay hints viewport p99 ≤ 2 ms (typescript.js)', `${fmt(sc.inlayView.p99)} ms`, '2 ms', sc.inlayView.p99 <= 2);

@@ -23,7 +23,8 @@
 //              timed from sending the edit to the fresh hover answer
 //   burst      the rest of the 1,000 edits in bursts of 100 sent back to back, each burst
 //              followed by one hover; timed from the first edit of the burst to that answer
-//   memory     RSS after open, after the 1,000 edits, after close (+1 s); peak = sum over the
+//   memory     RSS after open, after the 1,000 edits, after close (each +1 s, at rest; after open
+//              and after the edits also at the answer); peak = sum over the
 //              tree's processes of each one's VmHWM
 // Positions come from the file text alone, so every server gets the same ones. Every request
 // has a timeout, every scenario a time budget (the count done is reported), and the server's
@@ -610,6 +611,10 @@ async function main() {
         log(`open: ${e.message}`);
       }
     } else report.scenarios.open = 'n/a';
+    // Resident memory is compared at rest, 1 s after the answer, as after close: at the answer
+    // itself it still holds what the work just done is freeing (both are reported).
+    report.memory.afterOpenAtAnswer = mem.sample();
+    await new Promise((r) => setTimeout(r, 1000));
     report.memory.afterOpen = mem.sample();
 
     // A bounded loop of timed requests.
@@ -730,6 +735,8 @@ async function main() {
       report.scenarios.burst = { ...(bst ?? { n: 0 }), burstSize: o.burstSize, edits: editsDone - o.typing, errors: berrors, ...(bfirstError ? { firstError: bfirstError } : {}), ...(bstop ? { stopped: bstop } : {}) };
       report.editsTotal = editsDone;
       log(`burst: ${bst ? `n=${bst.n} p50 ${fmt(bst.p50)} max ${fmt(bst.max)} ms` : 'no answers'} (${editsDone} edits in all)`);
+      report.memory.afterEditsAtAnswer = mem.sample();
+      await new Promise((r) => setTimeout(r, 1000));
       report.memory.afterEdits = mem.sample();
     }
 
@@ -790,7 +797,7 @@ function printReport(r) {
     lines.push(`${k.padEnd(12)} ${String(s.n ?? 0).padStart(4)} ${fmt(s.p50).padStart(10)}${fmt(s.p95).padStart(10)}${fmt(s.p99).padStart(10)}${fmt(s.max).padStart(10)}   ${notes}`);
   }
   const m = (x) => (x ? `${x.rssMiB.toFixed(1)} MiB (${x.processes} proc)` : 'n/a');
-  lines.push(`RSS: before open ${m(r.memory.beforeOpen)}, after open ${m(r.memory.afterOpen)}, after ${r.editsTotal ?? 0} edits ${m(r.memory.afterEdits)}, after close ${m(r.memory.afterClose)}; peak ${r.memory.peakMiB?.toFixed(1)} MiB`);
+  lines.push(`RSS: before open ${m(r.memory.beforeOpen)}, after open ${m(r.memory.afterOpen)} (${m(r.memory.afterOpenAtAnswer)} at the answer), after ${r.editsTotal ?? 0} edits ${m(r.memory.afterEdits)} (${m(r.memory.afterEditsAtAnswer)} at the answer), after close ${m(r.memory.afterClose)}; peak ${r.memory.peakMiB?.toFixed(1)} MiB`);
   if (r.notes.length) lines.push(`notes: ${r.notes.join('; ')}`);
   if (r.error) lines.push(`ERROR: ${r.error}`);
   lines.push(`(${r.seconds.toFixed(1)} s)`);

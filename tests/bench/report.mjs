@@ -93,8 +93,9 @@ for (const file of files) {
   row('answers: hover empty / n', (r) => (typeof r.scenarios.hover === 'object' && r.scenarios.hover.n ? `${r.scenarios.hover.empty}/${r.scenarios.hover.n}` : '–'));
   row('inlay hints in whole file', (r) => (typeof r.scenarios.inlayWhole === 'object' && r.scenarios.inlayWhole.n ? `${Math.round(r.scenarios.inlayWhole.items / r.scenarios.inlayWhole.n)}` : '–'));
   row('whole-file inlay answer (KiB)', (r) => (typeof r.scenarios.inlayWhole === 'object' && r.scenarios.inlayWhole.n ? `${(r.scenarios.inlayWhole.meanAnswerBytes / 1024).toFixed(0)}` : '–'));
-  row('RSS after open (MiB)', (r) => mib(r.memory.afterOpen));
-  row(`RSS after the edits (MiB)`, (r) => mib(r.memory.afterEdits) + (r.editsTotal != null && r.editsTotal !== 1000 ? ` (${r.editsTotal} edits)` : ''));
+  const atAnswer = (m) => (m ? ` (${m.rssMiB.toFixed(0)} at the answer)` : '');
+  row('RSS after open, 1 s later (MiB)', (r) => mib(r.memory.afterOpen) + atAnswer(r.memory.afterOpenAtAnswer));
+  row(`RSS after the edits, 1 s later (MiB)`, (r) => mib(r.memory.afterEdits) + atAnswer(r.memory.afterEditsAtAnswer) + (r.editsTotal != null && r.editsTotal !== 1000 ? ` (${r.editsTotal} edits)` : ''));
   row('RSS after close (MiB)', (r) => mib(r.memory.afterClose));
   row('peak RSS up to the first hover, Σ VmHWM (MiB)', (r) => r.memory.afterOpen?.peakMiB?.toFixed(0) ?? '–');
   row('peak RSS over the whole run, Σ VmHWM (MiB)', (r) => r.memory.peakMiB?.toFixed(0) ?? '–');

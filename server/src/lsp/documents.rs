@@ -215,8 +215,8 @@ impl Documents {
         true
     }
 
-    /// The byte length of the document's text; 0 for a document that is not open.
-    /// The length of the document's text if it was edited since it was opened.
+    /// The byte length of the document's text if it was edited since it was opened (`None` for
+    /// one just opened, or not open).
     pub fn edited_text_len(&self, uri: &Uri) -> Option<usize> {
         let doc = self.map.get(uri)?;
         (doc.revision != doc.opened).then(|| doc.text.len())

@@ -59,6 +59,41 @@ fn wide_chars_of(content: &str) -> Option<Box<[WideChar]>> {
     )
 }
 
+/// Converts offsets to line/column like [`LineIndex::line_col`], with the same answers, but
+/// searches for each offset's line forward from the previous one's: tens of thousands of offsets
+/// in increasing order (a whole-file answer) cost a few steps each instead of a binary search
+/// over every line. An offset before the previous one is searched for from the start.
+pub struct LineCursor<'a> {
+    index: &'a LineIndex,
+    /// The line of the previous offset.
+    line: usize,
+}
+
+impl LineCursor<'_> {
+    pub fn line_col(&mut self, offset: u32, encoding: Encoding) -> LineCol {
+        let index = self.index;
+        let offset = offset.min(index.len);
+        let starts = &index.line_starts;
+        let line = if starts[self.line] <= offset {
+            // Gallop: lines `..=low` start at or before `offset`, lines `high..` after it.
+            let mut low = self.line;
+            let mut step = 1;
+            let mut high = low + 1;
+            while high < starts.len() && starts[high] <= offset {
+                low = high;
+                step *= 2;
+                high = low + step;
+            }
+            let high = high.min(starts.len());
+            low + starts[low + 1..high].partition_point(|&s| s <= offset)
+        } else {
+            starts.partition_point(|&s| s <= offset) - 1
+        };
+        self.line = line;
+        index.line_col_on(line as u32, offset, encoding)
+    }
+}
+
 /// Column unit of a position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Encoding {
@@ -230,6 +265,19 @@ impl LineIndex {
     pub fn line_col(&self, offset: u32, encoding: Encoding) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.line_starts.partition_point(|&s| s <= offset) as u32 - 1;
+        self.line_col_on(line, offset, encoding)
+    }
+
+    /// A [`LineCursor`] at the first line: for converting many offsets in increasing order.
+    pub fn cursor(&self) -> LineCursor<'_> {
+        LineCursor {
+            index: self,
+            line: 0,
+        }
+    }
+
+    /// [`line_col`](Self::line_col) of an offset (at most `len`) already known to be on `line`.
+    fn line_col_on(&self, line: u32, offset: u32, encoding: Encoding) -> LineCol {
         let (start, end) = self
             .line_bounds(line)
             .expect("line of an in-range offset exists");
@@ -392,6 +440,36 @@ mod tests {
         assert_eq!(index.offset(lc(0, 2), U16), Some(x));
         assert_eq!(index.line_col(text.len() as u32, U16), lc(1, 1));
         assert_round_trips(text);
+    }
+
+    #[test]
+    fn a_cursor_answers_as_the_index_does_in_any_order() {
+        let text = "a\r\n\r\nb😀c\rd€\n\n\nlong line here\n".repeat(40);
+        let index = LineIndex::new(&text);
+        let len = text.len() as u32;
+        let forward: Vec<u32> = (0..=len + 2).collect();
+        // Forward with gaps of every size, backward, and jumping around.
+        let gaps: Vec<u32> = (0..=len)
+            .scan(0, |at, step| {
+                *at += step % 97;
+                Some(*at % (len + 1))
+            })
+            .collect();
+        let backward: Vec<u32> = (0..=len).rev().collect();
+        for encoding in [U8, U16] {
+            for offsets in [&forward, &gaps, &backward] {
+                let mut cursor = index.cursor();
+                for &offset in offsets {
+                    assert_eq!(
+                        cursor.line_col(offset, encoding),
+                        index.line_col(offset, encoding),
+                        "offset {offset} {encoding:?}"
+                    );
+                }
+            }
+        }
+        let empty = LineIndex::new("");
+        assert_eq!(empty.cursor().line_col(3, U16), lc(0, 0));
     }
 
     #[test]

@@ -11,6 +11,8 @@
 
 use std::borrow::Cow;
 
+use rustc_hash::FxHashMap;
+
 use super::describe::{declaration_span, is_implicit, line, short_owner};
 use super::{InlayHint, InlayHintId, InlayHintKind, InlayHintLabelPart, InlayHintsConfig};
 use crate::engine::{Analysis, BindingId, DeclarationKind, EnvId, EnvKind, Reference, Span};
@@ -25,27 +27,69 @@ pub fn inlay_hints<'a>(
     range: Span,
     config: &InlayHintsConfig,
 ) -> Vec<InlayHint<'a>> {
-    let mut hints = Vec::new();
+    let mut closures = Vec::new();
     if config.closure_captures {
         // A function with parameter expressions has a second (function-body) environment: its
         // captures are reported once, on the function environment.
-        let closures = analysis
+        let functions = analysis
             .closures_in(range)
             .filter(|&e| analysis.env(e).kind == EnvKind::Function);
-        hints.extend(closures.filter_map(|env| closure_hint(analysis, env)));
+        closures.extend(functions.filter_map(|env| closure_hint(analysis, env)));
     }
-    if config.captured_uses {
-        hints.extend(
-            analysis
-                .references_in(range)
-                .iter()
-                .filter_map(|r| captured_use_hint(analysis, r)),
-        );
+    if !config.captured_uses {
+        return closures; // in source order, which is offset order
     }
     // Closure hints come before use hints at the same offset (a closure starting right after a
-    // captured use is rare; stable order keeps it deterministic).
-    hints.sort_by_key(|h| h.offset);
+    // captured use is rare; this order keeps it deterministic). Both lists come in offset order
+    // (closures and references by start, and references do not overlap), so they are merged as
+    // the uses are made, without sorting tens of thousands of hints (and a scratch copy of them).
+    let mut hints = Vec::with_capacity(closures.len());
+    let mut closures = closures.into_iter().peekable();
+    let mut labels = UseLabels::default();
+    let mut in_order = true;
+    let mut last = 0;
+    for r in analysis.references_in(range) {
+        let Some(hint) = captured_use_hint(analysis, r, &mut labels) else {
+            continue;
+        };
+        in_order &= last <= hint.offset;
+        last = hint.offset;
+        while let Some(closure) = closures.next_if(|c| c.offset <= hint.offset) {
+            hints.push(closure);
+        }
+        hints.push(hint);
+    }
+    hints.extend(closures);
+    if !in_order {
+        // Not expected; every closure still precedes the uses at its offset, so a stable sort
+        // gives the order above.
+        hints.sort_by_key(|h| h.offset);
+    }
     hints
+}
+
+/// The labels of captured-use hints made so far, by binding environment and mutability: a large
+/// file has tens of thousands of uses of far fewer environments' bindings.
+#[derive(Default)]
+struct UseLabels(FxHashMap<(EnvId, bool), String>);
+
+impl UseLabels {
+    /// `↑owner`, `↑owner (mut)`.
+    fn label(&mut self, analysis: &Analysis, env: EnvId, mutated: bool) -> String {
+        self.0
+            .entry((env, mutated))
+            .or_insert_with(|| {
+                let owner = short_owner(&analysis.env(env).owner);
+                let mut text = String::with_capacity(owner.len() + 10);
+                text.push('↑');
+                text.push_str(&owner);
+                if mutated {
+                    text.push_str(" (mut)");
+                }
+                text
+            })
+            .clone()
+    }
 }
 
 /// The hint `id` names, tooltip included; `None` when this analysis has no such hint (the id
@@ -60,7 +104,7 @@ pub fn resolve_inlay_hint(analysis: &Analysis, id: InlayHintId) -> Option<InlayH
         }
         InlayHintKind::CapturedUse => {
             let reference = reference_at(analysis, id.anchor)?;
-            let mut hint = captured_use_hint(analysis, reference)?;
+            let mut hint = captured_use_hint(analysis, reference, &mut UseLabels::default())?;
             hint.tooltip = reference.binding.map(|b| captured_use_tooltip(analysis, b));
             Some(hint)
         }
@@ -153,7 +197,11 @@ fn closure_hint(analysis: &Analysis, env: EnvId) -> Option<InlayHint<'_>> {
     })
 }
 
-fn captured_use_hint<'a>(analysis: &'a Analysis, r: &Reference) -> Option<InlayHint<'a>> {
+fn captured_use_hint<'a>(
+    analysis: &'a Analysis,
+    r: &Reference,
+    labels: &mut UseLabels,
+) -> Option<InlayHint<'a>> {
     if !r.captured {
         return None;
     }
@@ -162,14 +210,8 @@ fn captured_use_hint<'a>(analysis: &'a Analysis, r: &Reference) -> Option<InlayH
     if names_code(b.declaration) {
         return None;
     }
-    let owner = short_owner(&analysis.env(b.environment).owner);
     // One allocation: there is a hint like this for each captured use in the file.
-    let mut text = String::with_capacity(owner.len() + 10);
-    text.push('↑');
-    text.push_str(&owner);
-    if b.mutated {
-        text.push_str(" (mut)");
-    }
+    let text = labels.label(analysis, b.environment, b.mutated);
     Some(InlayHint {
         id: InlayHintId {
             kind: InlayHintKind::CapturedUse,

@@ -3,7 +3,7 @@
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 
 use crate::engine::Span;
-use crate::text::{Encoding, LineCol, LineIndex};
+use crate::text::{Encoding, LineCol, LineCursor, LineIndex};
 
 /// UTF-8 when the client offers it (no transcoding), else UTF-16, the LSP default.
 pub fn negotiate_encoding(offered: Option<&[PositionEncodingKind]>) -> Encoding {
@@ -34,6 +34,12 @@ pub fn offset(index: &LineIndex, position: Position, encoding: Encoding) -> Opti
 
 pub fn position(index: &LineIndex, offset: u32, encoding: Encoding) -> Position {
     let LineCol { line, col } = index.line_col(offset, encoding);
+    Position::new(line, col)
+}
+
+/// [`position`] of offsets met mostly in increasing order, through a cursor over the index.
+pub fn position_at(lines: &mut LineCursor<'_>, offset: u32, encoding: Encoding) -> Position {
+    let LineCol { line, col } = lines.line_col(offset, encoding);
     Position::new(line, col)
 }
 

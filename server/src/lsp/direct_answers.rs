@@ -7,12 +7,17 @@
 //! bytes, and answer with the marker it gets back; [`SplicingWriter`], on the way out, puts the
 //! stashed bytes in place of the `result` that carries the marker.
 //!
+//! An answer is written into an [`AnswerBuffer`], which leaves room in front of it for the frame
+//! header and the response around the result: the splice writes those in place and the buffer
+//! goes out as the frame, so megabytes of answer are not copied again on the way.
+//!
 //! Markers hold a per-process random part and a counter, and only stashed markers are replaced
 //! (in answers under [`MAX_MARKER_MESSAGE`] bytes), so no text from a document can trigger a
 //! splice.
 //!
 //! [`stash`]: DirectAnswers::stash
 
+use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -28,10 +33,47 @@ const MAX_MARKER_MESSAGE: usize = 1024;
 /// Answers stashed but never written (a request cancelled after its handler finished) are
 /// dropped beyond this many, oldest first.
 const MAX_STASHED: usize = 16;
+/// Room in front of an answer for `Content-Length: N\r\n\r\n{"jsonrpc":"2.0","id":ID,"result":`;
+/// a response whose id does not fit (a long string id) is copied instead.
+const HEAD_ROOM: usize = 128;
+/// A buffer of whole frames kept for the next ones after it is written, when no larger.
+const MAX_SPARE: usize = 64 << 10;
+
+/// One JSON value being written for [`DirectAnswers::stash`], after room for what goes around it.
+pub struct AnswerBuffer {
+    /// `HEAD_ROOM` bytes of room, then the answer.
+    bytes: Vec<u8>,
+}
+
+impl AnswerBuffer {
+    /// A buffer for an answer of about `capacity` bytes.
+    pub fn with_capacity(capacity: usize) -> Self {
+        // One more for the `}` that closes the response.
+        let mut bytes = Vec::with_capacity(HEAD_ROOM + capacity + 1);
+        bytes.resize(HEAD_ROOM, b' ');
+        Self { bytes }
+    }
+
+    /// The answer written so far, to append to (only): it starts after the room.
+    pub fn json(&mut self) -> &mut Vec<u8> {
+        &mut self.bytes
+    }
+
+    /// Bytes of answer written so far.
+    pub fn written(&self) -> usize {
+        self.bytes.len() - HEAD_ROOM
+    }
+
+    /// The answer, without the room.
+    #[cfg(test)]
+    pub fn answer(&self) -> &[u8] {
+        &self.bytes[HEAD_ROOM..]
+    }
+}
 
 /// Answers serialized by handlers, waiting for their response to be written.
 pub struct DirectAnswers {
-    stash: Stash<Vec<u8>>,
+    stash: Stash<AnswerBuffer>,
     /// The markers' prefix as serde_json writes it (`\u0001…`), to search responses for.
     prefix_json: Vec<u8>,
 }
@@ -48,47 +90,47 @@ impl Default for DirectAnswers {
 
 impl DirectAnswers {
     /// Keeps `json` (one complete JSON value) and returns the marker to answer with instead.
-    pub fn stash(&self, json: Vec<u8>) -> String {
+    pub fn stash(&self, json: AnswerBuffer) -> String {
         self.stash.put(json)
     }
 
     /// Serializes `answer` and stashes it: the marker to answer with, as a JSON string.
     pub fn answer<T: serde::Serialize>(&self, answer: &T) -> serde_json::Result<Value> {
-        Ok(Value::String(self.stash(serde_json::to_vec(answer)?)))
+        let mut json = AnswerBuffer::with_capacity(0);
+        serde_json::to_writer(json.json(), answer)?;
+        Ok(Value::String(self.stash(json)))
     }
 
-    /// Appends the response `body` to `out` with its result replaced by a stashed answer, framed;
-    /// false (and nothing appended) unless its result carries a marker of ours.
-    fn splice_into(&self, body: &[u8], out: &mut Vec<u8>) -> bool {
+    /// The response `body` framed with its result replaced by a stashed answer, as bytes and
+    /// where the frame starts in them; `None` unless its result carries a marker of ours.
+    fn splice(&self, body: &[u8]) -> Option<(Vec<u8>, usize)> {
         if body.len() > MAX_MARKER_MESSAGE
             || memchr::memmem::find(body, &self.prefix_json).is_none()
         {
-            return false;
+            return None;
         }
-        let Ok(response) = serde_json::from_slice::<Value>(body) else {
-            return false;
-        };
-        let (Some(marker), Some(id)) = (
-            response
-                .get("result")
-                .and_then(|r| find_marker(r, self.stash.prefix())),
-            response.get("id"),
-        ) else {
-            return false;
-        };
+        let response = serde_json::from_slice::<Value>(body).ok()?;
+        let marker = response
+            .get("result")
+            .and_then(|r| find_marker(r, self.stash.prefix()))?;
+        let id = response.get("id")?;
         let Taken::Value(answer) = self.stash.take(marker) else {
-            return false;
+            return None;
         };
-        let id = id.to_string();
         let head = format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":");
-        let length = head.len() + answer.len() + 1;
-        // Written once, straight into the outgoing buffer: answers are megabytes.
-        out.reserve(length + 32);
-        out.extend_from_slice(format!("Content-Length: {length}\r\n\r\n").as_bytes());
-        out.extend_from_slice(head.as_bytes());
-        out.extend_from_slice(&answer);
-        out.push(b'}');
-        true
+        let length = head.len() + answer.written() + 1;
+        let head = format!("Content-Length: {length}\r\n\r\n{head}");
+        let mut bytes = answer.bytes;
+        bytes.push(b'}');
+        // Answers are megabytes: the head goes into the room in front, the buffer out as it is.
+        if let Some(start) = HEAD_ROOM.checked_sub(head.len()) {
+            bytes[start..HEAD_ROOM].copy_from_slice(head.as_bytes());
+            return Some((bytes, start));
+        }
+        let mut framed = Vec::with_capacity(head.len() + bytes.len() - HEAD_ROOM);
+        framed.extend_from_slice(head.as_bytes());
+        framed.extend_from_slice(&bytes[HEAD_ROOM..]);
+        Some((framed, 0))
     }
 }
 
@@ -109,9 +151,11 @@ pub struct SplicingWriter<W> {
     answers: Arc<DirectAnswers>,
     /// Bytes written to us that do not yet make a whole frame.
     incoming: Vec<u8>,
-    /// Whole frames, spliced, not yet accepted by `inner`.
-    outgoing: Vec<u8>,
-    sent: usize,
+    /// Whole frames, spliced, not yet accepted by `inner`, in buffers each written from the
+    /// offset beside it. A spliced answer is its own buffer (frames after it may join it).
+    outgoing: VecDeque<(Vec<u8>, usize)>,
+    /// An empty buffer for the next frames, kept from the last small one written.
+    spare: Vec<u8>,
 }
 
 impl<W> SplicingWriter<W> {
@@ -120,9 +164,18 @@ impl<W> SplicingWriter<W> {
             inner,
             answers,
             incoming: Vec::new(),
-            outgoing: Vec::new(),
-            sent: 0,
+            outgoing: VecDeque::new(),
+            spare: Vec::new(),
         }
+    }
+
+    /// The buffer to append frames to: the last one waiting, or a new one.
+    fn last_outgoing(&mut self) -> &mut Vec<u8> {
+        if self.outgoing.is_empty() {
+            self.outgoing
+                .push_back((std::mem::take(&mut self.spare), 0));
+        }
+        &mut self.outgoing.back_mut().expect("just pushed").0
     }
 
     /// Moves every whole frame from `incoming` to `outgoing`, spliced where it carries a marker.
@@ -131,9 +184,14 @@ impl<W> SplicingWriter<W> {
         while let Some((body_start, body_end)) = next_frame(&self.incoming[start..]) {
             let (body_start, body_end) = (start + body_start, start + body_end);
             let body = &self.incoming[body_start..body_end];
-            if !self.answers.splice_into(body, &mut self.outgoing) {
-                self.outgoing
-                    .extend_from_slice(&self.incoming[start..body_end]);
+            match self.answers.splice(body) {
+                Some(spliced) => self.outgoing.push_back(spliced),
+                None => {
+                    let incoming = std::mem::take(&mut self.incoming);
+                    self.last_outgoing()
+                        .extend_from_slice(&incoming[start..body_end]);
+                    self.incoming = incoming;
+                }
             }
             start = body_end;
         }
@@ -141,7 +199,9 @@ impl<W> SplicingWriter<W> {
         // A header without a length is not framing we understand: pass it on rather than hold
         // it forever.
         if header_end(&self.incoming).is_some() && content_length(&self.incoming).is_none() {
-            self.outgoing.append(&mut self.incoming);
+            let mut incoming = std::mem::take(&mut self.incoming);
+            self.last_outgoing().append(&mut incoming);
+            self.incoming = incoming;
         }
     }
 
@@ -149,15 +209,21 @@ impl<W> SplicingWriter<W> {
     where
         W: AsyncWrite + Unpin,
     {
-        while self.sent < self.outgoing.len() {
-            let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &self.outgoing[self.sent..]))?;
-            if n == 0 {
-                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+        while let Some((bytes, sent)) = self.outgoing.front_mut() {
+            while *sent < bytes.len() {
+                let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &bytes[*sent..]))?;
+                if n == 0 {
+                    return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+                }
+                *sent += n;
             }
-            self.sent += n;
+            let (mut written, _) = self.outgoing.pop_front().expect("the front was there");
+            // Megabytes of answer go back to the system; a small buffer serves the next frames.
+            if written.capacity() <= MAX_SPARE {
+                written.clear();
+                self.spare = written;
+            }
         }
-        self.outgoing.clear();
-        self.sent = 0;
         Poll::Ready(Ok(()))
     }
 }
@@ -217,6 +283,12 @@ impl<W: AsyncWrite + Unpin> AsyncWrite for SplicingWriter<W> {
 mod tests {
     use super::*;
 
+    fn buffer(json: &[u8]) -> AnswerBuffer {
+        let mut buffer = AnswerBuffer::with_capacity(json.len());
+        buffer.json().extend_from_slice(json);
+        buffer
+    }
+
     fn frame(body: &str) -> Vec<u8> {
         format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
     }
@@ -246,7 +318,7 @@ mod tests {
     #[test]
     fn a_marked_result_is_replaced_by_the_stashed_answer() {
         let answers = Arc::new(DirectAnswers::default());
-        let marker = answers.stash(br#"[{"label":"big"}]"#.to_vec());
+        let marker = answers.stash(buffer(br#"[{"label":"big"}]"#));
         let marked = response(&serde_json::json!([{ "label": marker, "position": {} }]));
         let before = frame(r#"{"jsonrpc":"2.0","method":"x"}"#);
         let out = write_through(&answers, &[before.clone(), frame(&marked)]);
@@ -267,7 +339,7 @@ mod tests {
     #[test]
     fn frames_split_across_writes_are_spliced_whole() {
         let answers = Arc::new(DirectAnswers::default());
-        let marker = answers.stash(b"42".to_vec());
+        let marker = answers.stash(buffer(b"42"));
         let bytes = frame(&response(&Value::String(marker)));
         let (a, b) = bytes.split_at(10);
         let (b, c) = b.split_at(30);
@@ -279,11 +351,59 @@ mod tests {
     }
 
     #[test]
+    fn frames_around_an_answer_keep_their_order_and_a_long_id_is_spliced_too() {
+        let answers = Arc::new(DirectAnswers::default());
+        let small = buffer(b"null");
+        let mut large = AnswerBuffer::with_capacity(300_000);
+        large.json().push(b'[');
+        large.json().extend(std::iter::repeat_n(b'7', 300_000));
+        large.json().push(b']');
+        let expected_large = String::from_utf8(large.answer().to_vec()).unwrap();
+        let id = "x".repeat(HEAD_ROOM);
+        let (first, second) = (answers.stash(large), answers.stash(small));
+        let with_id = |id: &Value, result: &str| {
+            let body = serde_json::json!({ "jsonrpc": "2.0", "result": result, "id": id });
+            frame(&body.to_string())
+        };
+        let note = frame(r#"{"jsonrpc":"2.0","method":"x"}"#);
+        // All in one write, then one more.
+        let one = [
+            note.clone(),
+            with_id(&Value::from(3), &first),
+            note.clone(),
+            with_id(&Value::from(id.clone()), &second),
+        ]
+        .concat();
+        let out = write_through(&answers, &[one, note.clone()]);
+        let note = String::from_utf8(note).unwrap();
+        let expected = [
+            note.clone(),
+            String::from_utf8(frame(&format!(
+                r#"{{"jsonrpc":"2.0","id":3,"result":{expected_large}}}"#
+            )))
+            .unwrap(),
+            note.clone(),
+            String::from_utf8(frame(&format!(
+                r#"{{"jsonrpc":"2.0","id":"{id}","result":null}}"#
+            )))
+            .unwrap(),
+            note,
+        ]
+        .concat();
+        assert!(
+            out == expected,
+            "{} bytes, expected {}",
+            out.len(),
+            expected.len()
+        );
+    }
+
+    #[test]
     fn text_that_only_looks_like_a_marker_is_not_touched() {
         let answers = Arc::new(DirectAnswers::default());
-        answers.stash(b"1".to_vec());
+        answers.stash(buffer(b"1"));
         // The right name, another process's nonce: as if a document contained it.
-        let forged = DirectAnswers::default().stash(b"2".to_vec());
+        let forged = DirectAnswers::default().stash(buffer(b"2"));
         let messages = [
             frame(&response(&Value::String(forged))),
             frame(&response(

@@ -17,6 +17,7 @@ use super::{guarded, location};
 use crate::engine::Span;
 use crate::ide::{self, InlayHintId, InlayHintKind};
 use crate::lsp::convert;
+use crate::lsp::direct_answers::AnswerBuffer;
 use crate::lsp::session::Session;
 use crate::lsp::snapshot::Snapshot;
 use crate::text::Encoding;
@@ -52,21 +53,28 @@ pub async fn inlay_hint(
         hints
     })?;
     let document = session.document_ids.id(&uri);
-    let links = (!lazy).then_some(&uri);
+    let encoding = session.encoding();
+    let links = (!lazy).then_some((&uri, &*snapshot, encoding));
     // Tens of thousands of hints for a whole large file: written to JSON here, one at a time,
     // borrowing their texts, rather than converted to a `Value` tree by tower-lsp-server.
-    // About 130 bytes a hint without tooltips: sized once instead of doubling through 10 MB.
-    let mut json = Vec::with_capacity(hints.len() * if lazy { 130 } else { 400 } + 2);
+    // About 160 bytes a hint without tooltips: sized once instead of doubling through 10 MB.
+    let mut answer = AnswerBuffer::with_capacity(hints.len() * if lazy { 160 } else { 400 } + 2);
+    let json = answer.json();
     json.push(b'[');
+    // The hints are sorted by offset: each position is found from the previous one's line.
+    let mut lines = snapshot.line_index.cursor();
+    let mut first = true;
     for hint in &hints {
-        let data = lazy.then(|| HintData::new(document, &snapshot, hint.id).to_array());
-        let Some(wire) = WireHint::new(session, &snapshot, hint, links, data) else {
+        let Some(at) = snapshot.map.to_current(hint.offset) else {
             continue; // inside the text being edited
         };
-        if json.len() > 1 {
+        if !first {
             json.push(b',');
         }
-        serde_json::to_writer(&mut json, &wire).map_err(|err| {
+        first = false;
+        let position = convert::position_at(&mut lines, at, encoding);
+        let data = lazy.then(|| HintData::new(document, &snapshot, hint.id).to_array());
+        write_hint(json, position, hint, links, data).map_err(|err| {
             let mut error = Error::internal_error();
             error.message = format!("cannot write inlay hints: {err}").into();
             error
@@ -75,13 +83,13 @@ pub async fn inlay_hint(
     json.push(b']');
     tracing::debug!(
         hints = hints.len(),
-        bytes = json.len(),
+        bytes = answer.written(),
         elapsed = ?started.elapsed(),
         "inlay hints written"
     );
     // tower-lsp-server writes one placeholder hint labelled with the marker; the writer puts
     // the stashed JSON in place of the whole result (see `direct_answers`).
-    let marker = session.direct_answers.stash(json);
+    let marker = session.direct_answers.stash(answer);
     Ok(Some(vec![InlayHint {
         position: Position::default(),
         label: InlayHintLabel::String(marker),
@@ -123,6 +131,88 @@ pub async fn inlay_hint_resolve(session: &Session, hint: InlayHint) -> Result<In
     Ok(serde_json::to_value(&wire)
         .and_then(serde_json::from_value)
         .unwrap_or(hint))
+}
+
+/// Appends `hint` to `out` as JSON, exactly as serde_json writes the [`WireHint`] of it, without
+/// serde's per-field calls: the fixed keys are copied whole and only texts are checked for
+/// characters to escape.
+fn write_hint(
+    out: &mut Vec<u8>,
+    position: Position,
+    hint: &ide::InlayHint<'_>,
+    links: Option<(&Uri, &Snapshot, Encoding)>,
+    data: Option<[u64; 4]>,
+) -> serde_json::Result<()> {
+    out.extend_from_slice(b"{\"position\":{\"line\":");
+    write_integer(out, position.line.into());
+    out.extend_from_slice(b",\"character\":");
+    write_integer(out, position.character.into());
+    out.extend_from_slice(b"},\"label\":[");
+    for (i, part) in hint.label.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"value\":");
+        write_string(out, &part.text)?;
+        let location = links
+            .and_then(|(uri, snapshot, encoding)| location(uri, snapshot, part.target?, encoding));
+        if let Some(location) = location {
+            out.extend_from_slice(b",\"location\":");
+            serde_json::to_writer(&mut *out, &location)?;
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    if let Some(tooltip) = &hint.tooltip {
+        out.extend_from_slice(b",\"tooltip\":{\"kind\":\"markdown\",\"value\":");
+        write_string(out, tooltip)?;
+        out.push(b'}');
+    }
+    if hint.padding_left {
+        out.extend_from_slice(b",\"paddingLeft\":true");
+    }
+    if hint.padding_right {
+        out.extend_from_slice(b",\"paddingRight\":true");
+    }
+    if let Some(data) = data {
+        out.extend_from_slice(b",\"data\":[");
+        for (i, n) in data.into_iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_integer(out, n);
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// A JSON string: copied between quotes when nothing in it needs escaping (names, nearly always),
+/// else written by serde_json.
+fn write_string(out: &mut Vec<u8>, text: &str) -> serde_json::Result<()> {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+        Ok(())
+    } else {
+        serde_json::to_writer(out, text)
+    }
+}
+
+fn write_integer(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// An LSP `InlayHint` as written, borrowing from the [`ide::InlayHint`]; `None` for a hint inside
@@ -266,6 +356,77 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn hints_are_written_as_serde_writes_them() {
+        use std::borrow::Cow;
+        use std::sync::Arc;
+
+        use crate::engine::Span;
+        use crate::ide::InlayHintLabelPart;
+        use crate::lsp::snapshot::OffsetMap;
+        use crate::text::LineIndex;
+
+        let text = "let é = 1;\nfunction f() { return é; }\n";
+        let snapshot = Snapshot {
+            revision: 9,
+            line_index: Arc::new(LineIndex::new(text)),
+            analysis: None,
+            map: OffsetMap::IDENTITY,
+        };
+        let uri: Uri = "file:///a%20b.js".parse().unwrap();
+        let part = |text: &'static str, target: Option<Span>| InlayHintLabelPart {
+            text: Cow::Borrowed(text),
+            target,
+        };
+        let texts = [
+            "↑f (mut)",
+            "quote \" back\\slash",
+            "tab\tnew\nline\u{1}",
+            "",
+            "mut é",
+        ];
+        for (i, text) in texts.into_iter().enumerate() {
+            let hint = ide::InlayHint {
+                id: InlayHintId {
+                    kind: InlayHintKind::CapturedUse,
+                    anchor: 4,
+                },
+                offset: 6,
+                label: vec![part("captures: ", None), part(text, Some(Span::new(4, 6)))],
+                tooltip: (i % 2 == 0).then(|| format!("tip: {text}")),
+                padding_left: i % 3 == 0,
+                padding_right: i % 2 == 1,
+            };
+            for links in [None, Some(&uri)] {
+                for data in [None, Some([3, u64::MAX, 1, 0])] {
+                    let position = Position::new(i as u32, 12_345 * i as u32);
+                    let encoding = Encoding::Utf16;
+                    let wire = WireHint {
+                        position,
+                        label: WireLabel {
+                            parts: &hint.label,
+                            links: links.map(|uri| (uri, &snapshot, encoding)),
+                        },
+                        tooltip: hint.tooltip.as_deref().map(|value| Markdown {
+                            kind: "markdown",
+                            value,
+                        }),
+                        padding_left: hint.padding_left,
+                        padding_right: hint.padding_right,
+                        data,
+                    };
+                    let mut written = Vec::new();
+                    let links = links.map(|uri| (uri, &snapshot, encoding));
+                    write_hint(&mut written, position, &hint, links, data).unwrap();
+                    assert_eq!(
+                        String::from_utf8(written).unwrap(),
+                        serde_json::to_string(&wire).unwrap()
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn data_round_trips_and_rejects_what_it_did_not_write() {

@@ -10,6 +10,7 @@
 //! `inlayHint/resolve`).
 
 use std::borrow::Cow;
+use std::fmt::Write;
 
 use rustc_hash::FxHashMap;
 
@@ -27,69 +28,184 @@ pub fn inlay_hints<'a>(
     range: Span,
     config: &InlayHintsConfig,
 ) -> Vec<InlayHint<'a>> {
-    let mut closures = Vec::new();
-    if config.closure_captures {
-        // A function with parameter expressions has a second (function-body) environment: its
-        // captures are reported once, on the function environment.
-        let functions = analysis
-            .closures_in(range)
-            .filter(|&e| analysis.env(e).kind == EnvKind::Function);
-        closures.extend(functions.filter_map(|env| closure_hint(analysis, env)));
-    }
-    if !config.captured_uses {
-        return closures; // in source order, which is offset order
-    }
-    // Closure hints come before use hints at the same offset (a closure starting right after a
-    // captured use is rare; this order keeps it deterministic). Both lists come in offset order
-    // (closures and references by start, and references do not overlap), so they are merged as
-    // the uses are made, without sorting tens of thousands of hints (and a scratch copy of them).
-    let mut hints = Vec::with_capacity(closures.len());
-    let mut closures = closures.into_iter().peekable();
-    let mut labels = UseLabels::default();
-    let mut in_order = true;
-    let mut last = 0;
-    for r in analysis.references_in(range) {
-        let Some(hint) = captured_use_hint(analysis, r, &mut labels) else {
-            continue;
-        };
-        in_order &= last <= hint.offset;
-        last = hint.offset;
-        while let Some(closure) = closures.next_if(|c| c.offset <= hint.offset) {
-            hints.push(closure);
-        }
-        hints.push(hint);
-    }
-    hints.extend(closures);
-    if !in_order {
-        // Not expected; every closure still precedes the uses at its offset, so a stable sort
-        // gives the order above.
-        hints.sort_by_key(|h| h.offset);
-    }
+    let mut hints = Vec::new();
+    InlayHint::for_each_in(analysis, range, config, |hint| hints.push(hint.clone()));
     hints
 }
 
-/// The labels of captured-use hints made so far, by binding environment and mutability: a large
-/// file has tens of thousands of uses of far fewer environments' bindings.
-#[derive(Default)]
-struct UseLabels(FxHashMap<(EnvId, bool), String>);
-
-impl UseLabels {
-    /// `↑owner`, `↑owner (mut)`.
-    fn label(&mut self, analysis: &Analysis, env: EnvId, mutated: bool) -> String {
-        self.0
-            .entry((env, mutated))
-            .or_insert_with(|| {
-                let owner = short_owner(&analysis.env(env).owner);
-                let mut text = String::with_capacity(owner.len() + 10);
-                text.push('↑');
-                text.push_str(&owner);
-                if mutated {
-                    text.push_str(" (mut)");
-                }
-                text
-            })
-            .clone()
+impl<'a> InlayHint<'a> {
+    /// The hints [`inlay_hints`] returns, in the same order, each lent to `each` in turn instead
+    /// of collected. A whole-file answer on a large bundle has ~50k: one hint is reused for all,
+    /// its label's parts and texts refilled, so they are not each allocated and freed.
+    pub fn for_each_in(
+        analysis: &'a Analysis,
+        range: Span,
+        config: &InlayHintsConfig,
+        mut each: impl FnMut(&InlayHint<'a>),
+    ) {
+        // A function with parameter expressions has a second (function-body) environment: its
+        // captures are reported once, on the function environment.
+        let mut closures = analysis.closures_in(range).filter(|&e| {
+            let e = analysis.env(e);
+            config.closure_captures && e.kind == EnvKind::Function && !e.captures.is_empty()
+        });
+        let mut builder = HintBuilder::new(analysis);
+        // Closure hints come before use hints at the same offset (a closure starting right after
+        // a captured use is rare; this order keeps it deterministic). Both come in offset order:
+        // closures by start, uses after references sorted by start that do not overlap (each is
+        // one token), so they are merged as they are made, without sorting.
+        let mut next_closure = closures.next();
+        let mut last_use = 0;
+        let uses = if config.captured_uses {
+            analysis.references_in(range)
+        } else {
+            &[]
+        };
+        for r in uses {
+            let Some(offset) = captured_use_offset(analysis, r) else {
+                continue;
+            };
+            debug_assert!(last_use <= offset, "references overlap at {offset}");
+            last_use = offset;
+            while let Some(env) = next_closure.filter(|&e| analysis.env(e).span.start <= offset) {
+                builder.closure(env);
+                each(&builder.hint);
+                next_closure = closures.next();
+            }
+            builder.captured_use(r);
+            each(&builder.hint);
+        }
+        while let Some(env) = next_closure {
+            builder.closure(env);
+            each(&builder.hint);
+            next_closure = closures.next();
+        }
     }
+}
+
+/// Makes hints in one [`InlayHint`], reusing its label's vector and owned texts.
+struct HintBuilder<'a> {
+    analysis: &'a Analysis,
+    hint: InlayHint<'a>,
+    /// Owned texts of earlier labels, emptied, for the next ones.
+    spare: Vec<String>,
+    /// The labels of captured-use hints made so far, by binding environment and mutability: a
+    /// large file has tens of thousands of uses of far fewer environments' bindings.
+    use_labels: FxHashMap<(EnvId, bool), String>,
+}
+
+impl<'a> HintBuilder<'a> {
+    fn new(analysis: &'a Analysis) -> Self {
+        Self {
+            analysis,
+            hint: InlayHint {
+                id: InlayHintId {
+                    kind: InlayHintKind::CapturedUse,
+                    anchor: 0,
+                },
+                offset: 0,
+                label: Vec::new(),
+                tooltip: None,
+                padding_left: false,
+                padding_right: false,
+            },
+            spare: Vec::new(),
+            use_labels: FxHashMap::default(),
+        }
+    }
+
+    /// Empties the label, keeping its owned texts for the next ones.
+    fn clear_label(&mut self) {
+        for part in self.hint.label.drain(..) {
+            if let Cow::Owned(mut text) = part.text {
+                text.clear();
+                self.spare.push(text);
+            }
+        }
+    }
+
+    /// An empty string, from an earlier label when there is one.
+    fn text(&mut self) -> String {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    /// Makes the hint that of closure `env`, which captures something.
+    fn closure(&mut self, env: EnvId) {
+        let analysis = self.analysis;
+        let e = analysis.env(env);
+        self.clear_label();
+        self.hint.label.push(part("captures: ", None));
+        for (i, &binding) in e.captures.iter().take(MAX_LISTED_CAPTURES).enumerate() {
+            if i > 0 {
+                self.hint.label.push(part(", ", None));
+            }
+            let name = analysis.binding_name(binding);
+            let text: Cow<str> = if analysis.binding(binding).mutated {
+                let mut text = self.text();
+                text.push_str("mut ");
+                text.push_str(name);
+                text.into()
+            } else {
+                name.into()
+            };
+            let target = Some(declaration_span(analysis, binding));
+            self.hint.label.push(part(text, target));
+        }
+        if e.captures.len() > MAX_LISTED_CAPTURES {
+            let mut text = self.text();
+            let more = e.captures.len() - MAX_LISTED_CAPTURES;
+            write!(text, ", +{more} more").expect("writing to a String");
+            self.hint.label.push(part(text, None));
+        }
+        self.hint.id = InlayHintId {
+            kind: InlayHintKind::ClosureCaptures,
+            anchor: e.span.start,
+        };
+        self.hint.offset = e.span.start;
+        self.hint.padding_left = false;
+        self.hint.padding_right = true;
+    }
+
+    /// Makes the hint that of `r`, a captured use ([`captured_use_offset`] is `Some`).
+    fn captured_use(&mut self, r: &Reference) {
+        let analysis = self.analysis;
+        let binding = r.binding.expect("a captured use resolves");
+        let b = analysis.binding(binding);
+        self.clear_label();
+        let label = self
+            .use_labels
+            .entry((b.environment, b.mutated))
+            .or_insert_with(|| {
+                let owner = short_owner(&analysis.env(b.environment).owner);
+                let mut label = String::with_capacity(owner.len() + 10);
+                label.push('↑');
+                label.push_str(&owner);
+                if b.mutated {
+                    label.push_str(" (mut)");
+                }
+                label
+            });
+        let mut text = self.spare.pop().unwrap_or_default();
+        text.push_str(label);
+        let target = Some(declaration_span(analysis, binding));
+        self.hint.label.push(part(text, target));
+        self.hint.id = InlayHintId {
+            kind: InlayHintKind::CapturedUse,
+            anchor: r.span.start,
+        };
+        self.hint.offset = r.span.end;
+        self.hint.padding_left = false;
+        self.hint.padding_right = false;
+    }
+}
+
+/// Where the hint for `r` goes when it is a captured use that gets one.
+fn captured_use_offset(analysis: &Analysis, r: &Reference) -> Option<u32> {
+    if !r.captured {
+        return None;
+    }
+    let b = analysis.binding(r.binding?);
+    (!names_code(b.declaration)).then_some(r.span.end)
 }
 
 /// The hint `id` names, tooltip included; `None` when this analysis has no such hint (the id
@@ -104,7 +220,7 @@ pub fn resolve_inlay_hint(analysis: &Analysis, id: InlayHintId) -> Option<InlayH
         }
         InlayHintKind::CapturedUse => {
             let reference = reference_at(analysis, id.anchor)?;
-            let mut hint = captured_use_hint(analysis, reference, &mut UseLabels::default())?;
+            let mut hint = captured_use_hint(analysis, reference)?;
             hint.tooltip = reference.binding.map(|b| captured_use_tooltip(analysis, b));
             Some(hint)
         }
@@ -158,71 +274,19 @@ fn reference_at(analysis: &Analysis, offset: u32) -> Option<&Reference> {
 }
 
 fn closure_hint(analysis: &Analysis, env: EnvId) -> Option<InlayHint<'_>> {
-    let e = analysis.env(env);
-    if e.captures.is_empty() {
+    if analysis.env(env).captures.is_empty() {
         return None;
     }
-    let listed = e.captures.len().min(MAX_LISTED_CAPTURES);
-    let mut label = Vec::with_capacity(2 * listed + 1);
-    label.push(part("captures: ", None));
-    for (i, &binding) in e.captures.iter().take(MAX_LISTED_CAPTURES).enumerate() {
-        if i > 0 {
-            label.push(part(", ", None));
-        }
-        let b = analysis.binding(binding);
-        let name = analysis.binding_name(binding);
-        let text: Cow<str> = if b.mutated {
-            format!("mut {name}").into()
-        } else {
-            name.into()
-        };
-        label.push(part(text, Some(declaration_span(analysis, binding))));
-    }
-    if e.captures.len() > MAX_LISTED_CAPTURES {
-        label.push(part(
-            format!(", +{} more", e.captures.len() - MAX_LISTED_CAPTURES),
-            None,
-        ));
-    }
-    Some(InlayHint {
-        id: InlayHintId {
-            kind: InlayHintKind::ClosureCaptures,
-            anchor: e.span.start,
-        },
-        offset: e.span.start,
-        label,
-        tooltip: None,
-        padding_left: false,
-        padding_right: true,
-    })
+    let mut builder = HintBuilder::new(analysis);
+    builder.closure(env);
+    Some(builder.hint)
 }
 
-fn captured_use_hint<'a>(
-    analysis: &'a Analysis,
-    r: &Reference,
-    labels: &mut UseLabels,
-) -> Option<InlayHint<'a>> {
-    if !r.captured {
-        return None;
-    }
-    let binding = r.binding?;
-    let b = analysis.binding(binding);
-    if names_code(b.declaration) {
-        return None;
-    }
-    // One allocation: there is a hint like this for each captured use in the file.
-    let text = labels.label(analysis, b.environment, b.mutated);
-    Some(InlayHint {
-        id: InlayHintId {
-            kind: InlayHintKind::CapturedUse,
-            anchor: r.span.start,
-        },
-        offset: r.span.end,
-        label: vec![part(text, Some(declaration_span(analysis, binding)))],
-        tooltip: None,
-        padding_left: false,
-        padding_right: false,
-    })
+fn captured_use_hint<'a>(analysis: &'a Analysis, r: &Reference) -> Option<InlayHint<'a>> {
+    captured_use_offset(analysis, r)?;
+    let mut builder = HintBuilder::new(analysis);
+    builder.captured_use(r);
+    Some(builder.hint)
 }
 
 /// Functions, classes and imports name code, not state: a closure calling a helper declared

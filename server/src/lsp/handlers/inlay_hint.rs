@@ -43,46 +43,50 @@ pub async fn inlay_hint(
     let config = session.config().inlay_hints;
     let lazy = session.inlay_hint_resolve_supported();
     let started = std::time::Instant::now();
-    let hints = guarded("inlay hints", || {
-        let mut hints = ide::inlay_hints(analysis, range, &config);
-        if !lazy {
-            for hint in &mut hints {
-                hint.tooltip = ide::inlay_hint_tooltip(analysis, hint.id);
-            }
-        }
-        hints
-    })?;
     let document = session.document_ids.id(&uri);
     let encoding = session.encoding();
     let links = (!lazy).then_some((&uri, &*snapshot, encoding));
-    // Tens of thousands of hints for a whole large file: written to JSON here, one at a time,
-    // borrowing their texts, rather than converted to a `Value` tree by tower-lsp-server.
-    // About 160 bytes a hint without tooltips: sized once instead of doubling through 10 MB.
-    let mut answer = AnswerBuffer::with_capacity(hints.len() * if lazy { 160 } else { 400 } + 2);
-    let json = answer.json();
-    json.push(b'[');
-    // The hints are sorted by offset: each position is found from the previous one's line.
-    let mut lines = snapshot.line_index.cursor();
-    let mut first = true;
-    for hint in &hints {
-        let Some(at) = snapshot.map.to_current(hint.offset) else {
-            continue; // inside the text being edited
-        };
-        if !first {
-            json.push(b',');
-        }
-        first = false;
-        let position = convert::position_at(&mut lines, at, encoding);
-        let data = lazy.then(|| HintData::new(document, &snapshot, hint.id).to_array());
-        write_hint(json, position, hint, links, data).map_err(|err| {
-            let mut error = Error::internal_error();
-            error.message = format!("cannot write inlay hints: {err}").into();
-            error
-        })?;
-    }
-    json.push(b']');
+    // Tens of thousands of hints for a whole large file: written to JSON here as they are made,
+    // one at a time, rather than collected and converted to a `Value` tree by tower-lsp-server.
+    // Without tooltips a whole file takes about as many bytes as its text; the buffer doubles
+    // from half that if needed (large blocks grow in place, untouched capacity costs nothing).
+    let expected = (range.end - range.start) as usize / 2;
+    let mut answer = AnswerBuffer::with_capacity(if lazy { expected } else { 4 * expected });
+    let mut hints = 0;
+    let written = guarded("inlay hints", || {
+        let json = answer.json();
+        json.push(b'[');
+        // The hints come sorted by offset: each position is found from the previous one's line.
+        let mut lines = snapshot.line_index.cursor();
+        let mut written = Ok(());
+        ide::InlayHint::for_each_in(analysis, range, &config, |hint| {
+            hints += 1;
+            let Some(at) = snapshot.map.to_current(hint.offset) else {
+                return; // inside the text being edited
+            };
+            if written.is_err() {
+                return;
+            }
+            if json.last() != Some(&b'[') {
+                json.push(b',');
+            }
+            let position = convert::position_at(&mut lines, at, encoding);
+            let tooltip = (!lazy)
+                .then(|| ide::inlay_hint_tooltip(analysis, hint.id))
+                .flatten();
+            let data = lazy.then(|| HintData::new(document, &snapshot, hint.id).to_array());
+            written = write_hint(json, position, hint, tooltip.as_deref(), links, data);
+        });
+        json.push(b']');
+        written
+    })?;
+    written.map_err(|err| {
+        let mut error = Error::internal_error();
+        error.message = format!("cannot write inlay hints: {err}").into();
+        error
+    })?;
     tracing::debug!(
-        hints = hints.len(),
+        hints,
         bytes = answer.written(),
         elapsed = ?started.elapsed(),
         "inlay hints written"
@@ -133,13 +137,15 @@ pub async fn inlay_hint_resolve(session: &Session, hint: InlayHint) -> Result<In
         .unwrap_or(hint))
 }
 
-/// Appends `hint` to `out` as JSON, exactly as serde_json writes the [`WireHint`] of it, without
+/// Appends `hint` to `out` as JSON, with `tooltip` in place of its own, exactly as serde_json
+/// writes the [`WireHint`] of that, without
 /// serde's per-field calls: the fixed keys are copied whole and only texts are checked for
 /// characters to escape.
 fn write_hint(
     out: &mut Vec<u8>,
     position: Position,
     hint: &ide::InlayHint<'_>,
+    tooltip: Option<&str>,
     links: Option<(&Uri, &Snapshot, Encoding)>,
     data: Option<[u64; 4]>,
 ) -> serde_json::Result<()> {
@@ -163,7 +169,7 @@ fn write_hint(
         out.push(b'}');
     }
     out.push(b']');
-    if let Some(tooltip) = &hint.tooltip {
+    if let Some(tooltip) = tooltip {
         out.extend_from_slice(b",\"tooltip\":{\"kind\":\"markdown\",\"value\":");
         write_string(out, tooltip)?;
         out.push(b'}');
@@ -418,7 +424,8 @@ mod tests {
                     };
                     let mut written = Vec::new();
                     let links = links.map(|uri| (uri, &snapshot, encoding));
-                    write_hint(&mut written, position, &hint, links, data).unwrap();
+                    let tooltip = hint.tooltip.as_deref();
+                    write_hint(&mut written, position, &hint, tooltip, links, data).unwrap();
                     assert_eq!(
                         String::from_utf8(written).unwrap(),
                         serde_json::to_string(&wire).unwrap()

@@ -1,0 +1,72 @@
+//! One input analysed again and again on one thread, printing each analysis's time and page
+//! faults: with a kept `engine::Scratch` (as the server's worker does), optionally prepared
+//! first, or with a fresh arena each time.
+//!
+//! `cargo build --release --example repeat_analysis`, then
+//! `target/release/examples/repeat_analysis FILE [scratch|prepared|fresh] [RUNS]`.
+//! The server pins glibc's mmap threshold (`lsp/memory.rs`); so does this, so large blocks are
+//! fresh mappings here as there.
+
+use std::time::Instant;
+
+use scopelens::engine::{self, Input, Scratch};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: repeat_analysis FILE [scratch|prepared|fresh] [RUNS]");
+        std::process::exit(2);
+    };
+    let mode = args.next().unwrap_or_else(|| "scratch".into());
+    let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: as in `lsp/memory.rs`, before any other thread allocates.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
+    }
+    let text = std::fs::read_to_string(&path).expect("read input");
+    let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+    std::thread::Builder::new()
+        .stack_size(engine::ANALYSIS_STACK_SIZE)
+        .spawn(move || {
+            let mut scratch = Scratch::default();
+            if mode == "prepared" {
+                let (started, faults) = (Instant::now(), minor_faults());
+                scratch.prepare(text.len());
+                println!(
+                    "prepare: {:.1} ms, {} page faults",
+                    started.elapsed().as_secs_f64() * 1e3,
+                    minor_faults() - faults
+                );
+            }
+            for run in 0..runs {
+                if mode == "fresh" {
+                    scratch = Scratch::default();
+                }
+                let (started, faults) = (Instant::now(), minor_faults());
+                let analysis = engine::analyze_with(&Input::new(&text, &name), &mut scratch);
+                println!(
+                    "run {run}: {:.1} ms, {} page faults, {} references",
+                    started.elapsed().as_secs_f64() * 1e3,
+                    minor_faults() - faults,
+                    analysis.references.len()
+                );
+            }
+        })
+        .expect("spawn")
+        .join()
+        .expect("join");
+}
+
+/// Minor page faults of the calling thread so far.
+fn minor_faults() -> i64 {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `getrusage` writes into the zeroed struct we own.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_THREAD, &mut usage);
+        usage.ru_minflt
+    }
+    #[cfg(not(target_os = "linux"))]
+    0
+}

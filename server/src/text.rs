@@ -207,14 +207,15 @@ impl LineIndex {
                 first + breaks
             }
         };
-        let rescanned = (first..=last_new).filter_map(|line| {
-            let begin = self.line_starts[line] as usize;
-            let end = self.line_starts.get(line + 1).map_or(text.len(), |&n| {
-                n as usize - self.terminator_len[line] as usize
-            });
-            wide_chars_of(&text[begin..end]).map(|chars| (line as u32, chars))
-        });
-        let rescanned: Vec<_> = rescanned.collect();
+        let rescanned: Vec<_> = (first..=last_new)
+            .filter_map(|line| {
+                let begin = self.line_starts[line] as usize;
+                let end = self.line_starts.get(line + 1).map_or(text.len(), |&n| {
+                    n as usize - self.terminator_len[line] as usize
+                });
+                wide_chars_of(&text[begin..end]).map(|chars| (line as u32, chars))
+            })
+            .collect();
         let from = self.wide.partition_point(|(l, _)| (*l as usize) < first);
         let to = match tail {
             Some(t) => self.wide.partition_point(|(l, _)| (*l as usize) < t),

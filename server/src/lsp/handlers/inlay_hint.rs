@@ -207,18 +207,8 @@ fn write_string(out: &mut Vec<u8>, text: &str) -> serde_json::Result<()> {
     }
 }
 
-fn write_integer(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+fn write_integer(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// An LSP `InlayHint` as written, borrowing from the [`ide::InlayHint`]; `None` for a hint inside

@@ -679,6 +679,90 @@ fn requests_before_initialize_are_rejected() {
     assert_eq!(status.code(), Some(1), "exit without shutdown");
 }
 
+/// Requests sent with the `didOpen` wait for the analysis (on the executor); the same requests
+/// sent later are answered at once on the reader thread. Both must say the same.
+#[test]
+fn answers_given_at_once_equal_answers_that_waited() {
+    let mut server = start();
+    let action = pos(NINJA, "action", 1, Encoding::Utf16);
+    let beyond = (9999, 0);
+    let requests = [
+        ("textDocument/hover", json!({ "position": lsp_pos(action) })),
+        (
+            "textDocument/definition",
+            json!({ "position": lsp_pos(action) }),
+        ),
+        (
+            "scopelens/outerBinding",
+            json!({ "position": lsp_pos(action) }),
+        ),
+        ("textDocument/hover", json!({ "position": lsp_pos(beyond) })),
+        (
+            "textDocument/inlayHint",
+            json!({ "range": { "start": lsp_pos((0, 0)), "end": lsp_pos((40, 0)) } }),
+        ),
+    ];
+    let send_all = |server: &mut Server| -> Vec<i64> {
+        requests
+            .iter()
+            .map(|(method, params)| {
+                let mut params = params.clone();
+                params["textDocument"] = json!({ "uri": NINJA_URI });
+                server.send_request(method, params)
+            })
+            .collect()
+    };
+    server.open(NINJA_URI, "javascript", NINJA);
+    let waited: Vec<_> = send_all(&mut server);
+    let waited: Vec<_> = waited.into_iter().map(|id| server.response(id)).collect();
+    let at_once: Vec<_> = send_all(&mut server);
+    let at_once: Vec<_> = at_once.into_iter().map(|id| server.response(id)).collect();
+    assert_eq!(waited, at_once);
+    assert!(waited[0].as_ref().unwrap()["contents"]["value"].is_string());
+    assert_eq!(error_code(waited[3].as_ref().unwrap_err()), -32602);
+    assert!(!waited[4].as_ref().unwrap().as_array().unwrap().is_empty());
+    assert!(server.shutdown().success());
+}
+
+#[test]
+fn requests_after_shutdown_are_refused_even_on_an_analysed_document() {
+    let mut server = start();
+    server.open(NINJA_URI, "javascript", NINJA);
+    let action = pos(NINJA, "action", 1, Encoding::Utf16);
+    assert!(server.hover(NINJA_URI, action).is_object());
+    server
+        .request("shutdown", Value::Null)
+        .expect("shutdown succeeds");
+    let error = server
+        .at("textDocument/hover", NINJA_URI, action)
+        .unwrap_err();
+    assert_eq!(error_code(&error), -32600, "{error}");
+    assert_eq!(server.exit().code(), Some(0));
+}
+
+/// A client that does not wait for `initialize`'s answer before opening a document (as the
+/// protocol asks it to) still has the document opened, in order.
+#[test]
+fn messages_sent_before_initialize_is_answered_are_applied_after_it() {
+    let mut server = Server::spawn();
+    let initialize = server.send_request(
+        "initialize",
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    server.notify("initialized", json!({}));
+    server.open(NINJA_URI, "javascript", NINJA);
+    let action = pos(NINJA, "action", 1, Encoding::Utf16);
+    let hover = server.send_request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": NINJA_URI }, "position": lsp_pos(action) }),
+    );
+    assert!(server.response(initialize).is_ok());
+    let hover = server.response(hover).expect("the document is open");
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("function environment of `skulk`"), "{text}");
+    assert!(server.shutdown().success());
+}
+
 #[test]
 fn shutdown_then_exit_exits_zero() {
     let server = start();

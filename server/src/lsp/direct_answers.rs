@@ -64,6 +64,25 @@ impl AnswerBuffer {
         self.bytes.len() - HEAD_ROOM
     }
 
+    /// The response to the request `id` (as JSON) with this answer as its result, framed: the
+    /// bytes, and where the frame starts in them.
+    pub fn into_frame(self, id: &str) -> (Vec<u8>, usize) {
+        let head = format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":");
+        let length = head.len() + self.written() + 1;
+        let head = format!("Content-Length: {length}\r\n\r\n{head}");
+        let mut bytes = self.bytes;
+        bytes.push(b'}');
+        // Answers are megabytes: the head goes into the room in front, the buffer out as it is.
+        if let Some(start) = HEAD_ROOM.checked_sub(head.len()) {
+            bytes[start..HEAD_ROOM].copy_from_slice(head.as_bytes());
+            return (bytes, start);
+        }
+        let mut framed = Vec::with_capacity(head.len() + bytes.len() - HEAD_ROOM);
+        framed.extend_from_slice(head.as_bytes());
+        framed.extend_from_slice(&bytes[HEAD_ROOM..]);
+        (framed, 0)
+    }
+
     /// The answer, without the room.
     #[cfg(test)]
     pub fn answer(&self) -> &[u8] {
@@ -117,20 +136,7 @@ impl DirectAnswers {
         let Taken::Value(answer) = self.stash.take(marker) else {
             return None;
         };
-        let head = format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":");
-        let length = head.len() + answer.written() + 1;
-        let head = format!("Content-Length: {length}\r\n\r\n{head}");
-        let mut bytes = answer.bytes;
-        bytes.push(b'}');
-        // Answers are megabytes: the head goes into the room in front, the buffer out as it is.
-        if let Some(start) = HEAD_ROOM.checked_sub(head.len()) {
-            bytes[start..HEAD_ROOM].copy_from_slice(head.as_bytes());
-            return Some((bytes, start));
-        }
-        let mut framed = Vec::with_capacity(head.len() + bytes.len() - HEAD_ROOM);
-        framed.extend_from_slice(head.as_bytes());
-        framed.extend_from_slice(&bytes[HEAD_ROOM..]);
-        Some((framed, 0))
+        Some(answer.into_frame(&id.to_string()))
     }
 }
 

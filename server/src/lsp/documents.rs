@@ -1,7 +1,7 @@
 //! The open documents: text, version and the channel their analysed snapshots are published on.
 //!
-//! Edits are applied synchronously by the caller (the `didChange` handler, before it first
-//! yields), so they land in arrival order. Every edit bumps the document's revision; requests
+//! Edits are applied by the reader thread as they arrive (see `reader_lane`), so they land in
+//! arrival order. Every edit bumps the document's revision; requests
 //! wait on [`Documents::subscribe`] for the snapshot of the revision they arrived at.
 
 use std::sync::Arc;
@@ -14,7 +14,6 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use super::convert;
 use super::memory;
 use super::snapshot::Snapshot;
-use super::transport::IncomingTexts;
 use crate::engine::Analysis;
 use crate::text::{Encoding, LineIndex};
 
@@ -31,8 +30,6 @@ pub type Published = Option<Arc<Snapshot>>;
 #[derive(Default)]
 pub struct Documents {
     map: DashMap<Uri, Document>,
-    /// Large texts the transport took out of `didOpen`/`didChange`, claimed here by marker.
-    pub incoming: Arc<IncomingTexts>,
 }
 
 struct Document {
@@ -69,7 +66,6 @@ pub struct Job {
 impl Documents {
     /// Opens (or reopens, replacing) a document.
     pub fn open(&self, uri: Uri, language_id: &str, version: i32, text: String) {
-        let text = self.incoming.claim(text);
         let file_name = file_name(&uri, language_id).into();
         let line_index = Arc::new(LineIndex::new(&text));
         let (published, _) = watch::channel(None);
@@ -101,14 +97,6 @@ impl Documents {
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: Encoding,
     ) -> bool {
-        // Claimed before the lookup, so texts sent for an unknown document are not kept.
-        let changes: Vec<_> = changes
-            .into_iter()
-            .map(|mut change| {
-                change.text = self.incoming.claim(change.text);
-                change
-            })
-            .collect();
         let Some(mut doc) = self.map.get_mut(uri) else {
             return false;
         };
@@ -147,6 +135,16 @@ impl Documents {
     pub fn subscribe(&self, uri: &Uri) -> Option<(u64, watch::Receiver<Published>)> {
         let doc = self.map.get(uri)?;
         Some((doc.revision, doc.published.subscribe()))
+    }
+
+    /// The published snapshot, if it is of the document's current revision.
+    pub fn ready_snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        let doc = self.map.get(uri)?;
+        let published = doc.published.borrow();
+        published
+            .as_ref()
+            .filter(|snapshot| snapshot.revision == doc.revision)
+            .cloned()
     }
 
     /// The document's current text, for the worker (copied: the worker must not hold the map).

@@ -2,6 +2,8 @@
 //! the plain data of [`crate::ide`], and owns documents, snapshots and the analysis thread.
 //!
 //! - [`server`]: the `LanguageServer` impl (thin), [`handlers`]: one module per request.
+//! - [`reader_lane`]: document changes, and requests answerable at once, handled on the reader
+//!   thread as they arrive; [`transport`]: the framing around it.
 //! - [`documents`]: open texts; [`snapshot`]: the immutable view each answer is computed on.
 //! - [`analysis_worker`]: analysis on a big-stack thread, coalescing bursts of edits.
 //! - [`convert`]: positions ↔ byte offsets; [`config`]: settings.
@@ -14,6 +16,7 @@ mod direct_answers;
 mod documents;
 mod handlers;
 mod memory;
+mod reader_lane;
 mod server;
 mod session;
 mod snapshot;
@@ -67,7 +70,6 @@ pub fn run_stdio() -> ExitCode {
 
 async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     let documents = Arc::new(Documents::default());
-    let incoming_texts = documents.incoming.clone();
     let config = Arc::new(RwLock::new(config::Config::default()));
     let (finished_tx, finished_rx) = tokio::sync::mpsc::unbounded_channel();
     let worker = AnalysisWorker::spawn(documents.clone(), config.clone(), finished_tx)?;
@@ -89,10 +91,11 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     .finish();
     let session = session_slot.expect("LspService::build calls its init");
     let stashed_answers = session.direct_answers.clone();
-    tokio::spawn(diagnostics::publish(session, finished_rx));
+    tokio::spawn(diagnostics::publish(session.clone(), finished_rx));
     // Requests waiting for an analysis hold a slot; leave room for edits and cancellations.
     // Through our own framing threads: a malformed message gets an error, not the end of input.
-    let (stdin, stdout) = transport::stdio(incoming_texts, text_arriving)?;
+    let lane = reader_lane::ReaderLane::new(session.clone(), tokio::runtime::Handle::current());
+    let (stdin, stdout) = transport::stdio(move |body| lane.take(body), text_arriving)?;
     let stdout = direct_answers::SplicingWriter::new(stdout, stashed_answers);
     Server::new(stdin, stdout, socket)
         .concurrency_level(32)

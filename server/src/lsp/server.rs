@@ -1,5 +1,6 @@
-//! The `LanguageServer` implementation: lifecycle, document sync and configuration here; each
-//! request delegates to its module under [`super::handlers`].
+//! The `LanguageServer` implementation: the lifecycle here; each request delegates to its module
+//! under [`super::handlers`]. Document sync and settings changes are applied on the reader
+//! thread instead (see [`super::reader_lane`]), as are requests it can answer at once.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -9,7 +10,6 @@ use tower_lsp_server::LanguageServer;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::config::Config;
 use super::convert;
 use super::handlers;
 use super::session::Session;
@@ -34,17 +34,6 @@ impl Backend {
         params: TextDocumentPositionParams,
     ) -> Result<Option<Location>> {
         handlers::outer_binding::outer_binding(&self.session, params).await
-    }
-
-    /// Adopts new settings; a changed source kind re-analyses every open document.
-    fn apply_settings(&self, value: &Value) -> (Config, Config) {
-        let (config, warnings) = Config::from_json(value);
-        for warning in warnings {
-            tracing::warn!("{warning}");
-        }
-        let old = self.session.set_config(config);
-        tracing::info!(?config, "settings");
-        (old, config)
     }
 }
 
@@ -86,9 +75,11 @@ impl LanguageServer for Backend {
             .inlay_hint_resolve
             .store(resolve, Ordering::Relaxed);
         if let Some(options) = &params.initialization_options {
-            self.apply_settings(options);
+            handlers::configuration::apply_settings(&self.session, options);
         }
         tracing::info!(?encoding, "initialize");
+        // The client sends nothing else before it has this answer.
+        self.session.open_reader_lane();
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
@@ -134,75 +125,8 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
-    async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let doc = params.text_document;
-        tracing::debug!(uri = doc.uri.as_str(), version = doc.version, "didOpen");
-        self.session
-            .documents
-            .open(doc.uri.clone(), &doc.language_id, doc.version, doc.text);
-        self.session.worker.schedule(doc.uri);
-    }
-
-    // No `.await` may come before the edits are applied: handlers run concurrently, and only
-    // their first poll happens in arrival order (tower-lsp issue 284).
-    async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let version = params.text_document.version;
-        let encoding = self.session.encoding();
-        if self
-            .session
-            .documents
-            .change(&uri, version, params.content_changes, encoding)
-        {
-            self.session.worker.schedule(uri);
-        } else {
-            tracing::warn!(
-                uri = uri.as_str(),
-                "didChange for a document that is not open"
-            );
-        }
-    }
-
-    async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        if !self.session.documents.close(&uri) {
-            tracing::warn!(
-                uri = uri.as_str(),
-                "didClose for a document that is not open"
-            );
-            return;
-        }
-        self.session
-            .client
-            .publish_diagnostics(uri, Vec::new(), None)
-            .await;
-        // Closing a large file frees its text and analyses: give that memory back, and the
-        // analysis worker's scratch memory sized for it.
-        super::memory::return_freed_memory();
-        self.session.worker.release_memory();
-    }
-
-    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        if params.settings.is_null() {
-            return;
-        }
-        let (old, new) = self.apply_settings(&params.settings);
-        if old.source_kind != new.source_kind {
-            for uri in self.session.documents.uris() {
-                self.session.documents.invalidate(&uri);
-                self.session.worker.schedule(uri);
-            }
-        }
-        if old != new && self.session.inlay_hint_refresh_supported() {
-            // Spawned: the client answers this request while we keep serving.
-            let client = self.session.client.clone();
-            tokio::spawn(async move {
-                if let Err(err) = client.inlay_hint_refresh().await {
-                    tracing::warn!(%err, "workspace/inlayHint/refresh failed");
-                }
-            });
-        }
-    }
+    // `didOpen`, `didChange`, `didClose` and `didChangeConfiguration` never reach here once
+    // initialized: the reader thread applies them in arrival order (`reader_lane`).
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         handlers::hover::hover(&self.session, params).await

@@ -1,7 +1,7 @@
 //! State shared by every handler: documents, settings, the analysis worker, the client.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use rustc_hash::FxHashMap;
@@ -36,6 +36,9 @@ pub struct Session {
     pub direct_answers: Arc<DirectAnswers>,
     /// `shutdown` was received: `exit` then exits with 0.
     pub shutdown_requested: Arc<AtomicBool>,
+    /// `initialize` was answered: the reader thread may handle messages itself.
+    reader_lane_open: AtomicBool,
+    reader_lane_opened: (Mutex<bool>, Condvar),
 }
 
 impl Session {
@@ -57,7 +60,33 @@ impl Session {
             document_ids: DocumentIds::default(),
             direct_answers: Arc::default(),
             shutdown_requested,
+            reader_lane_open: AtomicBool::new(false),
+            reader_lane_opened: (Mutex::new(false), Condvar::new()),
         }
+    }
+
+    pub fn open_reader_lane(&self) {
+        self.reader_lane_open.store(true, Ordering::Release);
+        let (opened, changed) = &self.reader_lane_opened;
+        *opened.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        changed.notify_all();
+    }
+
+    /// Waits until `initialize` is answered, at most `timeout` (tower-lsp-server answers a
+    /// malformed one itself, and then the lane stays closed).
+    pub fn wait_for_reader_lane(&self, timeout: Duration) {
+        let (opened, changed) = &self.reader_lane_opened;
+        let opened = opened.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = changed
+            .wait_timeout_while(opened, timeout, |opened| !*opened)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+
+    /// Whether the reader thread may apply notifications and answer requests itself: after
+    /// `initialize`, and for requests, before `shutdown`.
+    pub fn reader_lane_is_open(&self, request: bool) -> bool {
+        self.reader_lane_open.load(Ordering::Acquire)
+            && !(request && self.shutdown_requested.load(Ordering::SeqCst))
     }
 
     /// The negotiated position encoding (UTF-16 until `initialize` says otherwise).
@@ -120,6 +149,12 @@ impl Session {
             return Err(Error::content_modified());
         }
         Ok(snapshot)
+    }
+
+    /// The snapshot for the document as it is now, if it is analysed already: a request can be
+    /// answered on it without waiting. `None` for an unknown document or a pending analysis.
+    pub fn ready_snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        self.documents.ready_snapshot(uri)
     }
 
     /// The byte offset of a request's position; a line past the end is `InvalidParams`.

@@ -1,5 +1,4 @@
-//! Values that travel beside tower-lsp-server instead of through it: a large incoming text, a
-//! large answer. The value is set aside here and a short marker string goes through the framework
+//! Values that travel beside tower-lsp-server instead of through it: a large answer. The value is set aside here and a short marker string goes through the framework
 //! in its place; whoever meets the marker on the other side takes the value back.
 //!
 //! Markers are `\u0001` (which serde_json always escapes, so no JSON writer leaves it raw), a

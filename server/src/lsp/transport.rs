@@ -8,145 +8,102 @@
 //! messages on. Output goes through one writer thread, so those error responses never split a
 //! message of the server's.
 //!
-//! Large document texts bypass tower-lsp-server's decoding: its framed reader keeps a buffer as
-//! large as the largest message for the life of the process (16 MiB after a 9 MB `didOpen`), and
-//! it decodes through a `serde_json::Value` and copies the text out of it again. The reader
-//! thread parses a large `didOpen`/`didChange` itself, keeps each large text in
-//! [`IncomingTexts`], and passes on the message with a marker in its place, which
-//! [`super::documents::Documents`] swaps back for the text.
+//! Before anything goes to tower-lsp-server, the reader thread offers each message to a lane
+//! (`reader_lane`): document changes are applied there, in arrival order, and requests that can
+//! be answered at once are answered there, written to stdout directly when no other frame is
+//! being written. A hover then costs one read and one write, with no wake-up of another thread
+//! on the way (three otherwise: the executor, the handler's task, the writer thread).
 
-use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::pin::Pin;
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, PoisonError, TryLockError, mpsc};
 use std::task::{Context, Poll};
 
-use serde::de::IgnoredAny;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::mpsc as tokio_mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
-
-use super::stash::{Stash, Taken};
 
 /// Largest message body accepted (a 50 MB file in a `didOpen` fits, JSON escaping included).
 /// Bigger messages are read and discarded, and answered with an invalid-request error.
 pub const MAX_MESSAGE_BYTES: usize = 256 << 20;
 /// Longest header line; longer lines are garbage.
 const MAX_HEADER_LINE: usize = 8 << 10;
-/// Texts at least this long are taken out of `didOpen`/`didChange` messages on the reader thread.
-const LARGE_TEXT: usize = 64 << 10;
-/// Texts taken out but never claimed (tower-lsp-server drops notifications before `initialize`)
-/// are dropped beyond this many, oldest first.
-const MAX_UNCLAIMED: usize = 64;
-
-/// Large texts taken out of incoming messages, until the document handlers claim them.
-pub struct IncomingTexts {
-    stash: Stash<String>,
+/// What the reader thread's lane did with a message.
+pub enum Lane {
+    /// Not for the lane: on to tower-lsp-server.
+    Pass,
+    /// On to tower-lsp-server, then run this before reading on (`initialize`: wait for the
+    /// answer, after which the lane handles what follows).
+    PassThen(Box<dyn FnOnce()>),
+    /// Handled; nothing to send.
+    Done,
+    /// Answered: a whole frame to send, in the bytes from the offset on.
+    Answer(Vec<u8>, usize),
 }
 
-impl Default for IncomingTexts {
-    fn default() -> Self {
-        Self {
-            stash: Stash::new("scopelens-incoming-text", MAX_UNCLAIMED),
+/// The frames going to the client: written whole under the lock, by the writer thread from its
+/// queue, or by the reader thread directly.
+struct Output<W> {
+    direct: Mutex<W>,
+    queue: mpsc::Sender<Vec<u8>>,
+}
+
+impl<W: Write> Output<W> {
+    /// Writes `frame` now if no other frame is being written, else queues it for the writer
+    /// thread: the reader never waits on a client that is slow to read a large answer.
+    fn send(&self, mut frame: Vec<u8>, start: usize) -> Result<(), ()> {
+        match self.direct.try_lock() {
+            Ok(mut out) => write_frame(&mut *out, &frame[start..]),
+            Err(TryLockError::Poisoned(poisoned)) => {
+                write_frame(&mut *poisoned.into_inner(), &frame[start..])
+            }
+            Err(TryLockError::WouldBlock) => {
+                frame.drain(..start);
+                self.queue.send(frame).map_err(|_| ())
+            }
         }
     }
 }
 
-impl IncomingTexts {
-    /// Keeps `text` and returns the marker to send in its place.
-    fn stash(&self, text: String) -> String {
-        self.stash.put(text)
-    }
-
-    /// The text a marker stands for; any other text is returned as it is.
-    pub fn claim(&self, text: String) -> String {
-        match self.stash.take(&text) {
-            Taken::Value(text) => text,
-            Taken::NotOurs => text,
-            Taken::Dropped => {
-                tracing::error!("a large incoming text was dropped before it was claimed");
-                String::new()
-            }
-        }
-    }
-
-    /// `body` with its large texts replaced by markers, if it is a `didOpen` or `didChange` that
-    /// has any; `None` leaves the message as it is.
-    fn divert(&self, body: &[u8]) -> Option<Vec<u8>> {
-        // One pass over the body: the fields' order is free, so the method is not known before
-        // the params are read, and the params are kept as a `Value` whose strings are unescaped
-        // once, into the `String`s that are stashed.
-        #[derive(Deserialize, Serialize)]
-        struct Notification<'a> {
-            #[serde(borrow)]
-            jsonrpc: Cow<'a, str>,
-            #[serde(borrow)]
-            method: Cow<'a, str>,
-            #[serde(default, skip_serializing)]
-            id: Option<IgnoredAny>,
-            params: Value,
-        }
-        if body.len() < LARGE_TEXT {
-            return None;
-        }
-        let mut message: Notification<'_> = serde_json::from_slice(body).ok()?;
-        if message.id.is_some() {
-            return None;
-        }
-        let large = |text: Option<&mut Value>| {
-            if let Some(Value::String(text)) = text
-                && text.len() >= LARGE_TEXT
-            {
-                *text = self.stash(std::mem::take(text));
-            }
-        };
-        match &*message.method {
-            "textDocument/didOpen" => large(message.params.pointer_mut("/textDocument/text")),
-            "textDocument/didChange" => {
-                let changes = message.params.get_mut("contentChanges")?.as_array_mut()?;
-                changes
-                    .iter_mut()
-                    .for_each(|change| large(change.get_mut("text")));
-            }
-            _ => return None,
-        }
-        serde_json::to_vec(&message).ok()
-    }
+fn write_frame(out: &mut impl Write, frame: &[u8]) -> Result<(), ()> {
+    out.write_all(frame)
+        .and_then(|()| out.flush())
+        .map_err(|_| ())
 }
 
 /// Starts the reader and writer threads over stdin/stdout; returns the streams to give
 /// tower-lsp-server.
-/// `arriving` hears the size of each message as soon as its header is read, before its body.
+/// `lane` sees each well-formed message first; `arriving` hears the size of each message as soon
+/// as its header is read, before its body.
 pub fn stdio(
-    texts: Arc<IncomingTexts>,
+    lane: impl Fn(&[u8]) -> Lane + Send + 'static,
     arriving: impl Fn(usize) + Send + 'static,
 ) -> std::io::Result<(ChannelReader, ChannelWriter)> {
     let (in_tx, in_rx) = tokio_mpsc::unbounded_channel::<Vec<u8>>();
     let (out_tx, out_rx) = mpsc::channel::<Vec<u8>>();
+    widen_stdout_pipe();
+    let output = Arc::new(Output {
+        direct: Mutex::new(raw_stdout()),
+        queue: out_tx.clone(),
+    });
+    let writer = output.clone();
     std::thread::Builder::new()
         .name("scopelens-stdout".into())
         .spawn(move || {
-            widen_stdout_pipe();
-            let mut stdout = std::io::stdout().lock();
             for chunk in out_rx {
-                if stdout
-                    .write_all(&chunk)
-                    .and_then(|()| stdout.flush())
-                    .is_err()
-                {
+                let mut out = writer.direct.lock().unwrap_or_else(PoisonError::into_inner);
+                if write_frame(&mut *out, &chunk).is_err() {
                     break;
                 }
             }
         })?;
-    let errors = out_tx.clone();
     std::thread::Builder::new()
         .name("scopelens-stdin".into())
         .spawn(move || {
             widen_stdin_pipe();
             let mut stdin = BufReader::new(std::io::stdin().lock());
-            pump(&mut stdin, &in_tx, &errors, &texts, &arriving);
+            pump(&mut stdin, &in_tx, &output, &lane, &arriving);
         })?;
     Ok((
         ChannelReader {
@@ -156,6 +113,32 @@ pub fn stdio(
         },
         ChannelWriter { tx: out_tx },
     ))
+}
+
+/// File descriptor 1 without std's line buffering, which would split each frame in two writes
+/// (the header ends in a newline), and so wake the client twice.
+#[cfg(unix)]
+fn raw_stdout() -> impl Write + Send {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    struct Fd1(std::mem::ManuallyDrop<std::fs::File>);
+    impl Write for Fd1 {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            (&*self.0).write(buf)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // SAFETY: fd 1 stays open for the life of the process; `ManuallyDrop` never closes it, and
+    // nothing else in the process writes to it (std's `Stdout` is not used).
+    Fd1(std::mem::ManuallyDrop::new(unsafe {
+        std::fs::File::from_raw_fd(std::io::stdout().as_raw_fd())
+    }))
+}
+
+#[cfg(not(unix))]
+fn raw_stdout() -> impl Write + Send {
+    std::io::stdout()
 }
 
 /// Asks for a 1 MiB pipe buffer on stdout (Linux's default is 64 KiB, and its default ceiling for
@@ -180,33 +163,40 @@ fn widen_pipe(fd: libc::c_int) {
     }
 }
 
-/// Reads framed messages from `input` until EOF: well-formed ones go to `server`, answers to
-/// broken ones to `output`.
-fn pump(
+/// Reads framed messages from `input` until EOF: each well-formed one goes to `lane`, and on to
+/// `server` unless the lane took it; answers to broken ones go to `output`.
+fn pump<W: Write>(
     input: &mut impl BufRead,
     server: &tokio_mpsc::UnboundedSender<Vec<u8>>,
-    output: &mpsc::Sender<Vec<u8>>,
-    texts: &IncomingTexts,
+    output: &Output<W>,
+    lane: &dyn Fn(&[u8]) -> Lane,
     arriving: &dyn Fn(usize),
 ) {
     loop {
         let reply = match read_frame(input, arriving) {
             Ok(Frame::Eof) => return,
-            Ok(Frame::Body(body)) => {
-                let body = texts.divert(&body).unwrap_or(body);
-                match check(&body) {
+            Ok(Frame::Body(body)) => match lane(&body) {
+                Lane::Done => continue,
+                Lane::Answer(frame, start) => {
+                    if output.send(frame, start).is_err() {
+                        return;
+                    }
+                    continue;
+                }
+                Lane::Pass => match pass(&body, server) {
+                    Ok(()) => continue,
+                    Err(Some(reply)) => reply,
+                    Err(None) => return,
+                },
+                Lane::PassThen(then) => match pass(&body, server) {
                     Ok(()) => {
-                        let mut framed =
-                            format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-                        framed.extend_from_slice(&body);
-                        if server.send(framed).is_err() {
-                            return; // the server has stopped (after `exit`)
-                        }
+                        then();
                         continue;
                     }
-                    Err(reply) => reply,
-                }
-            }
+                    Err(Some(reply)) => reply,
+                    Err(None) => return,
+                },
+            },
             Ok(Frame::TooLarge(len)) => {
                 tracing::warn!(
                     len,
@@ -229,10 +219,19 @@ fn pump(
                 return;
             }
         };
-        if output.send(frame(&reply)).is_err() {
+        if output.send(frame(&reply), 0).is_err() {
             return;
         }
     }
+}
+
+/// Passes a message on to tower-lsp-server if it can decode it; else the error response to send
+/// (`Err(None)`: the server has stopped, after `exit`).
+fn pass(body: &[u8], server: &tokio_mpsc::UnboundedSender<Vec<u8>>) -> Result<(), Option<Value>> {
+    check(body).map_err(Some)?;
+    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    framed.extend_from_slice(body);
+    server.send(framed).map_err(|_| None)
 }
 
 enum Frame {
@@ -414,28 +413,49 @@ mod tests {
     use super::*;
 
     fn run(input: &[u8]) -> (Vec<String>, Vec<Value>) {
+        run_with_lane(input, &|_| Lane::Pass)
+    }
+
+    /// Pumps `input` through `lane`: the messages passed on to the server, and the frames
+    /// written to the client (directly or queued), as JSON.
+    fn run_with_lane(input: &[u8], lane: &dyn Fn(&[u8]) -> Lane) -> (Vec<String>, Vec<Value>) {
         let (server_tx, mut server_rx) = tokio_mpsc::unbounded_channel();
         let (out_tx, out_rx) = mpsc::channel();
+        let output = Output {
+            direct: Mutex::new(Vec::new()),
+            queue: out_tx,
+        };
         pump(
             &mut std::io::Cursor::new(input.to_vec()),
             &server_tx,
-            &out_tx,
-            &IncomingTexts::default(),
+            &output,
+            lane,
             &|_| {},
         );
-        drop(out_tx);
         let mut passed = Vec::new();
         while let Ok(m) = server_rx.try_recv() {
             passed.push(String::from_utf8(m).unwrap());
         }
-        let replies = out_rx
-            .iter()
-            .map(|m| {
-                let text = String::from_utf8(m).unwrap();
-                serde_json::from_str(text.split_once("\r\n\r\n").unwrap().1).unwrap()
-            })
-            .collect();
-        (passed, replies)
+        drop(output.queue);
+        let mut written = output.direct.into_inner().unwrap();
+        written.extend(out_rx.iter().flatten());
+        (passed, frames(&written))
+    }
+
+    fn frames(mut bytes: &[u8]) -> Vec<Value> {
+        let mut frames = Vec::new();
+        while !bytes.is_empty() {
+            let text = std::str::from_utf8(bytes).unwrap();
+            let (header, rest) = text.split_once("\r\n\r\n").unwrap();
+            let length: usize = header
+                .strip_prefix("Content-Length: ")
+                .unwrap()
+                .parse()
+                .unwrap();
+            frames.push(serde_json::from_str(&rest[..length]).unwrap());
+            bytes = &rest.as_bytes()[length..];
+        }
+        frames
     }
 
     fn msg(body: &str) -> String {
@@ -490,41 +510,44 @@ mod tests {
     }
 
     #[test]
-    fn large_texts_bypass_the_framed_reader_and_are_claimed_by_marker() {
-        let texts = IncomingTexts::default();
-        let big = "let a = \"\\u00e9\";\n".repeat(LARGE_TEXT / 8);
-        let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-            "textDocument": {"uri": "file:///a.js", "languageId": "javascript", "version": 1, "text": big}}});
-        let diverted = texts.divert(open.to_string().as_bytes()).expect("diverted");
-        assert!(diverted.len() < 512 && check(&diverted).is_ok());
-        let diverted: Value = serde_json::from_slice(&diverted).unwrap();
-        assert_eq!(diverted["params"]["textDocument"]["version"], 1);
-        let marker = diverted["params"]["textDocument"]["text"].as_str().unwrap();
-        assert_eq!(texts.claim(marker.to_string()), big);
-        // Claimed once; other texts, and markers of another process, are left as they are.
-        assert_eq!(texts.claim(marker.to_string()), "");
-        assert_eq!(texts.claim("let a;".into()), "let a;");
-        let foreign = IncomingTexts::default().stash("x".into());
-        assert_eq!(texts.claim(foreign.clone()), foreign);
-
-        let change = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": "file:///a.js", "version": 2},
-            "contentChanges": [{"text": big}, {"range": {"start": {"line": 0, "character": 0},
-                "end": {"line": 0, "character": 1}}, "text": "x"}]}});
-        let diverted: Value =
-            serde_json::from_slice(&texts.divert(change.to_string().as_bytes()).unwrap()).unwrap();
-        let changes = &diverted["params"]["contentChanges"];
-        assert_eq!(changes[1]["text"], "x");
-        assert_eq!(changes[1]["range"]["end"]["character"], 1);
+    fn the_lane_sees_messages_first() {
+        let hover = r#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover"}"#;
+        let change = r#"{"jsonrpc":"2.0","method":"textDocument/didChange"}"#;
+        let other = r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#;
+        let input = [msg(change), msg(hover), msg("{not json"), msg(other)].concat();
+        let lane = |body: &[u8]| match body {
+            b if b == hover.as_bytes() => {
+                let answer = r#"{"jsonrpc":"2.0","id":1,"result":null}"#;
+                // Room in front of the frame, as answers written in place have.
+                Lane::Answer(format!("xyz{}", msg(answer)).into_bytes(), 3)
+            }
+            b if b == change.as_bytes() => Lane::Done,
+            _ => Lane::Pass,
+        };
+        let (passed, replies) = run_with_lane(input.as_bytes(), &lane);
+        assert_eq!(passed, vec![msg(other)]);
         assert_eq!(
-            texts.claim(changes[0]["text"].as_str().unwrap().into()),
-            big
+            replies,
+            vec![
+                json!({"jsonrpc": "2.0", "id": 1, "result": null}),
+                json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32700,
+                    "message": "parse error: key must be a string at line 1 column 2"}}),
+            ]
         );
+    }
 
-        // Requests, other methods and small messages pass unchanged.
-        let request = json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/didOpen", "params": {"text": big}});
-        assert!(texts.divert(request.to_string().as_bytes()).is_none());
-        let other = json!({"jsonrpc": "2.0", "method": "x/y", "params": {"text": big}});
-        assert!(texts.divert(other.to_string().as_bytes()).is_none());
+    #[test]
+    fn a_frame_being_written_makes_the_next_one_queue() {
+        let (tx, rx) = mpsc::channel();
+        let output = Output {
+            direct: Mutex::new(Vec::new()),
+            queue: tx,
+        };
+        let held = output.direct.lock().unwrap();
+        output.send(b"..queued".to_vec(), 2).unwrap();
+        drop(held);
+        output.send(b"direct".to_vec(), 0).unwrap();
+        assert_eq!(rx.try_recv().unwrap(), b"queued");
+        assert_eq!(output.direct.into_inner().unwrap(), b"direct");
     }
 }

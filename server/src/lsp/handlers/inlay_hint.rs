@@ -10,7 +10,7 @@ use serde::ser::{SerializeSeq, Serializer};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
-    InlayHint, InlayHintLabel, InlayHintParams, Location, Position, Uri,
+    InlayHint, InlayHintLabel, InlayHintParams, Location, Position, Range, Uri,
 };
 
 use super::{guarded, location};
@@ -28,24 +28,49 @@ pub async fn inlay_hint(
 ) -> Result<Option<Vec<InlayHint>>> {
     let uri = params.text_document.uri;
     let snapshot = session.snapshot(&uri).await?;
+    let answer = inlay_hints_json(session, &snapshot, &uri, params.range)?;
+    // tower-lsp-server writes one placeholder hint labelled with the marker; the writer puts
+    // the stashed JSON in place of the whole result (see `direct_answers`).
+    let marker = session.direct_answers.stash(answer);
+    Ok(Some(vec![InlayHint {
+        position: Position::default(),
+        label: InlayHintLabel::String(marker),
+        kind: None,
+        text_edits: None,
+        tooltip: None,
+        padding_left: None,
+        padding_right: None,
+        data: None,
+    }]))
+}
+
+/// The hints in `range` of a snapshot of the document, as the JSON array of the answer.
+pub fn inlay_hints_json(
+    session: &Session,
+    snapshot: &Snapshot,
+    uri: &Uri,
+    range: Range,
+) -> Result<AnswerBuffer> {
     let Some(analysis) = snapshot.analysis.as_deref() else {
-        return Ok(Some(Vec::new()));
+        let mut answer = AnswerBuffer::with_capacity(2);
+        answer.json().extend_from_slice(b"[]");
+        return Ok(answer);
     };
     // Clients ask for generous ranges (whole viewports, past the end): clamp instead of failing.
     let end_of_text = snapshot.line_index.len();
     let offset = |position| {
         convert::offset(&snapshot.line_index, position, session.encoding()).unwrap_or(end_of_text)
     };
-    let (start, end) = (offset(params.range.start), offset(params.range.end));
+    let (start, end) = (offset(range.start), offset(range.end));
     let range = snapshot
         .map
         .region_to_base(Span::new(start.min(end), start.max(end)));
     let config = session.config().inlay_hints;
     let lazy = session.inlay_hint_resolve_supported();
     let started = std::time::Instant::now();
-    let document = session.document_ids.id(&uri);
+    let document = session.document_ids.id(uri);
     let encoding = session.encoding();
-    let links = (!lazy).then_some((&uri, &*snapshot, encoding));
+    let links = (!lazy).then_some((uri, snapshot, encoding));
     // Tens of thousands of hints for a whole large file: written to JSON here as they are made,
     // one at a time, rather than collected and converted to a `Value` tree by tower-lsp-server.
     // Without tooltips a whole file takes about as many bytes as its text; the buffer doubles
@@ -74,7 +99,7 @@ pub async fn inlay_hint(
             let tooltip = (!lazy)
                 .then(|| ide::inlay_hint_tooltip(analysis, hint.id))
                 .flatten();
-            let data = lazy.then(|| HintData::new(document, &snapshot, hint.id).to_array());
+            let data = lazy.then(|| HintData::new(document, snapshot, hint.id).to_array());
             written = write_hint(json, position, hint, tooltip.as_deref(), links, data);
         });
         json.push(b']');
@@ -91,31 +116,36 @@ pub async fn inlay_hint(
         elapsed = ?started.elapsed(),
         "inlay hints written"
     );
-    // tower-lsp-server writes one placeholder hint labelled with the marker; the writer puts
-    // the stashed JSON in place of the whole result (see `direct_answers`).
-    let marker = session.direct_answers.stash(answer);
-    Ok(Some(vec![InlayHint {
-        position: Position::default(),
-        label: InlayHintLabel::String(marker),
-        kind: None,
-        text_edits: None,
-        tooltip: None,
-        padding_left: None,
-        padding_right: None,
-        data: None,
-    }]))
+    Ok(answer)
 }
 
 /// Fills in the tooltip and label locations of a hint from [`inlay_hint`]. A hint that no longer
 /// matches the document (edited since, closed, or not ours) comes back as it was.
 pub async fn inlay_hint_resolve(session: &Session, hint: InlayHint) -> Result<InlayHint> {
-    let Some(data) = hint.data.as_ref().and_then(HintData::from_json) else {
-        return Ok(hint);
-    };
-    let Some(uri) = session.document_ids.uri(data.document) else {
+    let Some(uri) = resolvable_in(session, &hint) else {
         return Ok(hint);
     };
     let Ok(snapshot) = session.snapshot(&uri).await else {
+        return Ok(hint);
+    };
+    inlay_hint_resolve_on(session, &snapshot, &uri, hint)
+}
+
+/// The document a hint of ours names, if it is still known; `None` for a hint that resolves to
+/// itself.
+pub fn resolvable_in(session: &Session, hint: &InlayHint) -> Option<Uri> {
+    let data = hint.data.as_ref().and_then(HintData::from_json)?;
+    session.document_ids.uri(data.document)
+}
+
+/// [`inlay_hint_resolve`] on a snapshot of the document that [`resolvable_in`] named.
+pub fn inlay_hint_resolve_on(
+    session: &Session,
+    snapshot: &Snapshot,
+    uri: &Uri,
+    hint: InlayHint,
+) -> Result<InlayHint> {
+    let Some(data) = hint.data.as_ref().and_then(HintData::from_json) else {
         return Ok(hint);
     };
     let Some(analysis) = snapshot.analysis.as_deref() else {
@@ -127,7 +157,7 @@ pub async fn inlay_hint_resolve(session: &Session, hint: InlayHint) -> Result<In
     let Some(full) = guarded("inlay hint", || ide::resolve_inlay_hint(analysis, data.id))? else {
         return Ok(hint);
     };
-    let Some(wire) = WireHint::new(session, &snapshot, &full, Some(&uri), Some(data.to_array()))
+    let Some(wire) = WireHint::new(session, snapshot, &full, Some(uri), Some(data.to_array()))
     else {
         return Ok(hint);
     };

@@ -1,11 +1,13 @@
 //! One module per LSP method. Each handler takes a snapshot, converts positions to byte
 //! offsets, calls the matching pure function in [`crate::ide`], and converts the answer back.
 
+pub mod configuration;
 pub mod definition;
 pub mod hover;
 pub mod inlay_hint;
 pub mod outer_binding;
 pub mod scope_chain;
+pub mod text_document_sync;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

@@ -9,7 +9,8 @@
 //!
 //! An answer is written into an [`AnswerBuffer`], which leaves room in front of it for the frame
 //! header and the response around the result: the splice writes those in place and the buffer
-//! goes out as the frame, so megabytes of answer are not copied again on the way.
+//! goes out as the frame, by value to the writer thread ([`FrameSink`]), so megabytes of answer
+//! are not copied again on the way.
 //!
 //! Markers hold a per-process random part and a counter, and only stashed markers are replaced
 //! (in answers under [`MAX_MARKER_MESSAGE`] bytes), so no text from a document can trigger a
@@ -17,11 +18,10 @@
 //!
 //! [`stash`]: DirectAnswers::stash
 
-use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 use serde_json::Value;
 use tokio::io::AsyncWrite;
@@ -36,8 +36,6 @@ const MAX_STASHED: usize = 16;
 /// Room in front of an answer for `Content-Length: N\r\n\r\n{"jsonrpc":"2.0","id":ID,"result":`;
 /// a response whose id does not fit (a long string id) is copied instead.
 const HEAD_ROOM: usize = 128;
-/// A buffer of whole frames kept for the next ones after it is written, when no larger.
-const MAX_SPARE: usize = 64 << 10;
 
 /// One JSON value being written for [`DirectAnswers::stash`], after room for what goes around it.
 pub struct AnswerBuffer {
@@ -150,6 +148,20 @@ fn find_marker<'v>(value: &'v Value, prefix: &str) -> Option<&'v str> {
     }
 }
 
+/// Where [`SplicingWriter`] hands whole frames: by value, so megabytes of answer are not copied
+/// again on their way to stdout.
+pub trait FrameSink {
+    /// Takes `bytes[start..]`: one or more whole frames (or bytes that are not framing we know).
+    fn send(&mut self, bytes: Vec<u8>, start: usize) -> io::Result<()>;
+}
+
+impl FrameSink for Vec<u8> {
+    fn send(&mut self, bytes: Vec<u8>, start: usize) -> io::Result<()> {
+        self.extend_from_slice(&bytes[start..]);
+        Ok(())
+    }
+}
+
 /// Passes LSP frames (`Content-Length` header, body) on to `inner`, splicing stashed answers
 /// into the responses that carry their markers.
 pub struct SplicingWriter<W> {
@@ -157,80 +169,45 @@ pub struct SplicingWriter<W> {
     answers: Arc<DirectAnswers>,
     /// Bytes written to us that do not yet make a whole frame.
     incoming: Vec<u8>,
-    /// Whole frames, spliced, not yet accepted by `inner`, in buffers each written from the
-    /// offset beside it. A spliced answer is its own buffer (frames after it may join it).
-    outgoing: VecDeque<(Vec<u8>, usize)>,
-    /// An empty buffer for the next frames, kept from the last small one written.
-    spare: Vec<u8>,
 }
 
-impl<W> SplicingWriter<W> {
+impl<W: FrameSink> SplicingWriter<W> {
     pub fn new(inner: W, answers: Arc<DirectAnswers>) -> Self {
         Self {
             inner,
             answers,
             incoming: Vec::new(),
-            outgoing: VecDeque::new(),
-            spare: Vec::new(),
         }
     }
 
-    /// The buffer to append frames to: the last one waiting, or a new one.
-    fn last_outgoing(&mut self) -> &mut Vec<u8> {
-        if self.outgoing.is_empty() {
-            self.outgoing
-                .push_back((std::mem::take(&mut self.spare), 0));
-        }
-        &mut self.outgoing.back_mut().expect("just pushed").0
-    }
-
-    /// Moves every whole frame from `incoming` to `outgoing`, spliced where it carries a marker.
-    fn frame(&mut self) {
-        let mut start = 0;
+    /// Sends every whole frame of `incoming` on, spliced where it carries a marker; runs of
+    /// frames without one go as they are (the buffer itself when it holds nothing else).
+    fn send_frames(&mut self) -> io::Result<()> {
+        let (mut start, mut plain) = (0, 0);
         while let Some((body_start, body_end)) = next_frame(&self.incoming[start..]) {
             let (body_start, body_end) = (start + body_start, start + body_end);
-            let body = &self.incoming[body_start..body_end];
-            match self.answers.splice(body) {
-                Some(spliced) => self.outgoing.push_back(spliced),
-                None => {
-                    let incoming = std::mem::take(&mut self.incoming);
-                    self.last_outgoing()
-                        .extend_from_slice(&incoming[start..body_end]);
-                    self.incoming = incoming;
+            if let Some((spliced, at)) = self.answers.splice(&self.incoming[body_start..body_end]) {
+                if plain < start {
+                    self.inner.send(self.incoming[plain..start].to_vec(), 0)?;
                 }
+                self.inner.send(spliced, at)?;
+                plain = body_end;
             }
             start = body_end;
+        }
+        if plain == 0 && start == self.incoming.len() && start > 0 {
+            return self.inner.send(std::mem::take(&mut self.incoming), 0);
+        }
+        if plain < start {
+            self.inner.send(self.incoming[plain..start].to_vec(), 0)?;
         }
         self.incoming.drain(..start);
         // A header without a length is not framing we understand: pass it on rather than hold
         // it forever.
         if header_end(&self.incoming).is_some() && content_length(&self.incoming).is_none() {
-            let mut incoming = std::mem::take(&mut self.incoming);
-            self.last_outgoing().append(&mut incoming);
-            self.incoming = incoming;
+            return self.inner.send(std::mem::take(&mut self.incoming), 0);
         }
-    }
-
-    fn poll_drain(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>>
-    where
-        W: AsyncWrite + Unpin,
-    {
-        while let Some((bytes, sent)) = self.outgoing.front_mut() {
-            while *sent < bytes.len() {
-                let n = ready!(Pin::new(&mut self.inner).poll_write(cx, &bytes[*sent..]))?;
-                if n == 0 {
-                    return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
-                }
-                *sent += n;
-            }
-            let (mut written, _) = self.outgoing.pop_front().expect("the front was there");
-            // Megabytes of answer go back to the system; a small buffer serves the next frames.
-            if written.capacity() <= MAX_SPARE {
-                written.clear();
-                self.spare = written;
-            }
-        }
-        Poll::Ready(Ok(()))
+        Ok(())
     }
 }
 
@@ -255,33 +232,24 @@ fn content_length(bytes: &[u8]) -> Option<usize> {
     })
 }
 
-impl<W: AsyncWrite + Unpin> AsyncWrite for SplicingWriter<W> {
+impl<W: FrameSink + Unpin> AsyncWrite for SplicingWriter<W> {
     fn poll_write(
         self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
+        _: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        ready!(this.poll_drain(cx))?;
         this.incoming.extend_from_slice(buf);
-        this.frame();
-        // Accepted; what `inner` does not take now goes out on the next write or flush.
-        if let Poll::Ready(Err(err)) = this.poll_drain(cx) {
-            return Poll::Ready(Err(err));
-        }
+        this.send_frames()?;
         Poll::Ready(Ok(buf.len()))
     }
 
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        ready!(this.poll_drain(cx))?;
-        Pin::new(&mut this.inner).poll_flush(cx)
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
     }
 
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        ready!(this.poll_drain(cx))?;
-        Pin::new(&mut this.inner).poll_shutdown(cx)
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
     }
 }
 

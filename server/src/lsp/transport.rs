@@ -20,9 +20,11 @@ use std::sync::{Arc, Mutex, PoisonError, TryLockError, mpsc};
 use std::task::{Context, Poll};
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::mpsc as tokio_mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
+
+use super::direct_answers::FrameSink;
 
 /// Largest message body accepted (a 50 MB file in a `didOpen` fits, JSON escaping included).
 /// Bigger messages are read and discarded, and answered with an invalid-request error.
@@ -46,22 +48,19 @@ pub enum Lane {
 /// queue, or by the reader thread directly.
 struct Output<W> {
     direct: Mutex<W>,
-    queue: mpsc::Sender<Vec<u8>>,
+    queue: mpsc::Sender<(Vec<u8>, usize)>,
 }
 
 impl<W: Write> Output<W> {
     /// Writes `frame` now if no other frame is being written, else queues it for the writer
     /// thread: the reader never waits on a client that is slow to read a large answer.
-    fn send(&self, mut frame: Vec<u8>, start: usize) -> Result<(), ()> {
+    fn send(&self, frame: Vec<u8>, start: usize) -> Result<(), ()> {
         match self.direct.try_lock() {
             Ok(mut out) => write_frame(&mut *out, &frame[start..]),
             Err(TryLockError::Poisoned(poisoned)) => {
                 write_frame(&mut *poisoned.into_inner(), &frame[start..])
             }
-            Err(TryLockError::WouldBlock) => {
-                frame.drain(..start);
-                self.queue.send(frame).map_err(|_| ())
-            }
+            Err(TryLockError::WouldBlock) => self.queue.send((frame, start)).map_err(|_| ()),
         }
     }
 }
@@ -81,7 +80,7 @@ pub fn stdio(
     arriving: impl Fn(usize) + Send + 'static,
 ) -> std::io::Result<(ChannelReader, ChannelWriter)> {
     let (in_tx, in_rx) = tokio_mpsc::unbounded_channel::<Vec<u8>>();
-    let (out_tx, out_rx) = mpsc::channel::<Vec<u8>>();
+    let (out_tx, out_rx) = mpsc::channel::<(Vec<u8>, usize)>();
     widen_stdout_pipe();
     let output = Arc::new(Output {
         direct: Mutex::new(raw_stdout()),
@@ -91,9 +90,9 @@ pub fn stdio(
     std::thread::Builder::new()
         .name("scopelens-stdout".into())
         .spawn(move || {
-            for chunk in out_rx {
+            for (frames, start) in out_rx {
                 let mut out = writer.direct.lock().unwrap_or_else(PoisonError::into_inner);
-                if write_frame(&mut *out, &chunk).is_err() {
+                if write_frame(&mut *out, &frames[start..]).is_err() {
                     break;
                 }
             }
@@ -383,28 +382,17 @@ impl AsyncRead for ChannelReader {
     }
 }
 
-/// The server's output. Every write is accepted whole, so each buffer tower-lsp-server flushes
-/// (whole encoded messages) reaches stdout in one piece, never split by an error response.
+/// The server's output: whole frames, handed by value to the writer thread, so each reaches
+/// stdout in one piece, never split by an error response.
 pub struct ChannelWriter {
-    tx: mpsc::Sender<Vec<u8>>,
+    tx: mpsc::Sender<(Vec<u8>, usize)>,
 }
 
-impl AsyncWrite for ChannelWriter {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        match self.tx.send(buf.to_vec()) {
-            Ok(()) => Poll::Ready(Ok(buf.len())),
-            Err(_) => Poll::Ready(Err(std::io::ErrorKind::BrokenPipe.into())),
-        }
-    }
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(()))
+impl FrameSink for ChannelWriter {
+    fn send(&mut self, bytes: Vec<u8>, start: usize) -> std::io::Result<()> {
+        self.tx
+            .send((bytes, start))
+            .map_err(|_| std::io::ErrorKind::BrokenPipe.into())
     }
 }
 
@@ -438,7 +426,9 @@ mod tests {
         }
         drop(output.queue);
         let mut written = output.direct.into_inner().unwrap();
-        written.extend(out_rx.iter().flatten());
+        for (frames, start) in out_rx.iter() {
+            written.extend_from_slice(&frames[start..]);
+        }
         (passed, frames(&written))
     }
 
@@ -547,7 +537,7 @@ mod tests {
         output.send(b"..queued".to_vec(), 2).unwrap();
         drop(held);
         output.send(b"direct".to_vec(), 0).unwrap();
-        assert_eq!(rx.try_recv().unwrap(), b"queued");
+        assert_eq!(rx.try_recv().unwrap(), (b"..queued".to_vec(), 2));
         assert_eq!(output.direct.into_inner().unwrap(), b"direct");
     }
 }

@@ -5,11 +5,12 @@
 #      release server and tests/bench/oxc-peak
 #   3. the engine benchmark (criterion: `cargo bench --bench engine`) and oxc's peak RSS
 #   4. the protocol benchmark (tests/bench/lsp-bench.mjs) for scopelens, typescript-language-server
-#      and TypeScript 7's native server, on tests/corpus/typescript.js and on backbone.js
+#      and TypeScript 7's native server, on tests/corpus/typescript.js and on backbone.js, and for
+#      tests/bench/echo-server (answers without work: the floor of this machine and client)
 #   5. tests/bench/report.mjs: summary.md with every figure and the targets met or missed
 #
 # Usage: scripts/bench.sh [OUT_DIR]      (default tests/bench/results/<UTC time>)
-# Environment: BENCH_SERVERS="scopelens tsls tsgo", BENCH_FILES="typescript.js backbone.js",
+# Environment: BENCH_SERVERS="scopelens tsls tsgo echo", BENCH_FILES="typescript.js backbone.js",
 #              BENCH_SKIP_ENGINE=1 to skip the criterion run, LSP_BENCH_ARGS for extra arguments.
 # Takes about 15 minutes on the 2-core machine (the criterion run about 4 of them).
 set -euo pipefail
@@ -18,7 +19,7 @@ cd "$root"
 out="${1:-$root/tests/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 target="${CARGO_TARGET_DIR:-$root/target}"
-servers="${BENCH_SERVERS:-scopelens tsls tsgo}"
+servers="${BENCH_SERVERS:-scopelens tsls tsgo echo}"
 files="${BENCH_FILES:-typescript.js backbone.js}"
 
 echo "== corpus"
@@ -35,6 +36,7 @@ echo "== build"
 (cd tests/bench && npm ci --no-audit --no-fund --silent)
 cargo build --release --bin scopelens
 (cd tests/bench/oxc-peak && CARGO_TARGET_DIR="$root/tests/bench/target" cargo build --release --locked --quiet)
+(cd tests/bench/echo-server && CARGO_TARGET_DIR="$root/tests/bench/target" cargo build --release --locked --quiet)
 
 {
   echo "commit: $(git rev-parse HEAD)$(git diff --quiet -- server Cargo.lock || echo ' + uncommitted changes under server/')"

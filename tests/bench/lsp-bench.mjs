@@ -3,7 +3,8 @@
 // p50/p95/p99 round trips and resident memory (the server's whole process tree, from /proc).
 // Dependency-free (Node >= 20). See docs/performance.md for the method.
 //
-//   node tests/bench/lsp-bench.mjs --server scopelens|tsls|tsgo --file PATH [--json OUT]
+//   node tests/bench/lsp-bench.mjs --server scopelens|tsls|tsgo|echo --file PATH [--json OUT]
+//     (echo: tests/bench/echo-server, which answers at once without work: the machine's floor)
 //   node tests/bench/lsp-bench.mjs --cmd 'some-ls --stdio' --file PATH
 //   node tests/bench/lsp-bench.mjs --smoke        (scopelens on examples/ninja.js, counts of 5)
 //
@@ -156,7 +157,12 @@ function serverSpec(o) {
         init: {},
       };
     }
-    default: throw new Error(`unknown server ${o.server} (scopelens, tsls, tsgo, or --cmd)`);
+    case 'echo': {
+      // Calibration: answers every request at once without looking at the document.
+      const bin = path.join(here, 'target/release/echo-server');
+      return { name: 'echo (calibration, no work)', command: bin, args: [], version: null, init: {} };
+    }
+    default: throw new Error(`unknown server ${o.server} (scopelens, tsls, tsgo, echo, or --cmd)`);
   }
 }
 

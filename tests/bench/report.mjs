@@ -61,7 +61,7 @@ if (inputs.length) {
 // Protocol runs.
 const runs = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('oxc-peak-'))
   .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))) : [];
-const order = ['scopelens', 'typescript-language-server', 'TypeScript 7 native (tsc --lsp)'];
+const order = ['scopelens', 'typescript-language-server', 'TypeScript 7 native (tsc --lsp)', 'echo (calibration, no work)'];
 runs.sort((a, b) => a.file.localeCompare(b.file) || order.indexOf(a.server) - order.indexOf(b.server));
 const files = [...new Set(runs.map((r) => r.file))];
 const cell = (s, key = 'p50') => {

@@ -160,7 +160,7 @@ function serverSpec(o) {
     case 'echo': {
       // Calibration: answers every request at once without looking at the document.
       const bin = path.join(here, 'target/release/echo-server');
-      return { name: 'echo (calibration, no work)', command: bin, args: [], version: null, init: {} };
+      return { name: 'echo (calibration, no work)', command: bin, args: [], version: 'tests/bench/echo-server', init: {} };
     }
     default: throw new Error(`unknown server ${o.server} (scopelens, tsls, tsgo, echo, or --cmd)`);
   }

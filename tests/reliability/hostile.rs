@@ -199,3 +199,96 @@ fn odd_characters_under_both_encodings() {
         assert!(server.shutdown().success());
     }
 }
+
+/// A client that writes all its requests before it reads any answer (a simple synchronous
+/// client) gets every answer: the server keeps reading while its answers wait for the client,
+/// rather than blocking on a full stdout while the client blocks on a full stdin.
+#[test]
+fn a_client_that_writes_everything_before_reading_gets_every_answer() {
+    use std::io::{BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    const REQUESTS: i64 = 20_000;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scopelens"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn scopelens");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    fn frame(message: Value) -> Vec<u8> {
+        let body = message.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+    fn hover(id: i64) -> Vec<u8> {
+        frame(
+            json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {
+            "textDocument": { "uri": "file:///a.js" }, "position": { "line": 1, "character": 16 } } }),
+        )
+    }
+    fn answer(id: i64, stdout: &mut impl std::io::BufRead) -> Value {
+        loop {
+            let message = crate::client::read_message(stdout).expect("an answer");
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+    stdin
+        .write_all(&frame(
+            json!({ "jsonrpc": "2.0", "id": 0, "method": "initialize",
+            "params": { "processId": null, "rootUri": null, "capabilities": {} } }),
+        ))
+        .unwrap();
+    answer(0, &mut stdout);
+    let text = "function outer(alpha) {\n  return () => alpha + alphabet;\n}\nlet alphabet = 1;\n";
+    stdin
+        .write_all(&frame(
+            json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": { "uri": "file:///a.js", "languageId": "javascript", "version": 1,
+                "text": text } } }),
+        ))
+        .unwrap();
+    stdin.write_all(&hover(1)).unwrap();
+    let first = answer(1, &mut stdout);
+    assert!(first["result"]["contents"]["value"].is_string(), "{first}");
+
+    // Megabytes of requests, then megabytes of answers: more than either pipe holds.
+    let (done, written) = mpsc::channel();
+    let writer = std::thread::spawn(move || {
+        for id in 2..2 + REQUESTS {
+            stdin.write_all(&hover(id)).unwrap();
+        }
+        done.send(()).unwrap();
+        stdin
+    });
+    if written.recv_timeout(Duration::from_secs(60)).is_err() {
+        let _ = child.kill();
+        panic!("the server stopped reading while its answers were not read");
+    }
+    let mut stdin = writer.join().unwrap();
+    let mut answered = 0;
+    while answered < REQUESTS {
+        let message = crate::client::read_message(&mut stdout).expect("an answer");
+        if message.get("id").is_some() {
+            assert!(
+                message["result"]["contents"]["value"].is_string(),
+                "{message}"
+            );
+            answered += 1;
+        }
+    }
+    stdin
+        .write_all(&frame(
+            json!({ "jsonrpc": "2.0", "id": -1, "method": "shutdown" }),
+        ))
+        .unwrap();
+    answer(-1, &mut stdout);
+    stdin
+        .write_all(&frame(json!({ "jsonrpc": "2.0", "method": "exit" })))
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}

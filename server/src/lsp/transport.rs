@@ -51,16 +51,30 @@ struct Output<W> {
     queue: mpsc::Sender<(Vec<u8>, usize)>,
 }
 
-impl<W: Write> Output<W> {
-    /// Writes `frame` now if no other frame is being written, else queues it for the writer
-    /// thread: the reader never waits on a client that is slow to read a large answer.
+/// A stream that can tell whether a write of `len` bytes would complete without waiting for
+/// the reader.
+trait Room {
+    fn has_room_for(&self, len: usize) -> bool;
+}
+
+/// Frames the reader thread may write itself: a pipe takes up to this much at once whenever it
+/// polls writable (`PIPE_BUF`); a socket polls writable only with far more room than that.
+const DIRECT_FRAME_MAX: usize = 4096;
+
+impl<W: Write + Room> Output<W> {
+    /// Writes a small frame now if stdout is free and has room for it, else queues it for the
+    /// writer thread: the reader must never wait on the client, which may itself be waiting to
+    /// write to us (a client that sends many requests before reading any answer).
     fn send(&self, frame: Vec<u8>, start: usize) -> Result<(), ()> {
-        match self.direct.try_lock() {
-            Ok(mut out) => write_frame(&mut *out, &frame[start..]),
-            Err(TryLockError::Poisoned(poisoned)) => {
-                write_frame(&mut *poisoned.into_inner(), &frame[start..])
-            }
-            Err(TryLockError::WouldBlock) => self.queue.send((frame, start)).map_err(|_| ()),
+        let len = frame.len() - start;
+        let out = match self.direct.try_lock() {
+            Ok(out) => Some(out),
+            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        };
+        match out {
+            Some(mut out) if out.has_room_for(len) => write_frame(&mut *out, &frame[start..]),
+            _ => self.queue.send((frame, start)).map_err(|_| ()),
         }
     }
 }
@@ -117,7 +131,7 @@ pub fn stdio(
 /// File descriptor 1 without std's line buffering, which would split each frame in two writes
 /// (the header ends in a newline), and so wake the client twice.
 #[cfg(unix)]
-fn raw_stdout() -> impl Write + Send {
+fn raw_stdout() -> impl Write + Room + Send {
     use std::os::fd::{AsRawFd, FromRawFd};
     struct Fd1(std::mem::ManuallyDrop<std::fs::File>);
     impl Write for Fd1 {
@@ -128,6 +142,19 @@ fn raw_stdout() -> impl Write + Send {
             Ok(())
         }
     }
+    impl Room for Fd1 {
+        fn has_room_for(&self, len: usize) -> bool {
+            let mut fd = libc::pollfd {
+                fd: self.0.as_raw_fd(),
+                events: libc::POLLOUT,
+                revents: 0,
+            };
+            // SAFETY: one valid `pollfd` for the duration of the call; a zero timeout never
+            // waits.
+            let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+            len <= DIRECT_FRAME_MAX && ready == 1 && fd.revents & libc::POLLOUT != 0
+        }
+    }
     // SAFETY: fd 1 stays open for the life of the process; `ManuallyDrop` never closes it, and
     // nothing else in the process writes to it (std's `Stdout` is not used).
     Fd1(std::mem::ManuallyDrop::new(unsafe {
@@ -135,9 +162,24 @@ fn raw_stdout() -> impl Write + Send {
     }))
 }
 
+/// Elsewhere every frame goes through the writer thread.
 #[cfg(not(unix))]
-fn raw_stdout() -> impl Write + Send {
-    std::io::stdout()
+fn raw_stdout() -> impl Write + Room + Send {
+    struct Stdout(std::io::Stdout);
+    impl Write for Stdout {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.0.flush()
+        }
+    }
+    impl Room for Stdout {
+        fn has_room_for(&self, _: usize) -> bool {
+            false
+        }
+    }
+    Stdout(std::io::stdout())
 }
 
 /// Asks for a 1 MiB pipe buffer on stdout (Linux's default is 64 KiB, and its default ceiling for
@@ -164,7 +206,7 @@ fn widen_pipe(fd: libc::c_int) {
 
 /// Reads framed messages from `input` until EOF: each well-formed one goes to `lane`, and on to
 /// `server` unless the lane took it; answers to broken ones go to `output`.
-fn pump<W: Write>(
+fn pump<W: Write + Room>(
     input: &mut impl BufRead,
     server: &tokio_mpsc::UnboundedSender<Vec<u8>>,
     output: &Output<W>,
@@ -400,6 +442,29 @@ impl FrameSink for ChannelWriter {
 mod tests {
     use super::*;
 
+    /// Like a pipe that is being read.
+    impl Room for Vec<u8> {
+        fn has_room_for(&self, len: usize) -> bool {
+            len <= DIRECT_FRAME_MAX
+        }
+    }
+
+    /// A stream whose reader is not reading.
+    struct Full;
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            unreachable!("written to while full")
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    impl Room for Full {
+        fn has_room_for(&self, _: usize) -> bool {
+            false
+        }
+    }
+
     fn run(input: &[u8]) -> (Vec<String>, Vec<Value>) {
         run_with_lane(input, &|_| Lane::Pass)
     }
@@ -527,7 +592,7 @@ mod tests {
     }
 
     #[test]
-    fn a_frame_being_written_makes_the_next_one_queue() {
+    fn a_frame_being_written_or_a_large_one_is_queued() {
         let (tx, rx) = mpsc::channel();
         let output = Output {
             direct: Mutex::new(Vec::new()),
@@ -537,7 +602,21 @@ mod tests {
         output.send(b"..queued".to_vec(), 2).unwrap();
         drop(held);
         output.send(b"direct".to_vec(), 0).unwrap();
+        let large = vec![b'x'; DIRECT_FRAME_MAX + 1];
+        output.send(large.clone(), 0).unwrap();
         assert_eq!(rx.try_recv().unwrap(), (b"..queued".to_vec(), 2));
+        assert_eq!(rx.try_recv().unwrap(), (large, 0));
         assert_eq!(output.direct.into_inner().unwrap(), b"direct");
+    }
+
+    #[test]
+    fn a_stream_without_room_is_not_written_to_by_the_reader() {
+        let (tx, rx) = mpsc::channel();
+        let output = Output {
+            direct: Mutex::new(Full),
+            queue: tx,
+        };
+        output.send(b"small".to_vec(), 0).unwrap();
+        assert_eq!(rx.try_recv().unwrap(), (b"small".to_vec(), 0));
     }
 }

@@ -203,22 +203,38 @@ fn odd_characters_under_both_encodings() {
 /// A client that writes all its requests before it reads any answer (a simple synchronous
 /// client) gets every answer: the server keeps reading while its answers wait for the client,
 /// rather than blocking on a full stdout while the client blocks on a full stdin.
+/// Over a pipe (as most clients give) and over a socket (as Node and libuv give).
 #[test]
 fn a_client_that_writes_everything_before_reading_gets_every_answer() {
-    use std::io::{BufReader, Write};
+    writes_everything_before_reading(true);
+    writes_everything_before_reading(false);
+}
+
+fn writes_everything_before_reading(socket: bool) {
+    use std::io::{BufReader, Read, Write};
+    use std::os::unix::net::UnixStream;
     use std::process::{Command, Stdio};
     use std::sync::mpsc;
     use std::time::Duration;
 
     const REQUESTS: i64 = 20_000;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scopelens"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn scopelens");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scopelens"));
+    command.stdin(Stdio::piped()).stderr(Stdio::null());
+    let ours = if socket {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        command.stdout(Stdio::from(std::os::fd::OwnedFd::from(theirs)));
+        Some(ours)
+    } else {
+        command.stdout(Stdio::piped());
+        None
+    };
+    let mut child = command.spawn().expect("spawn scopelens");
     let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let stdout: Box<dyn Read + Send> = match ours {
+        Some(ours) => Box::new(ours),
+        None => Box::new(child.stdout.take().unwrap()),
+    };
+    let mut stdout = BufReader::new(stdout);
     fn frame(message: Value) -> Vec<u8> {
         let body = message.to_string();
         format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()

@@ -57,8 +57,8 @@ trait Room {
     fn has_room_for(&self, len: usize) -> bool;
 }
 
-/// Frames the reader thread may write itself: a pipe takes up to this much at once whenever it
-/// polls writable (`PIPE_BUF`); a socket polls writable only with far more room than that.
+/// Frames the reader thread may write itself into a pipe: a pipe that polls writable has a free
+/// page, so it takes this much (`PIPE_BUF`) without waiting.
 const DIRECT_FRAME_MAX: usize = 4096;
 
 impl<W: Write + Room> Output<W> {
@@ -133,10 +133,14 @@ pub fn stdio(
 #[cfg(unix)]
 fn raw_stdout() -> impl Write + Room + Send {
     use std::os::fd::{AsRawFd, FromRawFd};
-    struct Fd1(std::mem::ManuallyDrop<std::fs::File>);
+    struct Fd1 {
+        file: std::mem::ManuallyDrop<std::fs::File>,
+        /// The largest write that cannot wait once the stream polls writable.
+        direct_max: usize,
+    }
     impl Write for Fd1 {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            (&*self.0).write(buf)
+            (&*self.file).write(buf)
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
@@ -145,21 +149,47 @@ fn raw_stdout() -> impl Write + Room + Send {
     impl Room for Fd1 {
         fn has_room_for(&self, len: usize) -> bool {
             let mut fd = libc::pollfd {
-                fd: self.0.as_raw_fd(),
+                fd: self.file.as_raw_fd(),
                 events: libc::POLLOUT,
                 revents: 0,
             };
             // SAFETY: one valid `pollfd` for the duration of the call; a zero timeout never
             // waits.
             let ready = unsafe { libc::poll(&mut fd, 1, 0) };
-            len <= DIRECT_FRAME_MAX && ready == 1 && fd.revents & libc::POLLOUT != 0
+            len <= self.direct_max && ready == 1 && fd.revents & libc::POLLOUT != 0
         }
     }
     // SAFETY: fd 1 stays open for the life of the process; `ManuallyDrop` never closes it, and
     // nothing else in the process writes to it (std's `Stdout` is not used).
-    Fd1(std::mem::ManuallyDrop::new(unsafe {
+    let file = std::mem::ManuallyDrop::new(unsafe {
         std::fs::File::from_raw_fd(std::io::stdout().as_raw_fd())
-    }))
+    });
+    let direct_max = socket_direct_max(file.as_raw_fd()).unwrap_or(DIRECT_FRAME_MAX);
+    Fd1 { file, direct_max }
+}
+
+/// For a socket (what Node, and so VS Code, and Neovim's libuv give a child for its stdio): it
+/// polls writable only while at most a quarter of its send buffer is in use, so a frame of a
+/// quarter of the buffer always fits. `None` for anything else.
+#[cfg(unix)]
+fn socket_direct_max(fd: libc::c_int) -> Option<usize> {
+    // SAFETY: `fstat` and `getsockopt` write into locals of the right types and sizes.
+    unsafe {
+        let mut stat: libc::stat = std::mem::zeroed();
+        if libc::fstat(fd, &mut stat) != 0 || stat.st_mode & libc::S_IFMT != libc::S_IFSOCK {
+            return None;
+        }
+        let mut size: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        let got = libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_SNDBUF,
+            (&mut size as *mut libc::c_int).cast(),
+            &mut len,
+        );
+        (got == 0 && size > 0).then_some(size as usize / 4)
+    }
 }
 
 /// Elsewhere every frame goes through the writer thread.

@@ -5,14 +5,15 @@
 //! exits. So a thread reads stdin first: it frames messages itself, answers the ones
 //! tower-lsp-server would choke on with a JSON-RPC error (`-32700` parse error, `-32600` invalid
 //! request, id `null` unless one can be read), skips header garbage, and passes only well-formed
-//! messages on. Output goes through one writer thread, so those error responses never split a
-//! message of the server's.
+//! messages on. Every frame is written whole under one lock, so those error responses never
+//! split a message of the server's.
 //!
 //! Before anything goes to tower-lsp-server, the reader thread offers each message to a lane
 //! (`reader_lane`): document changes are applied there, in arrival order, and requests that can
 //! be answered at once are answered there, written to stdout directly when no other frame is
-//! being written. A hover then costs one read and one write, with no wake-up of another thread
-//! on the way (three otherwise: the executor, the handler's task, the writer thread).
+//! being written and stdout has room (else the writer thread writes them). A hover then costs
+//! one read and one write, with no wake-up of another thread on the way (three otherwise: the
+//! executor, the handler's task, the writer thread).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::pin::Pin;

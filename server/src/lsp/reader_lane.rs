@@ -180,15 +180,15 @@ impl ReaderLane {
         let Ok(hint) = serde_json::from_value::<InlayHint>(params) else {
             return Lane::Pass;
         };
-        let Some(uri) = inlay_hint::resolvable_in(&self.session, &hint) else {
+        let Some(target) = inlay_hint::resolvable(&self.session, &hint) else {
             return respond(id, Ok(hint)); // not ours, or its document is gone: as it was
         };
-        let Some(snapshot) = self.session.ready_snapshot(&uri) else {
+        let Some(snapshot) = self.session.ready_snapshot(&target.uri) else {
             return Lane::Pass;
         };
         respond(
             id,
-            inlay_hint::inlay_hint_resolve_on(&self.session, &snapshot, &uri, hint),
+            inlay_hint::inlay_hint_resolve_on(&self.session, &snapshot, &target, hint),
         )
     }
 }

@@ -38,7 +38,8 @@ pub struct Session {
     pub shutdown_requested: Arc<AtomicBool>,
     /// `initialize` was answered: the reader thread may handle messages itself.
     reader_lane_open: AtomicBool,
-    reader_lane_opened: (Mutex<bool>, Condvar),
+    /// Wakes the reader waiting for `reader_lane_open` (see [`Session::wait_for_reader_lane`]).
+    reader_lane_opened: (Mutex<()>, Condvar),
 }
 
 impl Session {
@@ -61,24 +62,27 @@ impl Session {
             direct_answers: Arc::default(),
             shutdown_requested,
             reader_lane_open: AtomicBool::new(false),
-            reader_lane_opened: (Mutex::new(false), Condvar::new()),
+            reader_lane_opened: (Mutex::new(()), Condvar::new()),
         }
     }
 
     pub fn open_reader_lane(&self) {
+        let (lock, opened) = &self.reader_lane_opened;
+        // Set under the lock, so a reader between its check and its wait cannot miss the wake.
+        let _guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
         self.reader_lane_open.store(true, Ordering::Release);
-        let (opened, changed) = &self.reader_lane_opened;
-        *opened.lock().unwrap_or_else(PoisonError::into_inner) = true;
-        changed.notify_all();
+        opened.notify_all();
     }
 
     /// Waits until `initialize` is answered, at most `timeout` (tower-lsp-server answers a
     /// malformed one itself, and then the lane stays closed).
     pub fn wait_for_reader_lane(&self, timeout: Duration) {
-        let (opened, changed) = &self.reader_lane_opened;
-        let opened = opened.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = changed
-            .wait_timeout_while(opened, timeout, |opened| !*opened)
+        let (lock, opened) = &self.reader_lane_opened;
+        let guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = opened
+            .wait_timeout_while(guard, timeout, |()| {
+                !self.reader_lane_open.load(Ordering::Acquire)
+            })
             .unwrap_or_else(PoisonError::into_inner);
     }
 

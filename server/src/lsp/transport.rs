@@ -32,6 +32,7 @@ use super::direct_answers::FrameSink;
 pub const MAX_MESSAGE_BYTES: usize = 256 << 20;
 /// Longest header line; longer lines are garbage.
 const MAX_HEADER_LINE: usize = 8 << 10;
+
 /// What the reader thread's lane did with a message.
 pub enum Lane {
     /// Not for the lane: on to tower-lsp-server.

@@ -122,32 +122,36 @@ pub fn inlay_hints_json(
 /// Fills in the tooltip and label locations of a hint from [`inlay_hint`]. A hint that no longer
 /// matches the document (edited since, closed, or not ours) comes back as it was.
 pub async fn inlay_hint_resolve(session: &Session, hint: InlayHint) -> Result<InlayHint> {
-    let Some(uri) = resolvable_in(session, &hint) else {
+    let Some(target) = resolvable(session, &hint) else {
         return Ok(hint);
     };
-    let Ok(snapshot) = session.snapshot(&uri).await else {
+    let Ok(snapshot) = session.snapshot(&target.uri).await else {
         return Ok(hint);
     };
-    inlay_hint_resolve_on(session, &snapshot, &uri, hint)
+    inlay_hint_resolve_on(session, &snapshot, &target, hint)
 }
 
-/// The document a hint of ours names, if it is still known; `None` for a hint that resolves to
-/// itself.
-pub fn resolvable_in(session: &Session, hint: &InlayHint) -> Option<Uri> {
+/// A hint of ours, read from its `data`, and the document it names.
+pub struct Resolvable {
+    pub uri: Uri,
+    data: HintData,
+}
+
+/// `None` for a hint that resolves to itself: not ours, or its document is no longer known.
+pub fn resolvable(session: &Session, hint: &InlayHint) -> Option<Resolvable> {
     let data = hint.data.as_ref().and_then(HintData::from_json)?;
-    session.document_ids.uri(data.document)
+    let uri = session.document_ids.uri(data.document)?;
+    Some(Resolvable { uri, data })
 }
 
-/// [`inlay_hint_resolve`] on a snapshot of the document that [`resolvable_in`] named.
+/// [`inlay_hint_resolve`] on a snapshot of the document `target` names.
 pub fn inlay_hint_resolve_on(
     session: &Session,
     snapshot: &Snapshot,
-    uri: &Uri,
+    target: &Resolvable,
     hint: InlayHint,
 ) -> Result<InlayHint> {
-    let Some(data) = hint.data.as_ref().and_then(HintData::from_json) else {
-        return Ok(hint);
-    };
+    let data = &target.data;
     let Some(analysis) = snapshot.analysis.as_deref() else {
         return Ok(hint);
     };
@@ -157,8 +161,13 @@ pub fn inlay_hint_resolve_on(
     let Some(full) = guarded("inlay hint", || ide::resolve_inlay_hint(analysis, data.id))? else {
         return Ok(hint);
     };
-    let Some(wire) = WireHint::new(session, snapshot, &full, Some(uri), Some(data.to_array()))
-    else {
+    let Some(wire) = WireHint::new(
+        session,
+        snapshot,
+        &full,
+        Some(&target.uri),
+        Some(data.to_array()),
+    ) else {
         return Ok(hint);
     };
     // One hint: the `Value` round trip to the protocol type costs nothing here.

@@ -19,8 +19,9 @@ use oxc_syntax::scope::ScopeFlags;
 use rustc_hash::FxHashMap;
 
 use super::model::{
-    self, Analysis, Binding, BindingId, Declaration, DeclarationKind, Degradation, EnvId, EnvKind,
-    Environment, FunctionFlavor, NameId, NameIds, Names, Reference, ReferenceFlags, SourceKind,
+    self, Analysis, Binding, BindingId, Construct, Declaration, DeclarationKind, Degradation,
+    EnvId, EnvKind, Environment, FunctionFlavor, NameId, NameIds, Names, Owner, Reference,
+    ReferenceFlags, SourceKind,
 };
 use super::resolve;
 use std::sync::Arc;
@@ -58,7 +59,7 @@ pub(crate) fn empty(_text: &str, kind: SourceKind, line_index: Arc<LineIndex>) -
         source_kind: kind,
         environments: vec![new_env(
             EnvKind::Global,
-            "globalThis".into(),
+            Owner::Global,
             None,
             model::Span::new(0, len),
             None,
@@ -79,7 +80,7 @@ pub(crate) fn empty(_text: &str, kind: SourceKind, line_index: Arc<LineIndex>) -
 
 fn new_env(
     kind: EnvKind,
-    owner: String,
+    owner: Owner,
     parent: Option<EnvId>,
     span: model::Span,
     function: Option<FunctionFlavor>,
@@ -186,8 +187,6 @@ pub(crate) struct Binder<'t> {
     in_for_var_head: bool,
     /// A name inferred for the next function, arrow or class expression (`const f = () => …`).
     pending_name: Option<String>,
-    /// Names of the classes being walked, innermost last, for method owners (`Foo.bar`).
-    class_names: Vec<String>,
     /// References in the update expression of a `for (let …)` loop, with the loop's
     /// environment: writes there do not make the loop's bindings `mutated`.
     pub(crate) per_iteration_updates: Vec<(usize, EnvId)>,
@@ -221,7 +220,6 @@ impl<'t, 'a> Binder<'t> {
             assign_mode: None,
             in_for_var_head: false,
             pending_name: None,
-            class_names: Vec::new(),
             per_iteration_updates: Vec::new(),
         }
     }
@@ -273,15 +271,10 @@ impl<'t, 'a> Binder<'t> {
         id
     }
 
-    fn at(&self, offset: u32) -> String {
-        let (line, col) = self.line_index.human(offset);
-        format!("{line}:{col}")
-    }
-
     fn push_env(
         &mut self,
         kind: EnvKind,
-        owner: String,
+        owner: Owner,
         span: model::Span,
         function: Option<FunctionFlavor>,
     ) -> EnvId {
@@ -402,17 +395,19 @@ impl<'t, 'a> Binder<'t> {
         self.in_for_var_head = saved_for;
     }
 
-    fn owner_for_function(
+    /// The owner of a function, arrow or class: its own name, else the one inferred from where
+    /// it is defined, else where it starts.
+    fn owner_for(
         &mut self,
         id: Option<&BindingIdentifier<'a>>,
-        at: u32,
-        what: &str,
-    ) -> String {
-        let pending = self.pending_name.take();
-        match (id, pending) {
-            (Some(id), _) => id.name.to_string(),
-            (None, Some(name)) => name,
-            (None, None) => format!("<{what} at {}>", self.at(at)),
+        what: Construct,
+        start: u32,
+    ) -> Owner {
+        let inferred = self.pending_name.take();
+        match (id, inferred) {
+            (Some(id), _) => Owner::Named(id.name.to_string()),
+            (None, Some(name)) => Owner::Named(name),
+            (None, None) => Owner::Anonymous { what, start },
         }
     }
 
@@ -474,7 +469,7 @@ impl<'t, 'a> Binder<'t> {
         }
     }
 
-    fn walk_function(&mut self, func: &Function<'a>, owner: String) {
+    fn walk_function(&mut self, func: &Function<'a>, owner: Owner) {
         let Some(body) = &func.body else { return };
         let saved_lexical = self.lexical;
         let is_expression = func.r#type == FunctionType::FunctionExpression;
@@ -513,7 +508,7 @@ impl<'t, 'a> Binder<'t> {
         if class.declare {
             return;
         }
-        let inferred = self.pending_name.take();
+        let owner = self.owner_for(class.id.as_ref(), Construct::Class, class.span.start);
         if class.r#type == ClassType::ClassDeclaration
             && let Some(id) = &class.id
         {
@@ -521,11 +516,6 @@ impl<'t, 'a> Binder<'t> {
             self.declare(self.lexical, name, DeclarationKind::Class, span(id.span));
         }
         self.visit_decorators(&class.decorators);
-        let owner = match (&class.id, inferred) {
-            (Some(id), _) => id.name.to_string(),
-            (None, Some(name)) => name,
-            (None, None) => format!("<class at {}>", self.at(class.span.start)),
-        };
         let saved_lexical = self.lexical;
         let private_names: Vec<&PrivateIdentifier<'a>> = class
             .body
@@ -578,30 +568,29 @@ impl<'t, 'a> Binder<'t> {
         if let Some(heritage) = &class.heritage {
             self.visit_expression(&heritage.expression);
         }
-        self.class_names.push(owner.clone());
+        let class_owner = Arc::new(owner);
         for element in &class.body.body {
-            self.walk_class_element(element, &owner);
+            self.walk_class_element(element, &class_owner);
         }
-        self.class_names.pop();
         if strict_env == saved_lexical {
             self.env_mut(strict_env).strict = saved_strict;
         }
         self.lexical = saved_lexical;
     }
 
-    fn walk_class_element(&mut self, element: &ClassElement<'a>, class: &str) {
+    fn walk_class_element(&mut self, element: &ClassElement<'a>, class: &Arc<Owner>) {
         match element {
             ClassElement::MethodDefinition(method) => {
                 self.visit_decorators(&method.decorators);
                 self.walk_computed_key(&method.key);
-                let owner = format!("{class}.{}", key_name(&method.key));
+                let owner = member(class, &method.key);
                 self.with_strict(|b| b.walk_function(&method.value, owner));
             }
             ClassElement::PropertyDefinition(property) => {
                 self.visit_decorators(&property.decorators);
                 self.walk_computed_key(&property.key);
                 if let Some(value) = &property.value {
-                    let owner = format!("{class}.{}", key_name(&property.key));
+                    let owner = member(class, &property.key);
                     self.walk_field_initializer(value, owner);
                 }
             }
@@ -609,12 +598,14 @@ impl<'t, 'a> Binder<'t> {
                 self.visit_decorators(&property.decorators);
                 self.walk_computed_key(&property.key);
                 if let Some(value) = &property.value {
-                    let owner = format!("{class}.{}", key_name(&property.key));
+                    let owner = member(class, &property.key);
                     self.walk_field_initializer(value, owner);
                 }
             }
             ClassElement::StaticBlock(block) => {
-                let owner = format!("<class {class} static block>");
+                let owner = Owner::StaticBlock {
+                    class: Arc::clone(class),
+                };
                 let env = self.push_env(
                     EnvKind::Function,
                     owner,
@@ -648,7 +639,7 @@ impl<'t, 'a> Binder<'t> {
 
     /// A class field's initializer runs as a method of the class (ClassFieldDefinition), so it
     /// is a closure over the class's environment.
-    fn walk_field_initializer(&mut self, value: &Expression<'a>, owner: String) {
+    fn walk_field_initializer(&mut self, value: &Expression<'a>, owner: Owner) {
         let saved = self.lexical;
         let env = self.push_env(
             EnvKind::Function,
@@ -676,11 +667,10 @@ impl<'t, 'a> Binder<'t> {
     fn push_block_if_declaring(
         &mut self,
         statements: &[Statement<'a>],
-        owner: impl FnOnce(&Self) -> String,
+        owner: Owner,
         at: model::Span,
     ) -> bool {
         if declares_lexically(statements) {
-            let owner = owner(self);
             self.push_env(EnvKind::Block, owner, at, None);
             true
         } else {
@@ -695,7 +685,7 @@ impl<'t, 'a> Binder<'t> {
             SourceKind::Script => {
                 self.env_mut(EnvId(0)).strict = strict_directive;
                 let body_env = if declares_lexically_at_top(&program.body) {
-                    self.push_env(EnvKind::Script, "script".into(), whole, None)
+                    self.push_env(EnvKind::Script, Owner::Script, whole, None)
                 } else {
                     EnvId(0)
                 };
@@ -705,7 +695,7 @@ impl<'t, 'a> Binder<'t> {
                 };
             }
             SourceKind::Module => {
-                let env = self.push_env(EnvKind::Module, "module".into(), whole, None);
+                let env = self.push_env(EnvKind::Module, Owner::Module, whole, None);
                 self.env_mut(env).strict = true;
                 self.function = FunctionContext {
                     var_env: env,
@@ -715,7 +705,7 @@ impl<'t, 'a> Binder<'t> {
             SourceKind::CommonJs => {
                 let env = self.push_env(
                     EnvKind::Function,
-                    "<CommonJS module wrapper>".into(),
+                    Owner::CommonJsWrapper,
                     whole,
                     Some(FunctionFlavor::CommonJsWrapper),
                 );
@@ -751,13 +741,16 @@ impl<'t, 'a> Binder<'t> {
         &mut self,
         left_is_lexical: bool,
         per_iteration: bool,
-        what: &str,
+        what: Construct,
         at: oxc_span::Span,
     ) -> bool {
         if !left_is_lexical {
             return false;
         }
-        let owner = format!("<{what} at {}>", self.at(at.start));
+        let owner = Owner::Anonymous {
+            what,
+            start: at.start,
+        };
         let env = self.push_env(EnvKind::Block, owner, span(at), None);
         self.env_mut(env).per_iteration = per_iteration;
         true
@@ -781,6 +774,14 @@ fn private_key<'k, 'a>(key: &'k PropertyKey<'a>) -> Option<&'k PrivateIdentifier
     match key {
         PropertyKey::PrivateIdentifier(id) => Some(id),
         _ => None,
+    }
+}
+
+/// The owner of a class member: `Foo.bar`.
+fn member(class: &Arc<Owner>, key: &PropertyKey<'_>) -> Owner {
+    Owner::Member {
+        class: Arc::clone(class),
+        key: key_name(key),
     }
 }
 
@@ -998,17 +999,17 @@ impl<'a> Visit<'a> for Binder<'_> {
             self.declare_function_name(func);
             self.pending_name = None;
             match &func.id {
-                Some(id) => id.name.to_string(),
-                None => "default".to_string(),
+                Some(id) => Owner::Named(id.name.to_string()),
+                None => Owner::Named("default".to_string()),
             }
         } else {
-            self.owner_for_function(func.id.as_ref(), func.span.start, "function")
+            self.owner_for(func.id.as_ref(), Construct::Function, func.span.start)
         };
         self.walk_function(func, owner);
     }
 
     fn visit_arrow_function_expression(&mut self, arrow: &ArrowFunctionExpression<'a>) {
-        let owner = self.owner_for_function(None, arrow.span.start, "arrow");
+        let owner = self.owner_for(None, Construct::Arrow, arrow.span.start);
         let saved_lexical = self.lexical;
         let env = self.push_env(
             EnvKind::Function,
@@ -1112,7 +1113,10 @@ impl<'a> Visit<'a> for Binder<'_> {
         let at = span(block.span);
         self.push_block_if_declaring(
             &block.body,
-            |b| format!("<block at {}>", b.at(at.start)),
+            Owner::Anonymous {
+                what: Construct::Block,
+                start: at.start,
+            },
             at,
         );
         self.visit_statements(&block.body);
@@ -1127,7 +1131,7 @@ impl<'a> Visit<'a> for Binder<'_> {
             self.loop_env(
                 lexical,
                 declaration.kind == VariableDeclarationKind::Let,
-                "for loop",
+                Construct::ForLoop,
                 statement.span,
             );
             self.walk_for_head_declaration(declaration);
@@ -1157,7 +1161,7 @@ impl<'a> Visit<'a> for Binder<'_> {
             &statement.left,
             &statement.right,
             &statement.body,
-            "for-in loop",
+            Construct::ForInLoop,
             statement.span,
         );
     }
@@ -1167,7 +1171,7 @@ impl<'a> Visit<'a> for Binder<'_> {
             &statement.left,
             &statement.right,
             &statement.body,
-            "for-of loop",
+            Construct::ForOfLoop,
             statement.span,
         );
     }
@@ -1180,7 +1184,10 @@ impl<'a> Visit<'a> for Binder<'_> {
             .iter()
             .any(|case| declares_lexically(&case.consequent));
         if declares {
-            let owner = format!("<switch at {}>", self.at(statement.span.start));
+            let owner = Owner::Anonymous {
+                what: Construct::Switch,
+                start: statement.span.start,
+            };
             self.push_env(EnvKind::Block, owner, span(statement.span), None);
         }
         for case in &statement.cases {
@@ -1194,7 +1201,10 @@ impl<'a> Visit<'a> for Binder<'_> {
         if let Some(param) = &clause.param {
             // The parameter lives in a catch environment of its own, outside the body block's
             // environment (oxc puts both in one scope).
-            let owner = format!("<catch at {}>", self.at(clause.span.start));
+            let owner = Owner::Anonymous {
+                what: Construct::Catch,
+                start: clause.span.start,
+            };
             let env = self.push_env(EnvKind::Catch, owner, span(clause.span), None);
             self.declare_pattern(&param.pattern, env, DeclarationKind::CatchParameter);
         }
@@ -1205,7 +1215,10 @@ impl<'a> Visit<'a> for Binder<'_> {
     fn visit_with_statement(&mut self, statement: &WithStatement<'a>) {
         self.visit_expression(&statement.object);
         let saved = self.lexical;
-        let owner = format!("<with at {}>", self.at(statement.span.start));
+        let owner = Owner::Anonymous {
+            what: Construct::With,
+            start: statement.span.start,
+        };
         self.push_env(EnvKind::With, owner, span(statement.body.span()), None);
         self.visit_statement(&statement.body);
         self.lexical = saved;
@@ -1272,7 +1285,7 @@ impl<'a> Visit<'a> for Binder<'_> {
             span(declaration.id.span),
         );
         // A namespace body compiles to a function called with the namespace object.
-        let owner = format!("namespace {}", declaration.id.name);
+        let owner = Owner::Namespace(declaration.id.name.to_string());
         let saved = self.lexical;
         let env = self.push_env(
             EnvKind::Function,
@@ -1341,7 +1354,7 @@ impl<'a> Binder<'_> {
         left: &ForStatementLeft<'a>,
         right: &Expression<'a>,
         body: &Statement<'a>,
-        what: &str,
+        what: Construct,
         at: oxc_span::Span,
     ) {
         let saved = self.lexical;

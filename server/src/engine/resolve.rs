@@ -4,7 +4,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::binder::Binder;
-use super::model::{BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Span};
+use super::model::{
+    BindingId, Construct, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Owner, Span,
+};
 
 pub(crate) fn run(b: &mut Binder<'_>) {
     apply_annex_b(b);
@@ -96,11 +98,13 @@ fn find_direct_evals(b: &mut Binder<'_>) {
             continue;
         }
         let strict = b.envs[call.env.0 as usize].strict;
-        let (line, col) = b.line_index.human(call.span.start);
         let id = EnvId(b.envs.len() as u32);
         let mut eval_env = b.envs[call.env.0 as usize].clone();
         eval_env.kind = EnvKind::Eval;
-        eval_env.owner = format!("<eval at {line}:{col}>");
+        eval_env.owner = Owner::Anonymous {
+            what: Construct::Eval,
+            start: call.span.start,
+        };
         eval_env.parent = Some(call.env);
         eval_env.span = call.span;
         eval_env.function = None;

@@ -22,7 +22,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::engine::{Analysis, Span};
-use crate::ide::describe::declaration_span;
+use crate::ide::describe::{declaration_span, owner};
 
 /// A one-based line and a one-based column in UTF-16 code units.
 #[derive(Serialize)]
@@ -32,10 +32,10 @@ struct Position {
 }
 
 #[derive(Serialize)]
-struct Environment<'a> {
+struct Environment {
     id: u32,
     kind: &'static str,
-    owner: &'a str,
+    owner: String,
     parent: Option<u32>,
     start: Position,
     end: Position,
@@ -103,7 +103,7 @@ pub(super) fn write(out: &mut impl Write, file: &str, a: &Analysis) -> io::Resul
             Environment {
                 id: id.0,
                 kind: e.kind.as_str(),
-                owner: &e.owner,
+                owner: owner(a, id).to_string(),
                 parent: e.parent.map(|p| p.0),
                 start: pos(e.span.start),
                 end: pos(e.span.end),

@@ -41,7 +41,7 @@ pub enum Encoding {
 
 impl Server {
     pub fn spawn() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scopelens"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_scopelens-under-test"))
             // Warnings only: the chaos and soak tests send tens of thousands of messages.
             .env(
                 "RUST_LOG",

@@ -1,18 +1,18 @@
 //! How a message flows; the one place to read.
 //!
 //! ```text
-//! stdin ─▶ transport (framing guard thread) ─▶ tower-lsp-server's read loop
-//!        ─▶ Dispatcher::call  (synchronous, one message at a time, in arrival order)
+//! stdin ─▶ transport (reader thread: frames and decodes; a malformed message gets its error)
+//!        ─▶ serve: one message at a time, in arrival order ─▶ Dispatcher::call
 //!             ├─ state-changing notification: applied here, now (handlers::text_document_sync,
 //!             │  handlers::configuration)
 //!             └─ anything else: stamped with the current revision (`Arrival`), then handed to
-//!                tower-lsp-server's router, whose handler (`server::Backend` → handlers::*)
-//!                runs concurrently and answers on the snapshot of that revision
-//!        ─▶ tower-lsp-server's writer ─▶ transport (writer thread) ─▶ stdout
+//!                tower-lsp-server's router (`LspService`), whose handler (`server::Backend` →
+//!                handlers::*) runs concurrently and answers on the snapshot of that revision
+//!        ─▶ transport (writer thread: encodes and writes) ─▶ stdout
 //! ```
 //!
-//! tower-lsp-server calls [`Dispatcher::call`] for every message in the order it reads them,
-//! before it reads the next, and runs the returned futures concurrently. So a notification
+//! [`serve`] calls [`Dispatcher::call`] for every message in the order the client sent them,
+//! before it takes the next, and runs the returned futures concurrently. So a notification
 //! applied inside `call` is seen by every later message, and a request stamped inside `call`
 //! knows exactly which edits came before it, however its handler is scheduled afterwards
 //! (tower-lsp issue 284 is about handlers that apply edits concurrently; none does here).
@@ -25,6 +25,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
+use futures::{SinkExt, StreamExt};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::oneshot;
@@ -34,11 +35,15 @@ use tower_lsp_server::ls_types::notification::{
     DidChangeConfiguration, DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument,
     Notification,
 };
-use tower_lsp_server::{ExitedError, LspService};
+use tower_lsp_server::{ClientSocket, ExitedError, LspService};
 
 use super::handlers::{configuration, text_document_sync};
 use super::server::Backend;
 use super::session::{Arrival, Session};
+use super::transport::{Incoming, Outgoing, Output};
+
+/// Requests answered at once, at most; the next waits for one to finish (the reading with it).
+const CONCURRENT_REQUESTS: usize = 32;
 
 type Answer = Pin<Box<dyn Future<Output = Result<Option<Response>, ExitedError>> + Send>>;
 
@@ -149,4 +154,56 @@ fn parse<P: DeserializeOwned>(method: &str, params: Option<Value>) -> Option<P> 
             None
         }
     }
+}
+
+/// Serves the client until `exit` or the end of input: each message of `incoming` through the
+/// dispatcher in turn; answers, and the server's own requests and notifications (`Client`), to
+/// `output`.
+pub async fn serve(
+    mut dispatcher: Dispatcher,
+    socket: ClientSocket,
+    mut incoming: tokio::sync::mpsc::UnboundedReceiver<Incoming>,
+    output: Output,
+) {
+    let (to_client, mut client_answers) = socket.split();
+    let (to_client, stop_to_client) = futures::stream::abortable(to_client);
+    let (mut pending, answers) = futures::channel::mpsc::channel::<Answer>(0);
+    let answer_output = output.clone();
+    let answering = answers
+        .buffer_unordered(CONCURRENT_REQUESTS)
+        .for_each(|answer| {
+            if let Ok(Some(response)) = answer {
+                answer_output.send(Outgoing::Response(response));
+            }
+            std::future::ready(())
+        });
+    let asking = to_client.for_each(|request| {
+        output.send(Outgoing::Request(request));
+        std::future::ready(())
+    });
+    let reading = async {
+        while let Some(message) = incoming.recv().await {
+            match message {
+                Incoming::Request(request) => {
+                    if std::future::poll_fn(|cx| dispatcher.poll_ready(cx))
+                        .await
+                        .is_err()
+                    {
+                        break; // exited
+                    }
+                    // The server exits at `exit` even if the client keeps stdin open.
+                    let exit = request.method() == "exit";
+                    if pending.send(dispatcher.call(request)).await.is_err() || exit {
+                        break;
+                    }
+                }
+                Incoming::Response(response) => {
+                    let _ = client_answers.send(response).await;
+                }
+            }
+        }
+        pending.close_channel();
+        stop_to_client.abort();
+    };
+    futures::join!(answering, asking, reading);
 }

@@ -24,7 +24,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 use tracing_subscriber::EnvFilter;
 
 use analysis_worker::AnalysisWorker;
@@ -89,11 +89,14 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     let session = session_slot.expect("LspService::build calls its init");
     tokio::spawn(diagnostics::publish(session.clone(), finished_rx));
     // Through our own framing threads: a malformed message gets an error, not the end of input.
-    let (stdin, stdout) = transport::stdio(text_arriving)?;
-    Server::new(stdin, stdout, socket)
-        .concurrency_level(32)
-        .serve(dispatch::Dispatcher::new(service, session))
-        .await;
+    let (incoming, output) = transport::stdio(text_arriving)?;
+    dispatch::serve(
+        dispatch::Dispatcher::new(service, session),
+        socket,
+        incoming,
+        output,
+    )
+    .await;
     tracing::info!("exit");
     Ok(())
 }

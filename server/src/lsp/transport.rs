@@ -1,20 +1,17 @@
-//! The byte stream between the client and tower-lsp-server, made robust to broken clients.
+//! Framing on stdin/stdout, robust to broken clients.
 //!
-//! tower-lsp-server stops reading at the first message it cannot decode (malformed JSON, invalid
-//! UTF-8, a bad header: its framed reader ends the stream after an error), and the server then
-//! exits. So a thread reads stdin first: it frames messages itself, answers the ones
-//! tower-lsp-server would choke on with a JSON-RPC error (`-32700` parse error, `-32600` invalid
-//! request, id `null` unless one can be read), skips header garbage, and passes only well-formed
-//! messages on. A writer thread owns stdout: tower-lsp-server's frames and those error responses
-//! reach it as whole chunks, so one never splits the other.
+//! A reader thread frames messages from stdin and decodes each one once, into the JSON-RPC
+//! request or response tower-lsp-server's service takes; a message it cannot decode (malformed
+//! JSON, invalid UTF-8, not JSON-RPC) is answered with an error (`-32700` parse error, `-32600`
+//! invalid request, id `null` unless one can be read) and reading goes on; header garbage is
+//! skipped. (tower-lsp-server's own framed reader ends the session at the first such message.)
+//! A writer thread owns stdout: it encodes each outgoing message and writes it whole, so the
+//! async tasks never wait on the client, and encoding a large answer does not hold them up.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::pin::Pin;
 use std::sync::mpsc;
-use std::task::{Context, Poll};
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::mpsc as tokio_mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
 
@@ -24,26 +21,62 @@ pub const MAX_MESSAGE_BYTES: usize = 256 << 20;
 /// Longest header line; longer lines are garbage.
 const MAX_HEADER_LINE: usize = 8 << 10;
 
-/// Starts the reader and writer threads over stdin/stdout; returns the streams to give
-/// tower-lsp-server. `arriving` hears the size of each message as soon as its header is read,
-/// before its body.
+/// A message from the client, decoded.
+pub enum Incoming {
+    Request(Request),
+    Response(Response),
+}
+
+/// A message to the client, encoded and written by the writer thread.
+pub enum Outgoing {
+    Response(Response),
+    Request(Request),
+}
+
+/// Where messages to the client go.
+#[derive(Clone)]
+pub struct Output {
+    tx: mpsc::Sender<Outgoing>,
+}
+
+impl Output {
+    /// Queues a message for the writer thread; `false` once stdout is gone.
+    pub fn send(&self, message: Outgoing) -> bool {
+        self.tx.send(message).is_ok()
+    }
+}
+
+/// Starts the reader and writer threads over stdin/stdout: the client's messages in arrival
+/// order, and where to send ours. `arriving` hears the size of each message as soon as its
+/// header is read, before its body.
 pub fn stdio(
     arriving: impl Fn(usize) + Send + 'static,
-) -> std::io::Result<(ChannelReader, ChannelWriter)> {
-    let (in_tx, in_rx) = tokio_mpsc::unbounded_channel::<Vec<u8>>();
-    let (out_tx, out_rx) = mpsc::channel::<Vec<u8>>();
+) -> std::io::Result<(tokio_mpsc::UnboundedReceiver<Incoming>, Output)> {
+    let (in_tx, in_rx) = tokio_mpsc::unbounded_channel();
+    let (out_tx, out_rx) = mpsc::channel::<Outgoing>();
     widen_pipe(1);
     std::thread::Builder::new()
         .name("scopelens-stdout".into())
         .spawn(move || {
             let mut out = raw_stdout();
-            for chunk in out_rx {
-                if out.write_all(&chunk).and_then(|()| out.flush()).is_err() {
+            for message in out_rx {
+                let body = match &message {
+                    Outgoing::Response(response) => serde_json::to_vec(response),
+                    Outgoing::Request(request) => serde_json::to_vec(request),
+                };
+                // Dropped here, on this thread: a large answer's `Value` tree too.
+                drop(message);
+                let Ok(body) = body else {
+                    tracing::error!("cannot encode a message to the client");
+                    continue;
+                };
+                if out.write_all(&frame_bytes(&body)).is_err() {
                     break;
                 }
             }
         })?;
-    let replies = out_tx.clone();
+    let output = Output { tx: out_tx };
+    let replies = output.clone();
     std::thread::Builder::new()
         .name("scopelens-stdin".into())
         .spawn(move || {
@@ -51,14 +84,7 @@ pub fn stdio(
             let mut stdin = BufReader::new(std::io::stdin().lock());
             pump(&mut stdin, &in_tx, &replies, &arriving);
         })?;
-    Ok((
-        ChannelReader {
-            rx: in_rx,
-            chunk: Vec::new(),
-            pos: 0,
-        },
-        ChannelWriter { tx: out_tx },
-    ))
+    Ok((in_rx, output))
 }
 
 /// File descriptor 1 without std's line buffering, which would split each frame in two writes
@@ -104,16 +130,16 @@ fn widen_pipe(fd: libc::c_int) {
 /// answers to broken ones go to `replies`.
 fn pump(
     input: &mut impl BufRead,
-    server: &tokio_mpsc::UnboundedSender<Vec<u8>>,
-    replies: &mpsc::Sender<Vec<u8>>,
+    server: &tokio_mpsc::UnboundedSender<Incoming>,
+    replies: &Output,
     arriving: &dyn Fn(usize),
 ) {
     loop {
         let reply = match read_frame(input, arriving) {
             Ok(Frame::Eof) => return,
-            Ok(Frame::Body(body)) => match check(&body) {
-                Ok(()) => {
-                    if server.send(frame_bytes(&body)).is_err() {
+            Ok(Frame::Body(body)) => match decode(&body) {
+                Ok(message) => {
+                    if server.send(message).is_err() {
                         return; // the server has stopped, after `exit`
                     }
                     continue;
@@ -142,15 +168,14 @@ fn pump(
                 return;
             }
         };
-        if replies
-            .send(frame_bytes(reply.to_string().as_bytes()))
-            .is_err()
-        {
+        if !replies.send(Outgoing::Response(*reply)) {
             return;
         }
     }
 }
 
+/// The frame around `body`, written with one `write`: std's line-buffered stdout would split it
+/// after the header.
 fn frame_bytes(body: &[u8]) -> Vec<u8> {
     let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     framed.extend_from_slice(body);
@@ -227,8 +252,8 @@ fn read_frame(input: &mut impl BufRead, arriving: &dyn Fn(usize)) -> std::io::Re
     Ok(Frame::Body(body))
 }
 
-/// `Ok` when tower-lsp-server can decode the body; otherwise the error response to send.
-fn check(body: &[u8]) -> Result<(), Value> {
+/// The message in `body`; otherwise the error response to send.
+fn decode(body: &[u8]) -> Result<Incoming, Box<Response>> {
     let Ok(text) = std::str::from_utf8(body) else {
         tracing::warn!("message body is not UTF-8");
         return Err(error_response(
@@ -237,10 +262,12 @@ fn check(body: &[u8]) -> Result<(), Value> {
             "message body is not valid UTF-8",
         ));
     };
-    if serde_json::from_str::<Request>(text).is_ok()
-        || serde_json::from_str::<Response>(text).is_ok()
-    {
-        return Ok(());
+    // A request (or notification) has a `method`; try that first, the common case.
+    if let Ok(request) = serde_json::from_str::<Request>(text) {
+        return Ok(Incoming::Request(request));
+    }
+    if let Ok(response) = serde_json::from_str::<Response>(text) {
+        return Ok(Incoming::Response(response));
     }
     match serde_json::from_str::<Value>(text) {
         Err(err) => {
@@ -266,66 +293,10 @@ fn check(body: &[u8]) -> Result<(), Value> {
     }
 }
 
-fn error_response(id: Value, code: i64, message: &str) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
-}
-
-/// The server's input: the messages the reader thread passed on.
-pub struct ChannelReader {
-    rx: tokio_mpsc::UnboundedReceiver<Vec<u8>>,
-    chunk: Vec<u8>,
-    pos: usize,
-}
-
-impl AsyncRead for ChannelReader {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        let this = self.get_mut();
-        while this.pos == this.chunk.len() {
-            match this.rx.poll_recv(cx) {
-                Poll::Ready(Some(chunk)) => {
-                    this.chunk = chunk;
-                    this.pos = 0;
-                }
-                Poll::Ready(None) => return Poll::Ready(Ok(())), // EOF
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-        let n = buf.remaining().min(this.chunk.len() - this.pos);
-        buf.put_slice(&this.chunk[this.pos..this.pos + n]);
-        this.pos += n;
-        Poll::Ready(Ok(()))
-    }
-}
-
-/// The server's output: each write is handed whole to the writer thread. tower-lsp-server writes
-/// whole frames (its encoder's buffer), so frames reach stdout in one piece.
-pub struct ChannelWriter {
-    tx: mpsc::Sender<Vec<u8>>,
-}
-
-impl AsyncWrite for ChannelWriter {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        Poll::Ready(match self.tx.send(buf.to_vec()) {
-            Ok(()) => Ok(buf.len()),
-            Err(_) => Err(std::io::ErrorKind::BrokenPipe.into()),
-        })
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
+fn error_response(id: Value, code: i64, message: &str) -> Box<Response> {
+    let response =
+        json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
+    Box::new(serde_json::from_value(response).expect("a JSON-RPC error response"))
 }
 
 #[cfg(test)]
@@ -340,33 +311,25 @@ mod tests {
         pump(
             &mut std::io::Cursor::new(input.to_vec()),
             &server_tx,
-            &out_tx,
+            &Output { tx: out_tx },
             &|_| {},
         );
-        drop(out_tx);
         let mut passed = Vec::new();
-        while let Ok(m) = server_rx.try_recv() {
-            passed.push(String::from_utf8(m).unwrap());
+        while let Ok(message) = server_rx.try_recv() {
+            let Incoming::Request(request) = message else {
+                panic!("a response passed on");
+            };
+            passed.push(format!("{} {:?}", request.method(), request.id()));
         }
-        let written: Vec<u8> = out_rx.iter().flatten().collect();
-        (passed, frames(&written))
+        let replies = out_rx
+            .iter()
+            .map(|message| match message {
+                Outgoing::Response(response) => serde_json::to_value(response).unwrap(),
+                Outgoing::Request(_) => panic!("a request written"),
+            })
+            .collect();
+        (passed, replies)
     }
-    fn frames(mut bytes: &[u8]) -> Vec<Value> {
-        let mut frames = Vec::new();
-        while !bytes.is_empty() {
-            let text = std::str::from_utf8(bytes).unwrap();
-            let (header, rest) = text.split_once("\r\n\r\n").unwrap();
-            let length: usize = header
-                .strip_prefix("Content-Length: ")
-                .unwrap()
-                .parse()
-                .unwrap();
-            frames.push(serde_json::from_str(&rest[..length]).unwrap());
-            bytes = &rest.as_bytes()[length..];
-        }
-        frames
-    }
-
     fn msg(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
     }
@@ -385,7 +348,8 @@ mod tests {
         ]
         .concat();
         let (passed, replies) = run(input.as_bytes());
-        assert_eq!(passed, vec![msg(good), msg(good)]);
+        let shutdown = "shutdown Some(Number(1))".to_string();
+        assert_eq!(passed, vec![shutdown.clone(), shutdown]);
         let codes: Vec<_> = replies
             .iter()
             .map(|r| (r["id"].clone(), r["error"]["code"].as_i64().unwrap()))

@@ -6,8 +6,9 @@
 //! ESM imports and exports are top-level statements: they are read off the program's body
 //! without a walk. `require` calls and `module.exports` assignments can be anywhere, so a file
 //! whose text mentions `require` or `exports` gets one walk; a second walk, only when there are
-//! namespace-like bindings (`import * as ns`, `const lib = require(…)`), records the `ns.x`
-//! reads, kept only if `ns` really resolves to that binding.
+//! import bindings, records their `ns.x` reads (`import * as ns`,
+//! `const lib = require(…)`, a default import of a CommonJS module), kept only if `ns` really
+//! resolves to that binding.
 
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
@@ -60,8 +61,8 @@ struct Collector<'m> {
     record: ModuleRecord,
     /// Where a specifier literal starts → its request.
     requests: FxHashMap<u32, RequestId>,
-    /// Bindings that stand for a whole other module: `ns` of `import * as ns`, `lib` of
-    /// `const lib = require(…)`.
+    /// Import bindings, whose `x.y` reads may name an export of another module (`ns` of
+    /// `import * as ns`, `lib` of `const lib = require(…)`).
     namespaces: FxHashMap<BindingId, RequestId>,
 }
 
@@ -114,9 +115,9 @@ impl Collector<'_> {
 
     fn import(&mut self, request: RequestId, imported: ImportName, binding: Option<BindingId>) {
         let Some(binding) = binding else { return };
-        if imported == ImportName::Namespace {
-            self.namespaces.insert(binding, request);
-        }
+        // Any import may stand for a whole module: `import * as ns`, `const lib = require(…)`,
+        // but also `import lib from './lib.cjs'` and `import { ns }` of an `export * as ns`.
+        self.namespaces.insert(binding, request);
         self.record.imports.push(ImportEntry {
             request,
             imported,
@@ -455,7 +456,7 @@ impl<'a> Visit<'a> for Collector<'_> {
     fn visit_ts_type(&mut self, _it: &TSType<'a>) {}
 }
 
-/// The second walk: `ns.x` where `ns` is a namespace-like binding.
+/// The second walk: `ns.x` where `ns` is an import binding.
 struct MemberWalk<'c, 'm> {
     collector: &'c mut Collector<'m>,
 }

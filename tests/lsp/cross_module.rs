@@ -359,3 +359,83 @@ fn open_text_wins_over_disk_and_watched_changes_are_seen() {
     assert!(hover.contains("could not be resolved"), "{hover}");
     assert!(server.shutdown().success());
 }
+
+/// The benchmark of docs/performance.md (`scripts/bench-workspace.sh`): a generated workspace
+/// of `SCOPELENS_BENCH_FILES` (default 1,200) modules, each a few hundred lines, and a main
+/// module importing from all of them. Times the first cross-file definition (nothing of the
+/// workspace read before it), then a definition into every module (each file read and
+/// analysed once), and the server's resident memory before and after: the cache of analyses
+/// is bounded (workspace::files), so memory stays flat however many files were visited.
+#[test]
+#[ignore = "benchmark; run with scripts/bench-workspace.sh"]
+fn workspace_bench() {
+    let files: usize = std::env::var("SCOPELENS_BENCH_FILES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1200);
+    let root = std::env::temp_dir().join(format!("scopelens-bench-ws-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("src/mods")).unwrap();
+    std::fs::write(root.join("package.json"), "{}").unwrap();
+    let body: String = (0..60)
+        .map(|i| {
+            format!(
+                "function helper{i}(a, b) {{\n  const sum = a + b;\n  return () => sum * {i};\n}}\n"
+            )
+        })
+        .collect();
+    let mut main = String::new();
+    for k in 0..files {
+        std::fs::write(
+            root.join(format!("src/mods/m{k}.mjs")),
+            format!("{body}export function run{k}(x) {{\n  return helper1(x, {k});\n}}\n"),
+        )
+        .unwrap();
+        main.push_str(&format!("import {{ run{k} }} from \"./mods/m{k}.mjs\";\n"));
+    }
+    for k in 0..files {
+        main.push_str(&format!("run{k}({k});\n"));
+    }
+    let root = root.canonicalize().unwrap();
+    let fixture = Fixture { root };
+    let mut server = fixture.start();
+    let uri = fixture.uri("src/main.mjs");
+    std::fs::write(fixture.path("src/main.mjs"), &main).unwrap();
+    server.open(&uri, "javascript", &main);
+    // The open file analysed (no other file is read for a local hover).
+    server.hover_text(&uri, (files as u32, 0));
+    let rss_before = server.rss_kib();
+    let line = files as u32; // the call `run0(0)`
+    let started = std::time::Instant::now();
+    let def = server.at("textDocument/definition", &uri, (line, 1)).unwrap();
+    let first = started.elapsed();
+    assert!(def["uri"].as_str().unwrap().ends_with("m0.mjs"), "{def}");
+    let started = std::time::Instant::now();
+    for k in 0..files as u32 {
+        let def = server
+            .at("textDocument/definition", &uri, (line + k, 1))
+            .unwrap();
+        assert!(def["uri"].as_str().unwrap().ends_with(&format!("m{k}.mjs")));
+    }
+    let all = started.elapsed();
+    let rss_after = server.rss_kib();
+    // Again: the most recent files are cached, the oldest were evicted and are read again.
+    let started = std::time::Instant::now();
+    for k in 0..files as u32 {
+        server
+            .at("textDocument/definition", &uri, (line + k, 1))
+            .unwrap();
+    }
+    let again = started.elapsed();
+    let rss_end = server.rss_kib();
+    let size: u64 = std::fs::metadata(fixture.path("src/mods/m0.mjs")).unwrap().len();
+    eprintln!(
+        "workspace of {files} modules ({size} bytes each):\n  \
+         first cross-file definition: {first:?}\n  \
+         definitions into all {files} modules (each read once): {all:?} ({:?} each)\n  \
+         again (LRU: evicted files read again): {again:?}\n  \
+         RSS: after open {rss_before:?} KiB, after visiting all {rss_after:?} KiB, after again {rss_end:?} KiB",
+        all / files as u32
+    );
+    assert!(server.shutdown().success());
+}

@@ -407,7 +407,9 @@ fn workspace_bench() {
     let rss_before = server.rss_kib();
     let line = files as u32; // the call `run0(0)`
     let started = std::time::Instant::now();
-    let def = server.at("textDocument/definition", &uri, (line, 1)).unwrap();
+    let def = server
+        .at("textDocument/definition", &uri, (line, 1))
+        .unwrap();
     let first = started.elapsed();
     assert!(def["uri"].as_str().unwrap().ends_with("m0.mjs"), "{def}");
     let started = std::time::Instant::now();
@@ -428,7 +430,9 @@ fn workspace_bench() {
     }
     let again = started.elapsed();
     let rss_end = server.rss_kib();
-    let size: u64 = std::fs::metadata(fixture.path("src/mods/m0.mjs")).unwrap().len();
+    let size: u64 = std::fs::metadata(fixture.path("src/mods/m0.mjs"))
+        .unwrap()
+        .len();
     eprintln!(
         "workspace of {files} modules ({size} bytes each):\n  \
          first cross-file definition: {first:?}\n  \

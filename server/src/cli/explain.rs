@@ -168,7 +168,11 @@ fn imports(file: &str, analysis: &engine::Analysis) -> Vec<(engine::BindingId, j
     if analysis.module.imports.is_empty() {
         return Vec::new();
     }
-    let path = normalize(std::path::Path::new(if file == "-" { "stdin.js" } else { file }));
+    let path = normalize(std::path::Path::new(if file == "-" {
+        "stdin.js"
+    } else {
+        file
+    }));
     let folder = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let workspace = Workspace::new(vec![folder]);
     analysis

@@ -133,34 +133,6 @@ fn read_source(path: &str) -> Result<String, String> {
     Ok(text)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(args: &[&str]) -> Result<Option<Args>, String> {
-        parse_args(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-    }
-
-    #[test]
-    fn arguments() {
-        let a = parse(&["x.js", "--format=json", "--source-kind", "module"])
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (a.file.as_str(), a.format, a.source_kind),
-            ("x.js", Format::Json, SourceKindChoice::Module)
-        );
-        assert_eq!(
-            parse(&["--format", "yaml", "x.js"]).unwrap_err(),
-            "unknown format `yaml` (expected text or json)"
-        );
-        assert_eq!(parse(&["--format"]).unwrap_err(), "--format needs a value");
-        assert_eq!(parse(&[]).unwrap_err(), "no FILE given");
-        assert!(parse(&["--help"]).unwrap().is_none());
-        assert!(parse(&["a.js", "b.js"]).is_err());
-    }
-}
-
 /// The links of the file's import bindings, resolved from the file's directory with the
 /// language server's workspace code (reading only what resolution leads to).
 fn imports(file: &str, analysis: &engine::Analysis) -> Vec<(engine::BindingId, json::Import)> {
@@ -214,4 +186,32 @@ fn imports(file: &str, analysis: &engine::Analysis) -> Vec<(engine::BindingId, j
             (entry.binding, import)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<Args>, String> {
+        parse_args(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn arguments() {
+        let a = parse(&["x.js", "--format=json", "--source-kind", "module"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (a.file.as_str(), a.format, a.source_kind),
+            ("x.js", Format::Json, SourceKindChoice::Module)
+        );
+        assert_eq!(
+            parse(&["--format", "yaml", "x.js"]).unwrap_err(),
+            "unknown format `yaml` (expected text or json)"
+        );
+        assert_eq!(parse(&["--format"]).unwrap_err(), "--format needs a value");
+        assert_eq!(parse(&[]).unwrap_err(), "no FILE given");
+        assert!(parse(&["--help"]).unwrap().is_none());
+        assert!(parse(&["a.js", "b.js"]).is_err());
+    }
 }

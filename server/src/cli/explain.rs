@@ -52,7 +52,10 @@ pub fn run(args: &[String]) -> ExitCode {
     let stdout = io::stdout().lock();
     let mut out = BufWriter::new(stdout);
     let written = match args.format {
-        Format::Json => json::write(&mut out, &args.file, &analysis),
+        Format::Json => {
+            let imports = imports(&args.file, &analysis);
+            json::write(&mut out, &args.file, &analysis, &imports)
+        }
         Format::Html => text::write_errors(&mut io::stderr().lock(), &args.file, &analysis)
             .and_then(|()| html::write(&mut out, &args.file, &source, &analysis)),
         Format::Text => text::write_errors(&mut io::stderr().lock(), &args.file, &analysis)
@@ -134,6 +137,61 @@ fn read_source(path: &str) -> Result<String, String> {
         text.drain(..'\u{feff}'.len_utf8());
     }
     Ok(text)
+}
+
+/// The links of the file's import bindings, resolved from the file's directory with the
+/// language server's workspace code (reading only what resolution leads to).
+fn imports(file: &str, analysis: &engine::Analysis) -> Vec<(engine::BindingId, json::Import)> {
+    use crate::workspace::{NoOpenFiles, Resolved, TargetKind, Workspace, normalize};
+    if analysis.module.imports.is_empty() {
+        return Vec::new();
+    }
+    let path = normalize(std::path::Path::new(if file == "-" {
+        "stdin.js"
+    } else {
+        file
+    }));
+    let folder = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let workspace = Workspace::new(vec![folder]);
+    analysis
+        .module
+        .imports
+        .iter()
+        .map(|entry| {
+            let request = analysis.module.request(entry.request);
+            let module = match workspace.resolve(&path, request) {
+                Resolved::File(file) => Some(file.display().to_string()),
+                _ => None,
+            };
+            let link = workspace.import_target(&path, analysis, entry.binding, &NoOpenFiles);
+            let (export, target, unlinked) = match link {
+                Ok(t) => {
+                    let (line, column) = t.analysis.line_index.human(t.span().start);
+                    let binding = match t.kind {
+                        TargetKind::Binding(b) => Some(t.analysis.binding_name(b).to_owned()),
+                        _ => None,
+                    };
+                    let target = json::ImportTarget {
+                        file: t.path.display().to_string(),
+                        line,
+                        column,
+                        binding,
+                    };
+                    (Some(t.export_name.clone()), Some(target), None)
+                }
+                Err(why) => (None, None, Some(why.to_string())),
+            };
+            let import = json::Import {
+                specifier: request.specifier.clone(),
+                imported: entry.imported.as_str().to_owned(),
+                module,
+                export,
+                target,
+                unlinked,
+            };
+            (entry.binding, import)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub(super) fn write(
     a: &Analysis,
 ) -> io::Result<()> {
     let data = PageData {
-        model: json::model(file, a),
+        model: json::model(file, a, &[]),
         source,
         scopes: a.references.iter().map(|r| r.environment.0).collect(),
     };

@@ -4,7 +4,11 @@
 //! { "file": string, "kind": "script" | "module" | "commonjs",
 //!   "environments": [{ "id", "kind", "owner", "parent": id | null, "start", "end" }],
 //!   "bindings": [{ "id", "name", "declaration", "environment": id, "start",
-//!                  "captured_by": [environment ids of capturing closures], "mutated" }],
+//!                  "captured_by": [environment ids of capturing closures], "mutated",
+//!                  "import"?: { "specifier", "imported": "default" | name | "*",
+//!                               "module": resolved path | null, "export": name it binds to,
+//!                               "target": { "file", "line", "column", "binding" } | null,
+//!                               "unlinked": why the link stops | null } }],
 //!   "references": [{ "name", "start", "binding": id | null,
 //!                    "environment": id of the binding's environment | null,
 //!                    "hops", "captured", "dynamic" }],
@@ -21,7 +25,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::engine::{Analysis, Span};
+use crate::engine::{Analysis, BindingId, Span};
 use crate::ide::describe::{declaration_span, owner};
 
 /// A one-based line and a one-based column in UTF-16 code units.
@@ -50,6 +54,31 @@ struct Binding<'a> {
     start: Position,
     captured_by: Vec<u32>,
     mutated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    import: Option<&'a Import>,
+}
+
+/// An import binding's link to the module it imports from (computed by the caller with the
+/// workspace: resolution reads the disk).
+#[derive(Serialize, Debug)]
+pub(super) struct Import {
+    pub specifier: String,
+    pub imported: String,
+    /// The resolved file of the specifier.
+    pub module: Option<String>,
+    /// The exported name the binding is finally bound to (after re-exports).
+    pub export: Option<String>,
+    pub target: Option<ImportTarget>,
+    pub unlinked: Option<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub(super) struct ImportTarget {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// The binding's name in the declaring module (null for a value or a whole module).
+    pub binding: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -95,7 +124,11 @@ pub(super) struct Model<'a> {
     degradation: Degradation<'a>,
 }
 
-pub(super) fn model<'a>(file: &'a str, a: &'a Analysis) -> Model<'a> {
+pub(super) fn model<'a>(
+    file: &'a str,
+    a: &'a Analysis,
+    imports: &'a [(BindingId, Import)],
+) -> Model<'a> {
     let pos = |offset: u32| {
         let (line, column) = a.line_index.human(offset);
         Position { line, column }
@@ -130,9 +163,13 @@ pub(super) fn model<'a>(file: &'a str, a: &'a Analysis) -> Model<'a> {
                 name: a.name(b.name),
                 declaration: b.declaration.as_str(),
                 environment: b.environment.0,
-                start: pos(declaration_span(a, crate::engine::BindingId(i as u32)).start),
+                start: pos(declaration_span(a, BindingId(i as u32)).start),
                 captured_by: b.captured_by.iter().map(|e| e.0).collect(),
                 mutated: b.mutated,
+                import: imports
+                    .binary_search_by_key(&BindingId(i as u32), |(b, _)| *b)
+                    .ok()
+                    .map(|k| &imports[k].1),
             })
             .collect(),
         references: a
@@ -164,8 +201,13 @@ pub(super) fn model<'a>(file: &'a str, a: &'a Analysis) -> Model<'a> {
     }
 }
 
-pub(super) fn write(out: &mut impl Write, file: &str, a: &Analysis) -> io::Result<()> {
-    let m = model(file, a);
+pub(super) fn write(
+    out: &mut impl Write,
+    file: &str,
+    a: &Analysis,
+    imports: &[(BindingId, Import)],
+) -> io::Result<()> {
+    let m = model(file, a, imports);
     writeln!(out, "{{")?;
     field(out, "file", &m.file)?;
     field(out, "kind", &m.kind)?;

@@ -8,6 +8,7 @@ mod binder;
 mod globals;
 mod invariants;
 mod model;
+mod module_record;
 mod query;
 mod recovery;
 mod resolve;
@@ -82,11 +83,13 @@ pub fn analyze_with(input: &Input<'_>, scratch: &mut Scratch) -> Analysis {
 
 /// The passes over a program that parsed: bind (environments, declarations, references as
 /// they occur), resolve (what needs them all: Annex B, direct `eval`, each reference's binding,
-/// captures), then freeze the tables into the model.
+/// captures), freeze the tables into the model, then record the module's imports and exports
+/// (which need the bindings resolved: is this `require` Node's?).
 fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
     let (mut tables, worklists) = binder::bind(parsed.program, parsed.text, parsed.source_kind);
     resolve::resolve(&mut tables, worklists);
     let mut analysis = tables.into_analysis(parsed.source_kind, parsed.line_index);
+    analysis.module = module_record::collect(parsed.program, parsed.text, &analysis);
     analysis.syntax_errors = parsed.syntax_errors;
     analysis.degradation.blanked = parsed.blanked;
     analysis

@@ -456,4 +456,151 @@ pub struct Analysis {
     pub(crate) table: FxHashMap<(EnvId, NameId), BindingId>,
     /// Environment ids sorted by (start, depth) for offset lookups.
     pub(crate) env_by_start: Vec<EnvId>,
+    /// Imports, exports, `require` calls and `module.exports` assignments.
+    pub module: ModuleRecord,
+}
+
+/// What a module asks for: the specifier of an `import`, `export … from` or `require(…)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleRequest {
+    pub specifier: String,
+    /// The string literal, quotes included.
+    pub span: Span,
+    /// `require(…)` (resolved with the `require` condition) or ESM (`import`).
+    pub kind: RequestKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    Import,
+    Require,
+}
+
+/// Index of a [`ModuleRequest`] in [`ModuleRecord::requests`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RequestId(pub u32);
+
+/// The name an import asks the other module for (§16.2.1.6 ImportEntry's \[\[ImportName\]\]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ImportName {
+    /// `import x from`: the other module's `default` export (a CommonJS module's
+    /// `module.exports`).
+    Default,
+    /// `import { a }`, `const { a } = require(…)`, `require(…).a`.
+    Named(String),
+    /// `import * as ns`, `const lib = require(…)`: the whole module (namespace object or
+    /// `module.exports`).
+    Namespace,
+}
+
+impl ImportName {
+    /// As the spec writes it: `default`, the name, or `*`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ImportName::Default => "default",
+            ImportName::Named(name) => name,
+            ImportName::Namespace => "*",
+        }
+    }
+}
+
+/// An import binding: a binding of this module bound to a name of another module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportEntry {
+    pub request: RequestId,
+    pub imported: ImportName,
+    pub binding: BindingId,
+}
+
+/// What an exported name stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportTarget {
+    /// A binding of this module (`export function f`, `export { a as b }`, `exports.a = a`).
+    Local(BindingId),
+    /// A value without a binding of its own (`export default 1 + 2`, `exports.a = () => …`):
+    /// where it is made.
+    Value(Span),
+    /// `export { a as b } from './m'`, `export * as ns from './m'`: a name of another module.
+    ReExport {
+        request: RequestId,
+        name: ImportName,
+    },
+}
+
+/// One exported name (§16.2.1.6 ExportEntry), or for CommonJS one property of `module.exports`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportEntry {
+    /// The exported name; [`COMMONJS_EXPORTS`] for a CommonJS module's whole `module.exports`.
+    pub name: String,
+    /// Where the name is exported (the exported identifier, `default`, or the assigned property).
+    pub span: Span,
+    pub target: ExportTarget,
+}
+
+/// The export name a CommonJS module's whole `module.exports = …` is recorded under.
+pub const COMMONJS_EXPORTS: &str = "module.exports";
+
+/// `ns.x` on a namespace import, `lib.a` on a required module, `require('./m').a`: a property
+/// read that names an export of another module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleMember {
+    /// The property name.
+    pub span: Span,
+    pub name: String,
+    pub request: RequestId,
+    /// The import binding read (`ns`, `lib`); `None` for `require('./m').a`.
+    pub via: Option<BindingId>,
+}
+
+/// A module's links to other modules, per file (§16.2.1.6 Source Text Module Records, and what
+/// Node's CommonJS loader does with `require` and `module.exports`). Plain data; resolving
+/// specifiers to files and following exports across files is the workspace's job.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleRecord {
+    pub requests: Vec<ModuleRequest>,
+    /// Sorted by binding.
+    pub imports: Vec<ImportEntry>,
+    pub exports: Vec<ExportEntry>,
+    /// `export * from './m'`.
+    pub star_exports: Vec<RequestId>,
+    /// Sorted by start offset.
+    pub members: Vec<ModuleMember>,
+}
+
+impl ModuleRecord {
+    pub fn request(&self, id: RequestId) -> &ModuleRequest {
+        &self.requests[id.0 as usize]
+    }
+
+    /// The import entry of an import binding.
+    pub fn import_of(&self, binding: BindingId) -> Option<&ImportEntry> {
+        let i = self
+            .imports
+            .binary_search_by_key(&binding, |e| e.binding)
+            .ok()?;
+        Some(&self.imports[i])
+    }
+
+    /// The exports named `name` (one, unless the file is odd).
+    pub fn export_named(&self, name: &str) -> Option<&ExportEntry> {
+        self.exports.iter().find(|e| e.name == name)
+    }
+
+    /// The module member whose property touches `offset`.
+    pub fn member_at(&self, offset: u32) -> Option<&ModuleMember> {
+        let end = self.members.partition_point(|m| m.span.start <= offset);
+        self.members[..end]
+            .iter()
+            .rev()
+            .take(1)
+            .find(|m| m.span.touches(offset))
+    }
+
+    /// The request whose specifier string touches `offset`.
+    pub fn request_at(&self, offset: u32) -> Option<RequestId> {
+        self.requests
+            .iter()
+            .position(|r| r.span.touches(offset))
+            .map(|i| RequestId(i as u32))
+    }
 }

@@ -217,6 +217,7 @@ impl Tables {
             line_index,
             table: self.by_name,
             env_by_start,
+            module: Default::default(),
         }
     }
 

@@ -154,7 +154,24 @@ fn binding_facts(analysis: &Analysis, binding: BindingId) -> Vec<String> {
         .captured_by
         .iter()
         .partition(|&&e| analysis.env(e).is_closure());
-    if !closures.is_empty() {
+    if !closures.is_empty() && env.kind == EnvKind::Module {
+        // A module's bindings are cells of its module environment, which lives as long as the
+        // program: closures reach them there, not through a closure context of their own.
+        let noun = if closures.len() == 1 {
+            "closure"
+        } else {
+            "closures"
+        };
+        let what = if b.declaration == DeclarationKind::Import {
+            "an import is an indirect binding to the exporting module's binding, so they see its live value, not a copy"
+        } else {
+            "module bindings are cells of the module environment, not closure context"
+        };
+        facts.push(format!(
+            "**used by {noun}** {} through the module environment: {what}",
+            owners(analysis, &closures)
+        ));
+    } else if !closures.is_empty() {
         let (noun, keep) = if closures.len() == 1 {
             ("closure", "keeps")
         } else {

@@ -6,6 +6,7 @@
 pub(crate) mod describe;
 mod goto;
 mod hover;
+mod imports;
 mod inlay_hints;
 mod scope_chain;
 #[cfg(test)]
@@ -14,6 +15,7 @@ mod tests;
 pub use describe::{OwnerLabel, owner};
 pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
+pub use imports::{import_link, unlinked};
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
 pub use scope_chain::scope_chain;
 

@@ -4,7 +4,7 @@
 //! stdin ─▶ transport (reader thread: frames and decodes; a malformed message gets its error)
 //!        ─▶ serve: one message at a time, in arrival order ─▶ Dispatcher::call
 //!             ├─ state-changing notification: applied here, now (handlers::text_document_sync,
-//!             │  handlers::configuration)
+//!             │  handlers::configuration, handlers::watched_files)
 //!             └─ anything else: stamped with the current revision (`Arrival`), then handed to
 //!                tower-lsp-server's router (`LspService`), whose handler (`server::Backend` →
 //!                handlers::*) runs concurrently and answers on the snapshot of that revision
@@ -32,12 +32,12 @@ use tokio::sync::oneshot;
 use tower::Service;
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::ls_types::notification::{
-    DidChangeConfiguration, DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument,
-    Notification,
+    DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument,
+    DidOpenTextDocument, Notification,
 };
 use tower_lsp_server::{ClientSocket, ExitedError, LspService};
 
-use super::handlers::{configuration, text_document_sync};
+use super::handlers::{configuration, text_document_sync, watched_files};
 use super::server::Backend;
 use super::session::{Arrival, Session};
 use super::transport::{Incoming, Outgoing, Output};
@@ -87,6 +87,11 @@ impl Dispatcher {
             DidChangeConfiguration::METHOD => {
                 if let Some(params) = parse(method, params) {
                     configuration::did_change_configuration(session, params);
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                if let Some(params) = parse(method, params) {
+                    watched_files::did_change_watched_files(session, params);
                 }
             }
             _ => {}
@@ -142,6 +147,7 @@ fn changes_state(method: &str) -> bool {
             | DidChangeTextDocument::METHOD
             | DidCloseTextDocument::METHOD
             | DidChangeConfiguration::METHOD
+            | DidChangeWatchedFiles::METHOD
     )
 }
 

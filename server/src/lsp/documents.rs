@@ -136,6 +136,14 @@ impl Documents {
         }
     }
 
+    /// The analysis of the document's newest published snapshot: what other files' links see
+    /// of it (the editor's text wins over the file on disk).
+    pub fn latest_analysis(&self, uri: &Uri) -> Option<Arc<Analysis>> {
+        let doc = self.map.get(uri)?;
+        let published = doc.published.borrow();
+        published.as_ref()?.analysis.clone()
+    }
+
     /// The revision a request arriving now must be answered at, and where it will be published.
     pub fn subscribe(&self, uri: &Uri) -> Option<(u64, watch::Receiver<Published>)> {
         let doc = self.map.get(uri)?;

@@ -6,10 +6,13 @@
 //! - [`documents`]: open texts; [`snapshot`]: the immutable view each answer is computed on.
 //! - [`analysis_worker`]: analysis on a big-stack thread, coalescing bursts of edits.
 //! - [`convert`]: positions ↔ byte offsets; [`config`]: settings.
+//! - [`cross_module`]: the workspace ([`crate::workspace`]) seen from LSP: URIs, open documents,
+//!   links to other files computed off the message-reading task.
 
 mod analysis_worker;
 mod config;
 mod convert;
+mod cross_module;
 mod diagnostics;
 mod dispatch;
 mod documents;

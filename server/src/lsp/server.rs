@@ -54,6 +54,26 @@ fn lazy_inlay_hints_supported(capabilities: &ClientCapabilities) -> bool {
         .all(|wanted| properties.iter().any(|p| p == wanted))
 }
 
+/// The workspace folders, else the root URI (`rootPath` is long deprecated).
+#[allow(deprecated)]
+fn workspace_folders(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    let folders: Vec<_> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| super::cross_module::path_of(&f.uri))
+        .collect();
+    if !folders.is_empty() {
+        return folders;
+    }
+    params
+        .root_uri
+        .as_ref()
+        .and_then(super::cross_module::path_of)
+        .into_iter()
+        .collect()
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let offered = params
@@ -77,6 +97,19 @@ impl LanguageServer for Backend {
         self.session
             .inlay_hint_resolve
             .store(resolve, Ordering::Relaxed);
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.session
+            .watch_files_dynamically
+            .store(watch, Ordering::Relaxed);
+        self.session
+            .workspace
+            .set_folders(workspace_folders(&params));
         if let Some(options) = &params.initialization_options {
             handlers::configuration::apply_settings(&self.session, options);
         }
@@ -95,6 +128,10 @@ impl LanguageServer for Backend {
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                }),
                 inlay_hint_provider: Some(if resolve {
                     OneOf::Right(InlayHintServerCapabilities::Options(InlayHintOptions {
                         resolve_provider: Some(true),
@@ -119,6 +156,9 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("initialized");
+        // Not awaited here: a client slow to answer must not hold up `initialized` (or `exit`).
+        let session = self.session.clone();
+        tokio::spawn(async move { handlers::watched_files::register_watcher(&session).await });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -140,6 +180,10 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         handlers::definition::goto_definition(&self.session, params).await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        handlers::document_link::document_link(&self.session, params).await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {

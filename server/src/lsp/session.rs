@@ -16,6 +16,7 @@ use super::convert;
 use super::documents::{self, Documents};
 use super::snapshot::Snapshot;
 use crate::text::Encoding;
+use crate::workspace::Workspace;
 
 /// How long a request waits for an analysis before giving up (a 9 MB file takes seconds).
 const ANALYSIS_TIMEOUT: Duration = Duration::from_secs(60);
@@ -36,6 +37,10 @@ pub struct Session {
     pub shutdown_requested: Arc<AtomicBool>,
     /// `initialize` was answered: notifications are applied from now on.
     initialized: AtomicBool,
+    /// The project's files beyond the open documents, and the links between modules.
+    pub workspace: Arc<Workspace>,
+    /// The client lets us register a file watcher (`workspace/didChangeWatchedFiles`).
+    pub watch_files_dynamically: AtomicBool,
 }
 
 impl Session {
@@ -57,6 +62,8 @@ impl Session {
             document_ids: DocumentIds::default(),
             shutdown_requested,
             initialized: AtomicBool::new(false),
+            workspace: Arc::new(Workspace::default()),
+            watch_files_dynamically: AtomicBool::new(false),
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod environments;
 mod invariants;
+mod modules;
 mod recovery;
 mod spec_corrections;
 

@@ -3,11 +3,13 @@
 
 pub mod configuration;
 pub mod definition;
+pub mod document_link;
 pub mod hover;
 pub mod inlay_hint;
 pub mod outer_binding;
 pub mod scope_chain;
 pub mod text_document_sync;
+pub mod watched_files;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

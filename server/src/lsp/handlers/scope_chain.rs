@@ -8,12 +8,14 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Location, Range, TextDocumentPositionParams};
 
 use super::guarded;
-use crate::engine::Span;
+use crate::engine::{BindingId, Span};
 use crate::ide;
 use crate::lsp::convert;
+use crate::lsp::cross_module;
 use crate::lsp::session::Session;
 use crate::lsp::snapshot::Snapshot;
 use crate::text::Encoding;
+use crate::workspace::{Target, Unlinked};
 
 pub const METHOD: &str = "scopelens/scopeChain";
 
@@ -40,6 +42,25 @@ pub struct Binding {
     pub mutated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shadows: Option<Location>,
+    /// For an import binding: the binding of the other module it is bound to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportTarget>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ImportTarget {
+    /// The declaration in the exporting module; absent when the link stops short.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The exporting module, relative to its workspace folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The name asked of the module: `default`, a name, or `*`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported: Option<String>,
+    /// Why the link stops short (a builtin, an unresolvable specifier, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unlinked: Option<String>,
 }
 
 /// The chain at the cursor.
@@ -57,6 +78,7 @@ pub async fn scope_chain(
     let offset = snapshot.map.region_to_base(Span::new(offset, offset)).start;
     let chain = guarded("scope chain", || ide::scope_chain(analysis, offset))?;
     let encoding = session.encoding();
+    let imports = import_targets(session, &uri, &snapshot, &chain).await?;
     let range = |span| region_range(&snapshot, span, encoding);
     let environments = chain
         .into_iter()
@@ -77,11 +99,64 @@ pub async fn scope_chain(
                     shadows: b.shadows.map(|outer| {
                         Location::new(uri.clone(), range(analysis.binding(outer).span))
                     }),
+                    import: imports
+                        .iter()
+                        .position(|(binding, _)| *binding == b.binding)
+                        .map(|i| import_target(session, &imports[i].1, encoding)),
                 })
                 .collect(),
         })
         .collect();
     Ok(ScopeChain { environments })
+}
+
+type Link = std::result::Result<Target, Unlinked>;
+
+/// The targets of the chain's import bindings, followed off the message-reading task.
+async fn import_targets(
+    session: &Session,
+    uri: &tower_lsp_server::ls_types::Uri,
+    snapshot: &Snapshot,
+    chain: &[ide::ChainEnvironment],
+) -> Result<Vec<(BindingId, Link)>> {
+    let (Some(analysis), Some(path)) = (snapshot.analysis.clone(), cross_module::path_of(uri))
+    else {
+        return Ok(Vec::new());
+    };
+    let imports: Vec<BindingId> = chain
+        .iter()
+        .flat_map(|env| &env.bindings)
+        .map(|b| b.binding)
+        .filter(|&b| analysis.module.import_of(b).is_some())
+        .collect();
+    if imports.is_empty() {
+        return Ok(Vec::new());
+    }
+    cross_module::off_thread(session, move |workspace, open| {
+        imports
+            .into_iter()
+            .map(|b| (b, workspace.import_target(&path, &analysis, b, open)))
+            .collect()
+    })
+    .await
+}
+
+fn import_target(session: &Session, link: &Link, encoding: Encoding) -> ImportTarget {
+    let display = |p: &std::path::Path| cross_module::display_path(&session.workspace, p);
+    match link {
+        Ok(target) => ImportTarget {
+            location: cross_module::target_location(target, encoding),
+            module: Some(display(&target.path)),
+            exported: Some(target.export_name.clone()),
+            unlinked: None,
+        },
+        Err(why) => ImportTarget {
+            location: None,
+            module: None,
+            exported: None,
+            unlinked: Some(ide::unlinked(why, &display)),
+        },
+    }
 }
 
 /// Ranges here describe regions, so ends inside the edited text stretch over it.

@@ -1,0 +1,526 @@
+//! Pass 3: the module record of one file (§16.2.1.6 ParseModule's import and export entries;
+//! for CommonJS, what Node's loader makes of `require(…)` and `module.exports`), as plain data
+//! that names this file's bindings. Which file a specifier means, and what an exported name of
+//! that file is bound to, is the workspace's business (`crate::workspace`), not the engine's.
+//!
+//! ESM imports and exports are top-level statements: they are read off the program's body
+//! without a walk. `require` calls and `module.exports` assignments can be anywhere, so a file
+//! whose text mentions `require` or `exports` gets one walk; a second walk, only when there are
+//! import bindings, records their `ns.x` reads (`import * as ns`,
+//! `const lib = require(…)`, a default import of a CommonJS module), kept only if `ns` really
+//! resolves to that binding.
+
+use oxc_ast::ast::*;
+use oxc_ast_visit::{Visit, walk};
+use oxc_span::GetSpan;
+use rustc_hash::FxHashMap;
+
+use super::model::{
+    Analysis, BindingId, COMMONJS_EXPORTS, DeclarationKind, ExportEntry, ExportTarget, ImportEntry,
+    ImportName, ModuleMember, ModuleRecord, ModuleRequest, RequestId, RequestKind, SourceKind,
+    Span,
+};
+use super::query::IdentifierAt;
+
+fn span(s: oxc_span::Span) -> Span {
+    Span::new(s.start, s.end)
+}
+
+/// The module record of `program` (the parse of `text`), whose analysis is `analysis`.
+pub(crate) fn collect(program: &Program<'_>, text: &str, analysis: &Analysis) -> ModuleRecord {
+    let mut collector = Collector {
+        analysis,
+        record: ModuleRecord::default(),
+        requests: FxHashMap::default(),
+        namespaces: FxHashMap::default(),
+    };
+    if analysis.source_kind == SourceKind::Module || program.source_type.is_typescript() {
+        for statement in &program.body {
+            collector.top_level(statement);
+        }
+    }
+    let mentions = |word: &str| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some();
+    if mentions("require") || mentions("exports") {
+        collector.visit_program(program);
+    }
+    if !collector.namespaces.is_empty() {
+        let mut members = MemberWalk {
+            collector: &mut collector,
+        };
+        members.visit_program(program);
+    }
+    let mut record = collector.record;
+    record.imports.sort_by_key(|e| e.binding);
+    record.imports.dedup_by_key(|e| e.binding);
+    record.members.sort_by_key(|m| m.span.start);
+    record
+}
+
+struct Collector<'m> {
+    analysis: &'m Analysis,
+    record: ModuleRecord,
+    /// Where a specifier literal starts → its request.
+    requests: FxHashMap<u32, RequestId>,
+    /// Import bindings, whose `x.y` reads may name an export of another module (`ns` of
+    /// `import * as ns`, `lib` of `const lib = require(…)`).
+    namespaces: FxHashMap<BindingId, RequestId>,
+}
+
+impl Collector<'_> {
+    /// The request of a specifier literal; every occurrence is kept (each is a link), and a
+    /// literal met twice (by two walks) is one request.
+    fn request(&mut self, literal: &StringLiteral<'_>, kind: RequestKind) -> RequestId {
+        let next = RequestId(self.record.requests.len() as u32);
+        let id = *self.requests.entry(literal.span.start).or_insert(next);
+        if id == next {
+            self.record.requests.push(ModuleRequest {
+                specifier: literal.value.as_str().to_owned(),
+                span: span(literal.span),
+                kind,
+            });
+        }
+        id
+    }
+
+    /// The binding a declaring identifier declares.
+    fn declared(&self, at: oxc_span::Span) -> Option<BindingId> {
+        match self.analysis.identifier_at(at.start)? {
+            IdentifierAt::Declaration(d) if d.span == span(at) => Some(d.binding),
+            _ => None,
+        }
+    }
+
+    /// The binding a reference resolves to.
+    fn resolved(&self, at: oxc_span::Span) -> Option<BindingId> {
+        match self.analysis.identifier_at(at.start)? {
+            IdentifierAt::Reference(r) if r.span == span(at) => r.binding,
+            _ => None,
+        }
+    }
+
+    /// The identifier at `at` reads Node's `name` (a module wrapper parameter, or the global
+    /// when nothing declares it).
+    fn is_node_global(&self, at: oxc_span::Span) -> bool {
+        match self.analysis.identifier_at(at.start) {
+            Some(IdentifierAt::Reference(r)) if r.span == span(at) => match r.binding {
+                None => true,
+                Some(b) => matches!(
+                    self.analysis.binding(b).declaration,
+                    DeclarationKind::CommonJsParameter | DeclarationKind::ImplicitGlobal
+                ),
+            },
+            _ => false,
+        }
+    }
+
+    fn import(&mut self, request: RequestId, imported: ImportName, binding: Option<BindingId>) {
+        let Some(binding) = binding else { return };
+        // Any import may stand for a whole module: `import * as ns`, `const lib = require(…)`,
+        // but also `import lib from './lib.cjs'` and `import { ns }` of an `export * as ns`.
+        self.namespaces.insert(binding, request);
+        self.record.imports.push(ImportEntry {
+            request,
+            imported,
+            binding,
+        });
+    }
+
+    fn export(&mut self, name: String, at: Span, target: ExportTarget) {
+        self.record.exports.push(ExportEntry {
+            name,
+            span: at,
+            target,
+        });
+    }
+
+    // ---- ESM: §16.2.1.6, from the top-level statements.
+
+    fn top_level(&mut self, statement: &Statement<'_>) {
+        match statement {
+            Statement::ImportDeclaration(d) => self.import_declaration(d),
+            Statement::ExportDeclaration(d) => self.export_declaration(&d.declaration),
+            Statement::ExportNamedDeclaration(d) if !d.export_kind.is_type() => {
+                self.export_specifiers(&d.specifiers, None)
+            }
+            Statement::ExportFromDeclaration(d) => {
+                let request = self.request(&d.source, RequestKind::Import);
+                if !d.export_kind.is_type() {
+                    self.export_specifiers(&d.specifiers, Some(request));
+                }
+            }
+            Statement::ExportDefaultDeclaration(d) => self.export_default(d),
+            Statement::ExportAllDeclaration(d) => self.export_all(d),
+            _ => {}
+        }
+    }
+
+    fn import_declaration(&mut self, d: &ImportDeclaration<'_>) {
+        let request = self.request(&d.source, RequestKind::Import);
+        if d.import_kind.is_type() {
+            return;
+        }
+        for specifier in d.specifiers.iter().flatten() {
+            match specifier {
+                ImportDeclarationSpecifier::ImportSpecifier(s) if s.import_kind.is_type() => {}
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    let name = s.imported.name().as_str().to_owned();
+                    let imported = if name == "default" {
+                        ImportName::Default
+                    } else {
+                        ImportName::Named(name)
+                    };
+                    let binding = self.declared(s.local.span);
+                    self.import(request, imported, binding);
+                }
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                    let binding = self.declared(s.local.span);
+                    self.import(request, ImportName::Default, binding);
+                }
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                    let binding = self.declared(s.local.span);
+                    self.import(request, ImportName::Namespace, binding);
+                }
+            }
+        }
+    }
+
+    fn export_declaration(&mut self, declaration: &Declaration<'_>) {
+        let mut names = Vec::new();
+        declared_names(declaration, &mut names);
+        for (name, at) in names {
+            if let Some(binding) = self.declared(at) {
+                self.export(name, span(at), ExportTarget::Local(binding));
+            }
+        }
+    }
+
+    /// `export { a, b as c }` (local bindings) or `export { a as b } from './m'`.
+    fn export_specifiers(
+        &mut self,
+        specifiers: &[ExportSpecifier<'_>],
+        request: Option<RequestId>,
+    ) {
+        for s in specifiers {
+            if s.export_kind.is_type() {
+                continue;
+            }
+            let exported = s.exported.name().as_str().to_owned();
+            let at = span(s.exported.span());
+            let target = match request {
+                Some(request) => {
+                    let local = s.local.name().as_str();
+                    let name = if local == "default" {
+                        ImportName::Default
+                    } else {
+                        ImportName::Named(local.to_owned())
+                    };
+                    ExportTarget::ReExport { request, name }
+                }
+                None => match &s.local {
+                    ModuleExportName::IdentifierReference(r) => match self.resolved(r.span) {
+                        Some(binding) => ExportTarget::Local(binding),
+                        None => continue,
+                    },
+                    _ => continue,
+                },
+            };
+            self.export(exported, at, target);
+        }
+    }
+
+    fn export_default(&mut self, d: &ExportDefaultDeclaration<'_>) {
+        // `default` is the keyword after `export`.
+        let keyword = Span::new(d.span.start + 7, d.span.start + 14);
+        let target = match &d.declaration {
+            ExportDefaultDeclarationKind::FunctionDeclaration(f) => match &f.id {
+                Some(id) => self.declared(id.span).map(ExportTarget::Local),
+                None => Some(ExportTarget::Value(span(f.span))),
+            },
+            ExportDefaultDeclarationKind::ClassDeclaration(c) => match &c.id {
+                Some(id) => self.declared(id.span).map(ExportTarget::Local),
+                None => Some(ExportTarget::Value(span(c.span))),
+            },
+            ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => None,
+            other => match other.as_expression() {
+                Some(Expression::Identifier(r)) => self.resolved(r.span).map(ExportTarget::Local),
+                Some(e) => Some(ExportTarget::Value(span(e.span()))),
+                None => None,
+            },
+        };
+        if let Some(target) = target {
+            self.export("default".into(), keyword, target);
+        }
+    }
+
+    fn export_all(&mut self, d: &ExportAllDeclaration<'_>) {
+        let request = self.request(&d.source, RequestKind::Import);
+        if d.export_kind.is_type() {
+            return;
+        }
+        match &d.exported {
+            Some(name) => {
+                let target = ExportTarget::ReExport {
+                    request,
+                    name: ImportName::Namespace,
+                };
+                self.export(name.name().as_str().to_owned(), span(name.span()), target);
+            }
+            None => self.record.star_exports.push(request),
+        }
+    }
+
+    // ---- CommonJS.
+
+    /// `require('x')` of Node's `require`: its request.
+    fn require_call(&mut self, expression: &Expression<'_>) -> Option<RequestId> {
+        let Expression::CallExpression(call) = expression.without_parentheses() else {
+            return None;
+        };
+        let Expression::Identifier(callee) = &call.callee else {
+            return None;
+        };
+        if callee.name != "require" || call.arguments.len() != 1 {
+            return None;
+        }
+        let Some(Argument::StringLiteral(literal)) = call.arguments.first() else {
+            return None;
+        };
+        if !self.is_node_global(callee.span) {
+            return None;
+        }
+        Some(self.request(literal, RequestKind::Require))
+    }
+
+    fn variable_declarator(&mut self, d: &VariableDeclarator<'_>) {
+        let Some(init) = &d.init else { return };
+        let init = init.without_parentheses();
+        if let Some(request) = self.require_call(init) {
+            match &d.id {
+                BindingPattern::BindingIdentifier(id) => {
+                    let binding = self.declared(id.span);
+                    self.import(request, ImportName::Namespace, binding);
+                }
+                BindingPattern::ObjectPattern(pattern) => {
+                    for property in &pattern.properties {
+                        let (Some(key), BindingPattern::BindingIdentifier(id)) =
+                            (property.key.static_name(), &property.value)
+                        else {
+                            continue;
+                        };
+                        let binding = self.declared(id.span);
+                        self.import(request, ImportName::Named(key.into_owned()), binding);
+                    }
+                }
+                _ => {}
+            }
+        } else if let Expression::StaticMemberExpression(member) = init
+            && let Some(request) = self.require_call(&member.object)
+            && let BindingPattern::BindingIdentifier(id) = &d.id
+        {
+            // `const a = require('./m').a`
+            let binding = self.declared(id.span);
+            // (The walk records `.a` as a member too.)
+            let name = member.property.name.as_str().to_owned();
+            self.import(request, ImportName::Named(name), binding);
+        }
+    }
+
+    fn member(&mut self, at: Span, name: String, request: RequestId, via: Option<BindingId>) {
+        self.record.members.push(ModuleMember {
+            span: at,
+            name,
+            request,
+            via,
+        });
+    }
+
+    /// `module.exports = …`, `module.exports.a = …`, `exports.a = …`.
+    fn commonjs_export(&mut self, assignment: &AssignmentExpression<'_>) {
+        if self.analysis.source_kind != SourceKind::CommonJs
+            || assignment.operator != AssignmentOperator::Assign
+        {
+            return;
+        }
+        let Some(target) = assignment.left.as_member_expression() else {
+            return;
+        };
+        let value = assignment.right.without_parentheses();
+        if self.is_module_exports(target) {
+            let at = span(target.span());
+            let whole = self.value_target(value, at);
+            self.export(COMMONJS_EXPORTS.into(), at, whole);
+            if let Expression::ObjectExpression(object) = value {
+                self.object_exports(object);
+            }
+            return;
+        }
+        let MemberExpression::StaticMemberExpression(property) = target else {
+            return;
+        };
+        let on_exports = match property.object.without_parentheses() {
+            Expression::Identifier(object) => {
+                object.name == "exports" && self.is_node_global(object.span)
+            }
+            Expression::StaticMemberExpression(object) => self.is_module_exports_static(object),
+            _ => false,
+        };
+        if on_exports {
+            let at = span(property.property.span);
+            let target = self.value_target(value, at);
+            self.export(property.property.name.as_str().to_owned(), at, target);
+        }
+    }
+
+    fn is_module_exports(&self, member: &MemberExpression<'_>) -> bool {
+        match member {
+            MemberExpression::StaticMemberExpression(m) => self.is_module_exports_static(m),
+            _ => false,
+        }
+    }
+
+    fn is_module_exports_static(&self, m: &StaticMemberExpression<'_>) -> bool {
+        m.property.name == "exports"
+            && matches!(m.object.without_parentheses(),
+                Expression::Identifier(o) if o.name == "module" && self.is_node_global(o.span))
+    }
+
+    /// What an assigned value is bound to: a binding when it is an identifier, else itself.
+    fn value_target(&self, value: &Expression<'_>, at: Span) -> ExportTarget {
+        match value {
+            Expression::Identifier(r) => match self.resolved(r.span) {
+                Some(binding) => ExportTarget::Local(binding),
+                None => ExportTarget::Value(at),
+            },
+            Expression::FunctionExpression(f) => match &f.id {
+                Some(id) => ExportTarget::Value(span(id.span)),
+                None => ExportTarget::Value(at),
+            },
+            Expression::ClassExpression(c) => match &c.id {
+                Some(id) => ExportTarget::Value(span(id.span)),
+                None => ExportTarget::Value(at),
+            },
+            _ => ExportTarget::Value(at),
+        }
+    }
+
+    /// `module.exports = { a, b: c, d() {} }`: one export per property.
+    fn object_exports(&mut self, object: &ObjectExpression<'_>) {
+        for property in &object.properties {
+            let ObjectPropertyKind::ObjectProperty(p) = property else {
+                continue;
+            };
+            let Some(name) = p.key.static_name() else {
+                continue;
+            };
+            let at = span(p.key.span());
+            let target = self.value_target(p.value.without_parentheses(), at);
+            self.export(name.into_owned(), at, target);
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Collector<'_> {
+    fn visit_variable_declarator(&mut self, d: &VariableDeclarator<'a>) {
+        self.variable_declarator(d);
+        walk::walk_variable_declarator(self, d);
+    }
+
+    fn visit_assignment_expression(&mut self, assignment: &AssignmentExpression<'a>) {
+        self.commonjs_export(assignment);
+        walk::walk_assignment_expression(self, assignment);
+    }
+
+    fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
+        // `require('./m').a` used in place.
+        if let Some(request) = self.require_call(&member.object) {
+            let name = member.property.name.as_str().to_owned();
+            self.member(span(member.property.span), name, request, None);
+        }
+        walk::walk_static_member_expression(self, member);
+    }
+
+    fn visit_call_expression(&mut self, call: &CallExpression<'a>) {
+        // A bare `require('./m')` (side effects only) is still a request worth a link.
+        if let Expression::Identifier(callee) = &call.callee
+            && callee.name == "require"
+            && let Some(Argument::StringLiteral(literal)) = call.arguments.first()
+            && call.arguments.len() == 1
+            && self.is_node_global(callee.span)
+        {
+            self.request(literal, RequestKind::Require);
+        }
+        walk::walk_call_expression(self, call);
+    }
+
+    // Types have no runtime references.
+    fn visit_ts_type(&mut self, _it: &TSType<'a>) {}
+}
+
+/// The second walk: `ns.x` where `ns` is an import binding.
+struct MemberWalk<'c, 'm> {
+    collector: &'c mut Collector<'m>,
+}
+
+impl<'a> Visit<'a> for MemberWalk<'_, '_> {
+    fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
+        if let Expression::Identifier(object) = &member.object
+            && let Some(binding) = self.collector.resolved(object.span)
+            && let Some(&request) = self.collector.namespaces.get(&binding)
+        {
+            let name = member.property.name.as_str().to_owned();
+            self.collector
+                .member(span(member.property.span), name, request, Some(binding));
+        }
+        walk::walk_static_member_expression(self, member);
+    }
+
+    fn visit_ts_type(&mut self, _it: &TSType<'a>) {}
+}
+
+/// The names a declaration binds, with the declaring identifiers' spans.
+fn declared_names(declaration: &Declaration<'_>, out: &mut Vec<(String, oxc_span::Span)>) {
+    match declaration {
+        Declaration::VariableDeclaration(v) => {
+            for d in &v.declarations {
+                pattern_names(&d.id, out);
+            }
+        }
+        Declaration::FunctionDeclaration(f) => {
+            if let Some(id) = &f.id {
+                out.push((id.name.as_str().to_owned(), id.span));
+            }
+        }
+        Declaration::ClassDeclaration(c) => {
+            if let Some(id) = &c.id {
+                out.push((id.name.as_str().to_owned(), id.span));
+            }
+        }
+        Declaration::TSEnumDeclaration(e) => {
+            out.push((e.id.name.as_str().to_owned(), e.id.span));
+        }
+        _ => {}
+    }
+}
+
+fn pattern_names(pattern: &BindingPattern<'_>, out: &mut Vec<(String, oxc_span::Span)>) {
+    match pattern {
+        BindingPattern::BindingIdentifier(id) => out.push((id.name.as_str().to_owned(), id.span)),
+        BindingPattern::ObjectPattern(p) => {
+            for property in &p.properties {
+                pattern_names(&property.value, out);
+            }
+            if let Some(rest) = &p.rest {
+                pattern_names(&rest.argument, out);
+            }
+        }
+        BindingPattern::ArrayPattern(p) => {
+            for element in p.elements.iter().flatten() {
+                pattern_names(element, out);
+            }
+            if let Some(rest) = &p.rest {
+                pattern_names(&rest.argument, out);
+            }
+        }
+        BindingPattern::AssignmentPattern(p) => pattern_names(&p.left, out),
+    }
+}

@@ -1,0 +1,229 @@
+//! Module records (§16.2.1.6 import and export entries; CommonJS `require` and
+//! `module.exports`): each fixture prints its requests, import bindings, exports, `export *`
+//! and module members.
+
+use std::fmt::Write;
+
+use expect_test::{Expect, expect};
+
+use super::analyze_as;
+use crate::engine::{Analysis, ExportTarget, Span};
+
+fn dump(a: &Analysis) -> String {
+    let m = &a.module;
+    let at = |span: Span| {
+        let (line, col) = a.line_index.human(span.start);
+        format!("{line}:{col}")
+    };
+    let mut out = String::new();
+    writeln!(out, "kind: {}", a.source_kind.as_str()).unwrap();
+    for r in &m.requests {
+        writeln!(
+            out,
+            "request {:?} {:?} at {}",
+            r.specifier,
+            r.kind,
+            at(r.span)
+        )
+        .unwrap();
+    }
+    for i in &m.imports {
+        let b = a.binding(i.binding);
+        writeln!(
+            out,
+            "import {} ({}) ← {:?} {}",
+            a.name(b.name),
+            b.declaration,
+            m.request(i.request).specifier,
+            i.imported.as_str()
+        )
+        .unwrap();
+    }
+    for e in &m.exports {
+        let target = match &e.target {
+            ExportTarget::Local(b) => format!(
+                "{} {} at {}",
+                a.binding(*b).declaration,
+                a.binding_name(*b),
+                at(a.binding(*b).span)
+            ),
+            ExportTarget::Value(span) => format!("value at {}", at(*span)),
+            ExportTarget::ReExport { request, name } => {
+                format!("{} of {:?}", name.as_str(), m.request(*request).specifier)
+            }
+        };
+        writeln!(out, "export {} at {} → {target}", e.name, at(e.span)).unwrap();
+    }
+    for r in &m.star_exports {
+        writeln!(out, "export * from {:?}", m.request(*r).specifier).unwrap();
+    }
+    for member in &m.members {
+        let via = member
+            .via
+            .map(|b| a.binding_name(b).to_owned())
+            .unwrap_or_else(|| "require(…)".into());
+        writeln!(
+            out,
+            "member {via}.{} at {} of {:?}",
+            member.name,
+            at(member.span),
+            m.request(member.request).specifier
+        )
+        .unwrap();
+    }
+    out
+}
+
+fn check(text: &str, file: &str, expect: Expect) {
+    expect.assert_eq(&dump(&analyze_as(text, file)));
+}
+
+#[test]
+fn esm_imports() {
+    check(
+        r#"import def, { total, rate as r, default as d2 } from "./cart.mjs";
+import * as ns from "./lib.mjs";
+import type { T } from "./types";
+import "./side-effect.mjs";
+ns.helper(total, r, def, d2);
+function f(ns) { return ns.shadowed; }
+"#,
+        "main.ts",
+        expect![[r#"
+            kind: module
+            request "./cart.mjs" Import at 1:54
+            request "./lib.mjs" Import at 2:21
+            request "./types" Import at 3:24
+            request "./side-effect.mjs" Import at 4:8
+            import def (import) ← "./cart.mjs" default
+            import total (import) ← "./cart.mjs" total
+            import r (import) ← "./cart.mjs" rate
+            import d2 (import) ← "./cart.mjs" default
+            import ns (import) ← "./lib.mjs" *
+            member ns.helper at 5:4 of "./lib.mjs"
+        "#]],
+    );
+}
+
+#[test]
+fn esm_exports() {
+    check(
+        r#"export function total() {}
+export const rate = 1, { a, b: [c] } = {};
+export class Cart {}
+let local = 1;
+export { local, local as alias };
+export { x as y, default as z } from "./other.mjs";
+export * from "./all.mjs";
+export * as space from "./space.mjs";
+export default function () {}
+"#,
+        "lib.mjs",
+        expect![[r#"
+            kind: module
+            request "./other.mjs" Import at 6:38
+            request "./all.mjs" Import at 7:15
+            request "./space.mjs" Import at 8:24
+            export total at 1:17 → function total at 1:17
+            export rate at 2:14 → const rate at 2:14
+            export a at 2:26 → const a at 2:26
+            export c at 2:33 → const c at 2:33
+            export Cart at 3:14 → class Cart at 3:14
+            export local at 5:10 → let local at 4:5
+            export alias at 5:26 → let local at 4:5
+            export y at 6:15 → x of "./other.mjs"
+            export z at 6:29 → default of "./other.mjs"
+            export space at 8:13 → * of "./space.mjs"
+            export default at 9:8 → value at 9:16
+            export * from "./all.mjs"
+        "#]],
+    );
+}
+
+#[test]
+fn export_default_forms() {
+    check(
+        "export default class Named {}\n",
+        "a.mjs",
+        expect![[r#"
+            kind: module
+            export default at 1:8 → class Named at 1:22
+        "#]],
+    );
+    check(
+        "const value = 1;\nexport default value;\n",
+        "b.mjs",
+        expect![[r#"
+            kind: module
+            export default at 2:8 → const value at 1:7
+        "#]],
+    );
+    check(
+        "export default 1 + 2;\n",
+        "c.mjs",
+        expect![[r#"
+            kind: module
+            export default at 1:8 → value at 1:16
+        "#]],
+    );
+}
+
+#[test]
+fn commonjs_requires() {
+    check(
+        r#"const lib = require("./lib");
+const { a, b: renamed } = require("./destructured");
+const only = require("./member").only;
+require("./side-effect");
+lib.call(a, renamed, only, require("./inline").deep);
+function f() { const require = () => {}; return require("./not-node"); }
+"#,
+        "main.cjs",
+        expect![[r#"
+            kind: commonjs
+            request "./lib" Require at 1:21
+            request "./destructured" Require at 2:35
+            request "./member" Require at 3:22
+            request "./side-effect" Require at 4:9
+            request "./inline" Require at 5:36
+            import lib (const) ← "./lib" *
+            import a (const) ← "./destructured" a
+            import renamed (const) ← "./destructured" b
+            import only (const) ← "./member" only
+            member require(…).only at 3:34 of "./member"
+            member lib.call at 5:5 of "./lib"
+            member require(…).deep at 5:48 of "./inline"
+        "#]],
+    );
+}
+
+#[test]
+fn commonjs_exports() {
+    check(
+        r#"function a() {}
+const b = 2;
+module.exports = { a, b: b, c: () => 3, d() {} };
+module.exports.e = function named() {};
+exports.f = a;
+"#,
+        "lib.cjs",
+        expect![[r#"
+            kind: commonjs
+            export module.exports at 3:1 → value at 3:1
+            export a at 3:20 → function a at 1:10
+            export b at 3:23 → const b at 2:7
+            export c at 3:29 → value at 3:29
+            export d at 3:41 → value at 3:41
+            export e at 4:16 → value at 4:29
+            export f at 5:9 → function a at 1:10
+        "#]],
+    );
+    check(
+        "function total() {}\nmodule.exports = total;\n",
+        "whole.cjs",
+        expect![[r#"
+            kind: commonjs
+            export module.exports at 2:1 → function total at 1:10
+        "#]],
+    );
+}

@@ -17,6 +17,7 @@ if [ ! -d "$here/node_modules/playwright-core" ]; then
 fi
 if [ -z "${SCOPELENS_BIN:-}" ]; then
   (cd "$root" && cargo build --release --quiet --bin scopelens)
+  export SCOPELENS_BIN="${CARGO_TARGET_DIR:-$root/target}/release/scopelens"
 fi
 cd "$here"
 exec node --test --test-reporter=spec page.test.mjs

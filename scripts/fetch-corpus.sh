@@ -25,3 +25,5 @@ fetch lodash@4.17.21 lodash.js lodash.js
 fetch react-dom@19.2.0 cjs/react-dom-client.development.js react-dom-client.development.js
 fetch three@0.180.0 build/three.module.js three.module.js
 fetch typescript@5.9.3 lib/lib.dom.d.ts lib.dom.d.ts
+fetch express@4.21.2 lib/router/index.js express-router.js
+fetch express@4.21.2 lib/response.js express-response.js

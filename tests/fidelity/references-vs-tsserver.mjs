@@ -7,7 +7,7 @@
 //
 //   node tests/fidelity/references-vs-tsserver.mjs [--server PATH] FILE...
 //
-// Needs tests/bench's pinned TypeScript (`cd tests/bench && npm ci`) and a built server
+// Needs the pinned TypeScript here (`npm ci` in tests/fidelity; run.sh does it) and a built server
 // (default target/release/scopelens).
 
 import { spawn, execFileSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
-const require = createRequire(path.join(repo, 'tests/bench/package.json'));
+const require = createRequire(path.join(here, 'package.json'));
 const ts = require('typescript');
 
 const args = process.argv.slice(2);

@@ -20,7 +20,8 @@ use rustc_hash::FxHashMap;
 
 use super::model::{
     self, Analysis, Binding, BindingId, Declaration, DeclarationKind, Degradation, EnvId, EnvKind,
-    Environment, FunctionFlavor, NameId, NameIds, Names, Reference, ReferenceFlags, SourceKind,
+    Environment, FunctionFlavor, NameId, NameIds, NameRole, Names, Reference, ReferenceFlags,
+    SourceKind,
 };
 use super::resolve;
 use std::sync::Arc;
@@ -317,7 +318,11 @@ impl<'t, 'a> Binder<'t> {
             }
         };
         if at.start < at.end {
-            self.declarations.push(Declaration { span: at, binding });
+            self.declarations.push(Declaration {
+                span: at,
+                binding,
+                role: NameRole::Plain,
+            });
         }
         binding
     }
@@ -368,8 +373,23 @@ impl<'t, 'a> Binder<'t> {
             captured: false,
             dynamic: false,
             typeof_operand: false,
+            role: NameRole::Plain,
         });
         self.references.len() - 1
+    }
+
+    /// Gives the reference recorded at `at` since index `first` its [`NameRole`].
+    fn mark_reference(&mut self, first: usize, at: model::Span, role: NameRole) {
+        if let Some(r) = self.references[first..].iter_mut().find(|r| r.span == at) {
+            r.role = role;
+        }
+    }
+
+    /// Gives the declaration recorded at `at` since index `first` its [`NameRole`].
+    fn mark_declaration(&mut self, first: usize, at: model::Span, role: NameRole) {
+        if let Some(d) = self.declarations[first..].iter_mut().find(|d| d.span == at) {
+            d.role = role;
+        }
     }
 
     fn with_declaring(&mut self, declaring: Option<Declaring>, f: impl FnOnce(&mut Self)) {
@@ -550,6 +570,7 @@ impl<'t, 'a> Binder<'t> {
                     self.declarations.push(Declaration {
                         span: span(id.span),
                         binding: BindingId(self.bindings.len() as u32 - 1),
+                        role: NameRole::Plain,
                     });
                 }
             }
@@ -567,6 +588,7 @@ impl<'t, 'a> Binder<'t> {
                 self.declarations.push(Declaration {
                     span: span(private.span),
                     binding,
+                    role: NameRole::Plain,
                 });
             }
         }
@@ -905,7 +927,38 @@ impl<'a> Visit<'a> for Binder<'_> {
             self.walk_computed_key(&property.key);
             self.declaring = saved;
         }
+        let first = self.declarations.len();
         self.visit_binding_pattern(&property.value);
+        if property.shorthand {
+            let id = match &property.value {
+                BindingPattern::BindingIdentifier(id) => Some(id.span),
+                BindingPattern::AssignmentPattern(p) => match &p.left {
+                    BindingPattern::BindingIdentifier(id) => Some(id.span),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(at) = id {
+                self.mark_declaration(first, span(at), NameRole::ShorthandProperty);
+            }
+        }
+    }
+
+    fn visit_assignment_target_property_identifier(
+        &mut self,
+        property: &AssignmentTargetPropertyIdentifier<'a>,
+    ) {
+        // `({ a } = o)` and `({ a = 1 } = o)`: always shorthand.
+        let first = self.references.len();
+        self.visit_identifier_reference(&property.binding);
+        self.mark_reference(
+            first,
+            span(property.binding.span),
+            NameRole::ShorthandProperty,
+        );
+        if let Some(init) = &property.init {
+            self.visit_expression(init);
+        }
     }
 
     // ---- Assignments: which identifiers are written.
@@ -1054,8 +1107,12 @@ impl<'a> Visit<'a> for Binder<'_> {
         if !property.computed && is_function_like(&property.value) {
             self.pending_name = Some(key_name(&property.key));
         }
+        let first = self.references.len();
         self.visit_expression(&property.value);
         self.pending_name = None;
+        if property.shorthand {
+            self.mark_reference(first, span(property.value.span()), NameRole::ShorthandProperty);
+        }
     }
 
     fn visit_export_default_declaration(&mut self, declaration: &ExportDefaultDeclaration<'a>) {
@@ -1083,7 +1140,33 @@ impl<'a> Visit<'a> for Binder<'_> {
                 ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => &s.local,
             };
             let name = self.intern(local.name.as_str());
+            let first = self.declarations.len();
             self.declare(env, name, DeclarationKind::Import, span(local.span));
+            if let ImportDeclarationSpecifier::ImportSpecifier(s) = specifier
+                && s.imported.span() == s.local.span
+            {
+                self.mark_declaration(first, span(local.span), NameRole::ImportSpecifier);
+            }
+        }
+    }
+
+    fn visit_export_declaration(&mut self, declaration: &ExportDeclaration<'a>) {
+        let first = self.declarations.len();
+        let top = (self.lexical, self.function.var_env);
+        walk::walk_export_declaration(self, declaration);
+        for d in &mut self.declarations[first..] {
+            let env = self.bindings[d.binding.0 as usize].environment;
+            if env == top.0 || env == top.1 {
+                d.role = NameRole::ExportedDeclaration;
+            }
+        }
+    }
+
+    fn visit_jsx_element_name(&mut self, name: &JSXElementName<'a>) {
+        let first = self.references.len();
+        walk::walk_jsx_element_name(self, name);
+        if let JSXElementName::IdentifierReference(id) = name {
+            self.mark_reference(first, span(id.span), NameRole::JsxTag);
         }
     }
 
@@ -1096,7 +1179,11 @@ impl<'a> Visit<'a> for Binder<'_> {
                 continue;
             }
             if let ModuleExportName::IdentifierReference(local) = &specifier.local {
+                let first = self.references.len();
                 self.visit_identifier_reference(local);
+                if specifier.exported.span() == local.span {
+                    self.mark_reference(first, span(local.span), NameRole::ExportSpecifier);
+                }
             }
         }
     }

@@ -1111,7 +1111,11 @@ impl<'a> Visit<'a> for Binder<'_> {
         self.visit_expression(&property.value);
         self.pending_name = None;
         if property.shorthand {
-            self.mark_reference(first, span(property.value.span()), NameRole::ShorthandProperty);
+            self.mark_reference(
+                first,
+                span(property.value.span()),
+                NameRole::ShorthandProperty,
+            );
         }
     }
 

@@ -221,7 +221,7 @@ fn var_hoisted_through_a_block_that_would_declare_it() {
         "function f() {\n  {\n    let $0x = 1;\n    var v = x;\n  }\n  return v;\n}",
         "v",
         expect![[r#"
-            refused (Conflict): `v` declared at line 4 belongs to the function environment of `f`, beyond the block environment of `<block at 2:3>` of the renamed `x`: the two declarations would clash
+            refused (Conflict): the declaration of `v` at line 4 belongs to the function environment of `f` and would clash with the renamed `x` in the block environment of `<block at 2:3>` it is hoisted through
         "#]],
     );
     check(

@@ -41,7 +41,10 @@ pub enum Encoding {
 
 impl Server {
     pub fn spawn() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scopelens"))
+        // SCOPELENS_TEST_BIN runs the tests against another build (e.g. an older release).
+        let binary = std::env::var("SCOPELENS_TEST_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_scopelens-under-test").to_owned());
+        let mut child = Command::new(binary)
             // Warnings only: the chaos and soak tests send tens of thousands of messages.
             .env(
                 "RUST_LOG",

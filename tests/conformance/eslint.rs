@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use scopelens::engine::{
     Analysis, BindingId, DeclarationKind, EnvKind, IdentifierAt, Input, analyze_in_thread,
 };
+use scopelens::ide::owner;
 
 use crate::{repo_root, require_node};
 
@@ -193,7 +194,7 @@ fn compare(path: &Path) -> FileReport {
                             "{} in {} `{}`",
                             a.binding(b).declaration,
                             a.env(e).kind,
-                            a.env(e).owner
+                            owner(&a, e)
                         )
                     }
                     None => "unresolved".into(),

@@ -24,6 +24,7 @@ use scopelens::engine::{
     Analysis, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Input, Reference, SourceKind,
     analyze_in_thread,
 };
+use scopelens::ide::owner;
 use scopelens::text::{Encoding, LineCol};
 use serde::Deserialize;
 
@@ -332,7 +333,7 @@ impl Ctx<'_> {
             None => "top level".into(),
             Some(g) => {
                 let (line, col) = self.a.line_index.human(self.a.env(g).span.start);
-                format!("`{}` at {line}:{col}", self.a.env(g).owner)
+                format!("`{}` at {line}:{col}", owner(self.a, g))
             }
         }
     }
@@ -690,7 +691,7 @@ fn check_pause(
             let got = ctx.place(env);
             (
                 got.kind == expected.kind && Some(env) == expected_env,
-                format!("{} `{}`", ctx.describe(&got), a.env(env).owner),
+                format!("{} `{}`", ctx.describe(&got), owner(a, env)),
             )
         } else if scope.kind == "closure" {
             // Capture lists disagree (reported above); a closure scope is still identified by
@@ -726,7 +727,7 @@ fn check_pause(
             stats.identifiers_agree += 1;
         } else {
             let owner = expected_env
-                .map(|e| a.env(e).owner.clone())
+                .map(|e| owner(a, e).to_string())
                 .unwrap_or_default();
             diffs.push(format!(
                 "{here}: `{name}`: V8 holds it in {got} (scope #{idx} {} `{}`), scopelens says {} `{owner}`",

@@ -2,6 +2,7 @@
 
 #[path = "../common/lsp_client.rs"]
 mod client;
+mod ordering;
 
 use client::{Encoding, Server, lsp_pos, pos, range_start};
 use serde_json::{Value, json};

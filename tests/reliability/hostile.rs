@@ -218,7 +218,7 @@ fn writes_everything_before_reading(socket: bool) {
     use std::time::Duration;
 
     const REQUESTS: i64 = 20_000;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_scopelens"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scopelens-under-test"));
     command.stdin(Stdio::piped()).stderr(Stdio::null());
     let ours = if socket {
         let (ours, theirs) = UnixStream::pair().unwrap();

@@ -11,7 +11,9 @@ const root = path.resolve(here, '..');
 const exe = process.platform === 'win32' ? 'scopelens.exe' : 'scopelens';
 const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, '../..', process.env.CARGO_TARGET_DIR) : path.resolve(root, '../../target');
 const source = process.env.SCOPELENS_SERVER || path.join(targetDir, 'release', exe);
-const dest = path.join(root, 'server', exe);
+// SCOPELENS_SERVER_EXE: the name inside the package when it differs from this machine's (a
+// win32 package built elsewhere needs scopelens.exe).
+const dest = path.join(root, 'server', process.env.SCOPELENS_SERVER_EXE || exe);
 
 fs.mkdirSync(path.dirname(dest), { recursive: true });
 for (const name of fs.readdirSync(path.dirname(dest))) {

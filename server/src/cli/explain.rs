@@ -1,4 +1,4 @@
-//! `scopelens explain FILE [--format text|json] [--source-kind auto|script|module|commonjs]`.
+//! `scopelens explain FILE [--format text|json|html] [--source-kind auto|script|module|commonjs]`.
 //!
 //! Exit codes: 0 when a model was printed (even one recovered from syntax errors, which are
 //! reported), 1 when the file cannot be read, 2 for bad arguments.
@@ -6,15 +6,16 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use super::{json, text};
+use super::{html, json, text};
 use crate::engine::{self, Input, SourceKindChoice};
 
-const USAGE: &str = "usage: scopelens explain FILE [--format text|json] [--source-kind auto|script|module|commonjs]";
+const USAGE: &str = "usage: scopelens explain FILE [--format text|json|html] [--source-kind auto|script|module|commonjs]";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
     Text,
     Json,
+    Html,
 }
 
 #[derive(Debug)]
@@ -52,6 +53,8 @@ pub fn run(args: &[String]) -> ExitCode {
     let mut out = BufWriter::new(stdout);
     let written = match args.format {
         Format::Json => json::write(&mut out, &args.file, &analysis),
+        Format::Html => text::write_errors(&mut io::stderr().lock(), &args.file, &analysis)
+            .and_then(|()| html::write(&mut out, &args.file, &source, &analysis)),
         Format::Text => text::write_errors(&mut io::stderr().lock(), &args.file, &analysis)
             .and_then(|()| text::write(&mut out, &args.file, &analysis)),
     };
@@ -89,8 +92,11 @@ fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
                 format = match value("--format")?.as_str() {
                     "text" => Format::Text,
                     "json" => Format::Json,
+                    "html" => Format::Html,
                     other => {
-                        return Err(format!("unknown format `{other}` (expected text or json)"));
+                        return Err(format!(
+                            "unknown format `{other}` (expected text, json or html)"
+                        ));
                     }
                 }
             }
@@ -149,7 +155,7 @@ mod tests {
         );
         assert_eq!(
             parse(&["--format", "yaml", "x.js"]).unwrap_err(),
-            "unknown format `yaml` (expected text or json)"
+            "unknown format `yaml` (expected text, json or html)"
         );
         assert_eq!(parse(&["--format"]).unwrap_err(), "--format needs a value");
         assert_eq!(parse(&[]).unwrap_err(), "no FILE given");

@@ -22,7 +22,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::engine::{Analysis, Span};
-use crate::ide::describe::declaration_span;
+use crate::ide::describe::{declaration_span, owner};
 
 /// A one-based line and a one-based column in UTF-16 code units.
 #[derive(Serialize)]
@@ -32,10 +32,10 @@ struct Position {
 }
 
 #[derive(Serialize)]
-struct Environment<'a> {
+struct Environment {
     id: u32,
     kind: &'static str,
-    owner: &'a str,
+    owner: String,
     parent: Option<u32>,
     start: Position,
     end: Position,
@@ -83,7 +83,19 @@ struct Degradation<'a> {
     unanalysed: Option<&'a str>,
 }
 
-pub(super) fn write(out: &mut impl Write, file: &str, a: &Analysis) -> io::Result<()> {
+/// The whole model, in the documented key order; `explain --format html` embeds it too.
+#[derive(Serialize)]
+pub(super) struct Model<'a> {
+    file: &'a str,
+    kind: &'static str,
+    environments: Vec<Environment>,
+    bindings: Vec<Binding<'a>>,
+    references: Vec<Reference<'a>>,
+    syntax_errors: Vec<SyntaxError<'a>>,
+    degradation: Degradation<'a>,
+}
+
+pub(super) fn model<'a>(file: &'a str, a: &'a Analysis) -> Model<'a> {
     let pos = |offset: u32| {
         let (line, column) = a.line_index.human(offset);
         Position { line, column }
@@ -92,64 +104,76 @@ pub(super) fn write(out: &mut impl Write, file: &str, a: &Analysis) -> io::Resul
         start: pos(span.start),
         end: pos(span.end),
     };
-    writeln!(out, "{{")?;
-    field(out, "file", &file)?;
-    field(out, "kind", &a.source_kind.as_str())?;
-    array(
-        out,
-        "environments",
-        a.env_ids().map(|id| {
-            let e = a.env(id);
-            Environment {
-                id: id.0,
-                kind: e.kind.as_str(),
-                owner: &e.owner,
-                parent: e.parent.map(|p| p.0),
+    Model {
+        file,
+        kind: a.source_kind.as_str(),
+        environments: a
+            .env_ids()
+            .map(|id| {
+                let e = a.env(id);
+                Environment {
+                    id: id.0,
+                    kind: e.kind.as_str(),
+                    owner: owner(a, id).to_string(),
+                    parent: e.parent.map(|p| p.0),
+                    start: pos(e.span.start),
+                    end: pos(e.span.end),
+                }
+            })
+            .collect(),
+        bindings: a
+            .bindings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| Binding {
+                id: i as u32,
+                name: a.name(b.name),
+                declaration: b.declaration.as_str(),
+                environment: b.environment.0,
+                start: pos(declaration_span(a, crate::engine::BindingId(i as u32)).start),
+                captured_by: b.captured_by.iter().map(|e| e.0).collect(),
+                mutated: b.mutated,
+            })
+            .collect(),
+        references: a
+            .references
+            .iter()
+            .map(|r| Reference {
+                name: a.name(r.name),
+                start: pos(r.span.start),
+                binding: r.binding.map(|b| b.0),
+                environment: r.binding.map(|b| a.binding(b).environment.0),
+                hops: r.hops,
+                captured: r.captured,
+                dynamic: r.dynamic,
+            })
+            .collect(),
+        syntax_errors: a
+            .syntax_errors
+            .iter()
+            .map(|e| SyntaxError {
+                message: &e.message,
                 start: pos(e.span.start),
                 end: pos(e.span.end),
-            }
-        }),
-    )?;
-    array(
-        out,
-        "bindings",
-        a.bindings.iter().enumerate().map(|(i, b)| Binding {
-            id: i as u32,
-            name: a.name(b.name),
-            declaration: b.declaration.as_str(),
-            environment: b.environment.0,
-            start: pos(declaration_span(a, crate::engine::BindingId(i as u32)).start),
-            captured_by: b.captured_by.iter().map(|e| e.0).collect(),
-            mutated: b.mutated,
-        }),
-    )?;
-    array(
-        out,
-        "references",
-        a.references.iter().map(|r| Reference {
-            name: a.name(r.name),
-            start: pos(r.span.start),
-            binding: r.binding.map(|b| b.0),
-            environment: r.binding.map(|b| a.binding(b).environment.0),
-            hops: r.hops,
-            captured: r.captured,
-            dynamic: r.dynamic,
-        }),
-    )?;
-    array(
-        out,
-        "syntax_errors",
-        a.syntax_errors.iter().map(|e| SyntaxError {
-            message: &e.message,
-            start: pos(e.span.start),
-            end: pos(e.span.end),
-        }),
-    )?;
-    let degradation = Degradation {
-        blanked: a.degradation.blanked.iter().map(|&s| region(s)).collect(),
-        unanalysed: a.degradation.unanalysed.as_deref(),
-    };
-    writeln!(out, "  \"degradation\": {}", to_json(&degradation))?;
+            })
+            .collect(),
+        degradation: Degradation {
+            blanked: a.degradation.blanked.iter().map(|&s| region(s)).collect(),
+            unanalysed: a.degradation.unanalysed.as_deref(),
+        },
+    }
+}
+
+pub(super) fn write(out: &mut impl Write, file: &str, a: &Analysis) -> io::Result<()> {
+    let m = model(file, a);
+    writeln!(out, "{{")?;
+    field(out, "file", &m.file)?;
+    field(out, "kind", &m.kind)?;
+    array(out, "environments", &m.environments)?;
+    array(out, "bindings", &m.bindings)?;
+    array(out, "references", &m.references)?;
+    array(out, "syntax_errors", &m.syntax_errors)?;
+    writeln!(out, "  \"degradation\": {}", to_json(&m.degradation))?;
     writeln!(out, "}}")
 }
 
@@ -157,11 +181,7 @@ fn field(out: &mut impl Write, key: &str, value: &impl Serialize) -> io::Result<
     writeln!(out, "  {}: {},", to_json(&key), to_json(value))
 }
 
-fn array<T: Serialize>(
-    out: &mut impl Write,
-    key: &str,
-    items: impl Iterator<Item = T>,
-) -> io::Result<()> {
+fn array<T: Serialize>(out: &mut impl Write, key: &str, items: &[T]) -> io::Result<()> {
     write!(out, "  {}: [", to_json(&key))?;
     let mut first = true;
     for item in items {

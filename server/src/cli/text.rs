@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use crate::engine::{Analysis, BindingId, EnvId, EnvKind, Reference, SourceKind, is_known_global};
-use crate::ide::describe::is_implicit;
+use crate::ide::describe::{is_implicit, owner};
 
 /// Syntax errors and unanalysed files go to stderr, so stdout stays the model.
 pub(super) fn write_errors(err: &mut impl Write, file: &str, a: &Analysis) -> io::Result<()> {
@@ -88,7 +88,7 @@ fn environment(out: &mut impl Write, a: &Analysis, id: EnvId, depth: usize) -> i
     }
     let span = format!("{}-{}", pos(a, e.span.start), pos(a, e.span.end));
     let notes: String = notes.iter().map(|n| format!(" · {n}")).collect();
-    writeln!(out, "{indent}[{}] {} {span}{notes}", e.kind, e.owner)?;
+    writeln!(out, "{indent}[{}] {} {span}{notes}", e.kind, owner(a, id))?;
     let width = e
         .bindings
         .iter()
@@ -116,10 +116,10 @@ fn binding(a: &Analysis, id: BindingId) -> String {
         format!("{} at {}", b.declaration, pos(a, b.span.start))
     };
     if !b.captured_by.is_empty() {
-        let owners: Vec<&str> = b
+        let owners: Vec<String> = b
             .captured_by
             .iter()
-            .map(|&e| a.env(e).owner.as_str())
+            .map(|&e| owner(a, e).to_string())
             .collect();
         s.push_str(&format!(" · captured by {}", owners.join(", ")));
     }
@@ -201,7 +201,7 @@ fn env_name(a: &Analysis, id: EnvId) -> String {
     let e = a.env(id);
     match e.kind {
         EnvKind::Global | EnvKind::Script | EnvKind::Module => format!("{} environment", e.kind),
-        kind => format!("{kind} environment of {}", e.owner),
+        kind => format!("{kind} environment of {}", owner(a, id)),
     }
 }
 

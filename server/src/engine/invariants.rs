@@ -17,7 +17,7 @@ pub fn check_invariants(a: &Analysis, len: u32) {
             assert!((parent.0 as usize) < i, "parents precede children");
             assert!(
                 a.env(parent).span.contains_span(env.span),
-                "{} inside its parent",
+                "{:?} inside its parent",
                 env.owner
             );
         } else {

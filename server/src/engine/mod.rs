@@ -13,6 +13,8 @@ mod recovery;
 mod resolve;
 mod scratch;
 mod source_kind;
+mod tables;
+mod worklists;
 
 #[cfg(test)]
 mod tests;
@@ -75,7 +77,19 @@ pub fn analyze(input: &Input<'_>) -> Analysis {
 /// [`analyze`] in memory kept from earlier analyses (see [`Scratch`]): a caller that analyses
 /// again and again saves the page faults of fresh memory.
 pub fn analyze_with(input: &Input<'_>, scratch: &mut Scratch) -> Analysis {
-    recovery::analyze_with_recovery(input, scratch)
+    recovery::parse(input, scratch, analyze_parsed)
+}
+
+/// The passes over a program that parsed: bind (environments, declarations, references as
+/// they occur), resolve (what needs them all: Annex B, direct `eval`, each reference's binding,
+/// captures), then freeze the tables into the model.
+fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
+    let (mut tables, worklists) = binder::bind(parsed.program, parsed.text, parsed.source_kind);
+    resolve::resolve(&mut tables, worklists);
+    let mut analysis = tables.into_analysis(parsed.source_kind, parsed.line_index);
+    analysis.syntax_errors = parsed.syntax_errors;
+    analysis.degradation.blanked = parsed.blanked;
+    analysis
 }
 
 /// [`analyze`] on a fresh thread with a big enough stack.

@@ -192,11 +192,70 @@ impl fmt::Display for DeclarationKind {
     }
 }
 
+/// What an environment belongs to, as data. The presentation names it (`skulk`, `Foo.bar`,
+/// `<arrow at 12:5>`), placing unnamed code with the line index (`ide::describe::owner`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// The global environment (`globalThis`).
+    Global,
+    /// A classic script's declarative record (`script`).
+    Script,
+    /// An ES module's top level (`module`).
+    Module,
+    /// Node's CommonJS module wrapper around the whole file.
+    CommonJsWrapper,
+    /// Code with a name, given or inferred as NamedEvaluation does: `skulk`, `f` of
+    /// `const f = () => …`, `a.b` of `a.b = function () {}`, `default` of `export default`.
+    Named(String),
+    /// A method, accessor or field initializer of a class: `Foo.bar`.
+    Member { class: Arc<Owner>, key: String },
+    /// A class's `static { }` block.
+    StaticBlock { class: Arc<Owner> },
+    /// A TypeScript `namespace` body.
+    Namespace(String),
+    /// Code without a name: what it is and the offset where it starts.
+    Anonymous { what: Construct, start: u32 },
+}
+
+/// The syntax that creates an environment without naming it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Construct {
+    Function,
+    Arrow,
+    Class,
+    Block,
+    ForLoop,
+    ForInLoop,
+    ForOfLoop,
+    Switch,
+    Catch,
+    With,
+    /// A direct `eval(...)` call.
+    Eval,
+}
+
+impl Construct {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Construct::Function => "function",
+            Construct::Arrow => "arrow",
+            Construct::Class => "class",
+            Construct::Block => "block",
+            Construct::ForLoop => "for loop",
+            Construct::ForInLoop => "for-in loop",
+            Construct::ForOfLoop => "for-of loop",
+            Construct::Switch => "switch",
+            Construct::Catch => "catch",
+            Construct::With => "with",
+            Construct::Eval => "eval",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Environment {
     pub kind: EnvKind,
-    /// A readable owner: `skulk`, `Foo.bar`, `<arrow at 12:5>`, `<for loop at 7:1>`.
-    pub owner: String,
+    pub owner: Owner,
     pub parent: Option<EnvId>,
     pub span: Span,
     /// For function-like environments, what made them; `None` for the others.

@@ -162,17 +162,6 @@ impl Analysis {
         self.chain(env).find(|&e| self.env(e).is_closure())
     }
 
-    /// "function environment of `skulk`", "global environment", "block environment of `<for loop at 7:1>`".
-    pub fn describe_env(&self, env: EnvId) -> String {
-        let e = self.env(env);
-        match e.kind {
-            EnvKind::Global => "global environment".to_string(),
-            EnvKind::Script => "script environment".to_string(),
-            EnvKind::Module => "module environment".to_string(),
-            kind => format!("{kind} environment of `{}`", e.owner),
-        }
-    }
-
     /// The bindings of one environment in declaration order.
     pub fn bindings_of(&self, env: EnvId) -> impl Iterator<Item = BindingId> + '_ {
         self.env(env).bindings.iter().copied()

@@ -9,12 +9,14 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use oxc_ast::ast::Program;
 use oxc_parser::{ParseOptions, Parser};
 
+use super::Input;
 use super::model::*;
 use super::scratch::Scratch;
 use super::source_kind::{self, SourceKindChoice};
-use super::{Input, binder};
+use super::tables::Tables;
 use crate::text::LineIndex;
 
 /// Bracket nesting beyond which we refuse to parse: oxc recurses per level and a stack overflow
@@ -25,7 +27,26 @@ const MAX_OPERATOR_RUN: u32 = 10_000;
 /// Parse attempts before giving up on recovery.
 const MAX_ATTEMPTS: usize = 8;
 
-pub(crate) fn analyze_with_recovery(input: &Input<'_>, scratch: &mut Scratch) -> Analysis {
+/// A program that parsed, with what the analysis of it needs besides.
+pub(crate) struct Parsed<'p, 'a> {
+    pub program: &'p Program<'a>,
+    /// The text parsed: the input with the regions in `blanked` blanked.
+    pub text: &'p str,
+    pub source_kind: SourceKind,
+    pub line_index: Arc<LineIndex>,
+    /// Of the first parse, before any blanking.
+    pub syntax_errors: Vec<SyntaxError>,
+    pub blanked: Vec<Span>,
+}
+
+/// Parses `input` in `scratch`'s arena, blanking regions until it parses, and hands the program
+/// to `analyze` (it lives in the arena, so it is handed on rather than returned). Input that
+/// cannot be parsed gets a model with only the global environment, saying why.
+pub(crate) fn parse(
+    input: &Input<'_>,
+    scratch: &mut Scratch,
+    analyze: impl FnOnce(Parsed<'_, '_>) -> Analysis,
+) -> Analysis {
     let facts = source_kind::file_facts(input.file_name);
     let chosen = match input.source_kind {
         SourceKindChoice::Auto => facts.forced,
@@ -73,10 +94,14 @@ pub(crate) fn analyze_with_recovery(input: &Input<'_>, scratch: &mut Scratch) ->
                 .filter(|index| index.len() as usize == text.len())
                 .cloned()
                 .unwrap_or_else(|| Arc::new(LineIndex::new(text)));
-            let mut analysis = binder::bind(&ret.program, &work, kind, line_index);
-            analysis.syntax_errors = std::mem::take(reported);
-            analysis.degradation.blanked = blanked;
-            return analysis;
+            return analyze(Parsed {
+                program: &ret.program,
+                text: &work,
+                source_kind: kind,
+                line_index,
+                syntax_errors: std::mem::take(reported),
+                blanked,
+            });
         }
         let regions = next_regions(attempt, input, &errors, &work, &blanked);
         if regions.is_empty() {
@@ -360,11 +385,9 @@ fn unanalysed(
     why: String,
     syntax_errors: Vec<SyntaxError>,
 ) -> Analysis {
-    let mut analysis = binder::empty(
-        text,
-        chosen.unwrap_or(SourceKind::Script),
-        Arc::new(LineIndex::new(text)),
-    );
+    let line_index = Arc::new(LineIndex::new(text));
+    let mut analysis = Tables::new(line_index.len())
+        .into_analysis(chosen.unwrap_or(SourceKind::Script), line_index);
     analysis.syntax_errors = syntax_errors;
     analysis.degradation.unanalysed = Some(why);
     analysis

@@ -3,28 +3,33 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::binder::Binder;
-use super::model::{BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Span};
+use super::model::{
+    BindingId, Construct, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Owner, Span,
+};
+use super::tables::Tables;
+use super::worklists::{AnnexBCandidate, EvalCall, Worklists};
 
-pub(crate) fn run(b: &mut Binder<'_>) {
-    apply_annex_b(b);
-    find_direct_evals(b);
+/// Completes the tables the binder built, working through what it set aside.
+pub(crate) fn resolve(t: &mut Tables, worklists: Worklists) {
+    apply_annex_b(t, worklists.annex_b);
+    find_direct_evals(t, worklists.eval_calls);
     // Keyed by start offset: reference indices change when they are sorted below.
-    let loop_updates: FxHashMap<u32, EnvId> = std::mem::take(&mut b.per_iteration_updates)
+    let loop_updates: FxHashMap<u32, EnvId> = worklists
+        .per_iteration_updates
         .into_iter()
-        .map(|(index, env)| (b.references[index].span.start, env))
+        .map(|(index, env)| (t.references[index].span.start, env))
         .collect();
     // The walk records both mostly in source order; sorting is then often unnecessary.
-    if !b.references.is_sorted_by_key(|r| r.span.start) {
-        b.references.sort_by_key(|r| r.span.start);
+    if !t.references.is_sorted_by_key(|r| r.span.start) {
+        t.references.sort_by_key(|r| r.span.start);
     }
-    if !b.declarations.is_sorted_by_key(|d| d.span.start) {
-        b.declarations.sort_by_key(|d| d.span.start);
+    if !t.declarations.is_sorted_by_key(|d| d.span.start) {
+        t.declarations.sort_by_key(|d| d.span.start);
     }
-    resolve_references(b, &loop_updates);
-    bind_implicit_globals(b);
-    capture_around_evals(b);
-    for binding in &mut b.bindings {
+    resolve_references(t, &loop_updates);
+    bind_implicit_globals(t);
+    capture_around_evals(t);
+    for binding in &mut t.bindings {
         binding.captured_by.sort_unstable();
     }
 }
@@ -32,17 +37,17 @@ pub(crate) fn run(b: &mut Binder<'_>) {
 /// Annex B.3.3: a plain function declared in a block of sloppy code also gets a `var` binding in
 /// the function (or global) scope, unless a `var` of that name would be an early error there or
 /// the name is a parameter. Code outside the block then sees the function through that binding.
-fn apply_annex_b(b: &mut Binder<'_>) {
-    for candidate in std::mem::take(&mut b.annex_b) {
+fn apply_annex_b(t: &mut Tables, candidates: Vec<AnnexBCandidate>) {
+    for candidate in candidates {
         let name = candidate.name;
-        let own = b.table.get(&(candidate.block_env, name)).copied();
+        let own = t.lookup(candidate.block_env, name);
         let mut conflict = false;
         let mut env = Some(candidate.block_env);
         while let Some(e) = env {
-            if let Some(&existing) = b.table.get(&(e, name))
+            if let Some(existing) = t.lookup(e, name)
                 && Some(existing) != own
             {
-                let kind = b.bindings[existing.0 as usize].declaration;
+                let kind = t.bindings[existing.0 as usize].declaration;
                 let lexical = matches!(
                     kind,
                     DeclarationKind::Let
@@ -62,13 +67,13 @@ fn apply_annex_b(b: &mut Binder<'_>) {
             if e == candidate.body_env || e == candidate.var_env {
                 break;
             }
-            env = b.envs[e.0 as usize].parent;
+            env = t.env(e).parent;
         }
         if conflict {
             continue;
         }
-        if !b.table.contains_key(&(candidate.var_env, name)) {
-            b.add_binding(
+        if t.lookup(candidate.var_env, name).is_none() {
+            t.add_binding(
                 candidate.var_env,
                 name,
                 DeclarationKind::AnnexBFunction,
@@ -80,38 +85,28 @@ fn apply_annex_b(b: &mut Binder<'_>) {
 
 /// `eval(...)` is a direct eval when `eval` resolves to the global one. Each gets an `eval`
 /// environment (the unknown code it runs); a sloppy one can add `var`s to its function.
-fn find_direct_evals(b: &mut Binder<'_>) {
-    for call in std::mem::take(&mut b.eval_calls) {
-        let name = b.references[call.reference].name;
-        let mut env = Some(b.references[call.reference].environment);
+fn find_direct_evals(t: &mut Tables, calls: Vec<EvalCall>) {
+    for call in calls {
+        let name = t.references[call.reference].name;
+        let mut env = Some(t.references[call.reference].environment);
         let mut shadowed = false;
         while let Some(e) = env {
-            if b.table.contains_key(&(e, name)) {
+            if t.lookup(e, name).is_some() {
                 shadowed = true;
                 break;
             }
-            env = b.envs[e.0 as usize].parent;
+            env = t.env(e).parent;
         }
         if shadowed {
             continue;
         }
-        let strict = b.envs[call.env.0 as usize].strict;
-        let (line, col) = b.line_index.human(call.span.start);
-        let id = EnvId(b.envs.len() as u32);
-        let mut eval_env = b.envs[call.env.0 as usize].clone();
-        eval_env.kind = EnvKind::Eval;
-        eval_env.owner = format!("<eval at {line}:{col}>");
-        eval_env.parent = Some(call.env);
-        eval_env.span = call.span;
-        eval_env.function = None;
-        eval_env.per_iteration = false;
-        eval_env.has_sloppy_eval = false;
-        eval_env.bindings = Vec::new();
-        eval_env.captures = Vec::new();
-        b.envs.push(eval_env);
-        debug_assert_eq!(id.0 as usize, b.envs.len() - 1);
-        if !strict {
-            b.envs[call.var_env.0 as usize].has_sloppy_eval = true;
+        let owner = Owner::Anonymous {
+            what: Construct::Eval,
+            start: call.span.start,
+        };
+        t.add_environment(call.env, EnvKind::Eval, owner, call.span, None);
+        if !t.env(call.env).strict {
+            t.env_mut(call.var_env).has_sloppy_eval = true;
         }
     }
 }
@@ -123,29 +118,29 @@ fn is_arguments_owner(flavor: Option<FunctionFlavor>) -> bool {
     )
 }
 
-fn resolve_references(b: &mut Binder<'_>, loop_updates: &FxHashMap<u32, EnvId>) {
-    let arguments = b.intern("arguments");
-    let mut captures = Captures::with_capacity(b.bindings.len());
+fn resolve_references(t: &mut Tables, loop_updates: &FxHashMap<u32, EnvId>) {
+    let arguments = t.intern_name("arguments");
+    let mut captures = Captures::with_capacity(t.bindings.len());
     // Closures and `with` environments between a reference and its binding, innermost first.
     let mut crossed: Vec<EnvId> = Vec::new();
-    for i in 0..b.references.len() {
-        let name = b.references[i].name;
-        let mut env = Some(b.references[i].environment);
+    for i in 0..t.references.len() {
+        let name = t.references[i].name;
+        let mut env = Some(t.references[i].environment);
         let mut hops = 0u32;
         let mut dynamic = false;
         let mut found = None;
         crossed.clear();
         while let Some(e) = env {
-            if let Some(&binding) = b.table.get(&(e, name)) {
+            if let Some(binding) = t.lookup(e, name) {
                 found = Some(binding);
                 break;
             }
-            let environment = &b.envs[e.0 as usize];
+            let environment = &t.environments[e.0 as usize];
             if name == arguments && is_arguments_owner(environment.function) {
                 // Every non-arrow function has an implicit `arguments` (unless a parameter or
                 // declaration of that name was found first); we create it on first use.
                 let at = Span::new(environment.span.start, environment.span.start);
-                found = Some(b.add_binding(e, name, DeclarationKind::Arguments, at));
+                found = Some(t.add_binding(e, name, DeclarationKind::Arguments, at));
                 break;
             }
             if environment.kind == EnvKind::With || environment.has_sloppy_eval {
@@ -162,26 +157,28 @@ fn resolve_references(b: &mut Binder<'_>, loop_updates: &FxHashMap<u32, EnvId>) 
                 hops += 1;
             }
         }
-        let reference = &mut b.references[i];
+        let reference = &mut t.references[i];
         reference.hops = hops;
         reference.dynamic = dynamic;
         reference.binding = found;
         let Some(binding) = found else { continue };
-        let binding_env = b.bindings[binding.0 as usize].environment;
+        let binding_env = t.bindings[binding.0 as usize].environment;
         if reference.flags.write && loop_updates.get(&reference.span.start) != Some(&binding_env) {
-            b.bindings[binding.0 as usize].mutated = true;
+            t.bindings[binding.0 as usize].mutated = true;
         }
-        let env_kind = b.envs[binding_env.0 as usize].kind;
+        let env_kind = t.environments[binding_env.0 as usize].kind;
         if crossed.is_empty()
             || matches!(env_kind, EnvKind::Global | EnvKind::Script)
-            || b.names.get(name).starts_with('#')
+            || t.names.get(name).starts_with('#')
         {
             continue;
         }
-        reference.captured = crossed.iter().any(|&e| b.envs[e.0 as usize].is_closure());
+        reference.captured = crossed
+            .iter()
+            .any(|&e| t.environments[e.0 as usize].is_closure());
         captures.record(binding, &crossed);
     }
-    captures.fill_lists(b);
+    captures.fill_lists(t);
 }
 
 /// Captures as they are found, `(closure, binding)` in first-use order. The environments' and
@@ -215,52 +212,53 @@ impl Captures {
         }
     }
 
-    fn fill_lists(self, b: &mut Binder<'_>) {
-        let mut per_env = vec![0u32; b.envs.len()];
-        let mut per_binding = vec![0u32; b.bindings.len()];
+    fn fill_lists(self, t: &mut Tables) {
+        let mut per_env = vec![0u32; t.environments.len()];
+        let mut per_binding = vec![0u32; t.bindings.len()];
         for &(closure, binding) in &self.pairs {
             per_env[closure.0 as usize] += 1;
             per_binding[binding.0 as usize] += 1;
         }
-        for (env, &n) in b.envs.iter_mut().zip(&per_env) {
+        for (env, &n) in t.environments.iter_mut().zip(&per_env) {
             env.captures.reserve_exact(n as usize);
         }
-        for (binding, &n) in b.bindings.iter_mut().zip(&per_binding) {
+        for (binding, &n) in t.bindings.iter_mut().zip(&per_binding) {
             binding.captured_by.reserve_exact(n as usize);
         }
         for (closure, binding) in self.pairs {
-            b.envs[closure.0 as usize].captures.push(binding);
-            b.bindings[binding.0 as usize].captured_by.push(closure);
+            t.environments[closure.0 as usize].captures.push(binding);
+            t.bindings[binding.0 as usize].captured_by.push(closure);
         }
     }
 }
 
 /// Assigning to an undeclared name in sloppy code creates a property of the global object; we
 /// model it as a binding of the global environment that every unresolved use of the name sees.
-fn bind_implicit_globals(b: &mut Binder<'_>) {
+fn bind_implicit_globals(t: &mut Tables) {
     let mut created: FxHashMap<u32, BindingId> = FxHashMap::default();
-    for i in 0..b.references.len() {
-        let r = &b.references[i];
-        if r.binding.is_some() || !r.flags.write || b.envs[r.environment.0 as usize].strict {
+    for i in 0..t.references.len() {
+        let r = &t.references[i];
+        if r.binding.is_some() || !r.flags.write || t.environments[r.environment.0 as usize].strict
+        {
             continue;
         }
-        if b.names.get(r.name).starts_with('#') || created.contains_key(&r.name.0) {
+        if t.names.get(r.name).starts_with('#') || created.contains_key(&r.name.0) {
             continue;
         }
         let (name, at) = (r.name, r.span);
-        let binding = b.add_binding(EnvId(0), name, DeclarationKind::ImplicitGlobal, at);
+        let binding = t.add_binding(EnvId(0), name, DeclarationKind::ImplicitGlobal, at);
         created.insert(name.0, binding);
     }
     if created.is_empty() {
         return;
     }
-    for r in &mut b.references {
+    for r in &mut t.references {
         if r.binding.is_none()
             && let Some(&binding) = created.get(&r.name.0)
         {
             r.binding = Some(binding);
             if r.flags.write {
-                b.bindings[binding.0 as usize].mutated = true;
+                t.bindings[binding.0 as usize].mutated = true;
             }
         }
     }
@@ -268,29 +266,29 @@ fn bind_implicit_globals(b: &mut Binder<'_>) {
 
 /// Code run by a direct eval can read any binding it can see, so every binding of every
 /// environment around it (short of the global ones) is kept alive: captured by the eval.
-fn capture_around_evals(b: &mut Binder<'_>) {
-    let evals: Vec<EnvId> = (0..b.envs.len() as u32)
+fn capture_around_evals(t: &mut Tables) {
+    let evals: Vec<EnvId> = (0..t.environments.len() as u32)
         .map(EnvId)
-        .filter(|&e| b.envs[e.0 as usize].kind == EnvKind::Eval)
+        .filter(|&e| t.environments[e.0 as usize].kind == EnvKind::Eval)
         .collect();
     for eval in evals {
-        let mut env = b.envs[eval.0 as usize].parent;
+        let mut env = t.environments[eval.0 as usize].parent;
         while let Some(e) = env {
-            let environment = &b.envs[e.0 as usize];
+            let environment = &t.environments[e.0 as usize];
             if matches!(environment.kind, EnvKind::Global | EnvKind::Script) {
                 break;
             }
             let bindings = environment.bindings.clone();
             env = environment.parent;
             for binding in bindings {
-                if b.names
-                    .get(b.bindings[binding.0 as usize].name)
+                if t.names
+                    .get(t.bindings[binding.0 as usize].name)
                     .starts_with('#')
                 {
                     continue;
                 }
-                b.bindings[binding.0 as usize].captured_by.push(eval);
-                b.envs[eval.0 as usize].captures.push(binding);
+                t.bindings[binding.0 as usize].captured_by.push(eval);
+                t.environments[eval.0 as usize].captures.push(binding);
             }
         }
     }

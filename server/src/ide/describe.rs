@@ -1,7 +1,10 @@
 //! Small phrases shared by the features, so hover, hints and the scope chain say things the
 //! same way.
 
-use crate::engine::{Analysis, BindingId, EnvId, EnvKind, Span};
+use std::fmt;
+
+use crate::engine::{Analysis, BindingId, EnvId, EnvKind, Owner, Span};
+use crate::text::LineIndex;
 
 /// How an environment is named in a walked chain: functions by their owner (`skulk`), the
 /// top-level records by their kind (`global`), others by owner plus kind when the owner alone
@@ -10,10 +13,10 @@ pub(crate) fn chain_label(analysis: &Analysis, env: EnvId) -> String {
     let e = analysis.env(env);
     match e.kind {
         EnvKind::Global | EnvKind::Script | EnvKind::Module => e.kind.as_str().to_string(),
-        EnvKind::Function => format!("`{}`", e.owner),
-        // Synthetic owners (`<for loop at 7:1>`) already say what they are.
-        _ if e.owner.starts_with('<') => format!("`{}`", e.owner),
-        kind => format!("`{}` ({kind})", e.owner),
+        EnvKind::Function => format!("`{}`", owner(analysis, env)),
+        // Unnamed code (`<for loop at 7:1>`) already says what it is.
+        _ if matches!(e.owner, Owner::Anonymous { .. }) => format!("`{}`", owner(analysis, env)),
+        kind => format!("`{}` ({kind})", owner(analysis, env)),
     }
 }
 
@@ -52,39 +55,97 @@ pub(crate) fn declaration_span(analysis: &Analysis, binding: BindingId) -> Span 
 pub(crate) fn owners(analysis: &Analysis, envs: &[EnvId]) -> String {
     let names: Vec<String> = envs
         .iter()
-        .map(|&e| format!("`{}`", analysis.env(e).owner))
+        .map(|&e| format!("`{}`", owner(analysis, e)))
         .collect();
     names.join(", ")
 }
 
-/// A short owner for tight spots (inlay hints): `<for loop at 7:1>` → `<for loop>`.
-pub(crate) fn short_owner(owner: &str) -> std::borrow::Cow<'_, str> {
-    if owner.starts_with('<')
-        && owner.ends_with('>')
-        && let Some(at) = owner.rfind(" at ")
-    {
-        let tail = &owner[at + 4..owner.len() - 1];
-        if tail
-            .split(':')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return format!("{}>", &owner[..at]).into();
+/// "function environment of `skulk`", "global environment", "block environment of `<for loop at 7:1>`".
+pub(crate) fn describe_env(analysis: &Analysis, env: EnvId) -> String {
+    let e = analysis.env(env);
+    match e.kind {
+        EnvKind::Global | EnvKind::Script | EnvKind::Module => format!("{} environment", e.kind),
+        kind => format!("{kind} environment of `{}`", owner(analysis, env)),
+    }
+}
+
+/// The owner of an environment as people read it: `skulk`, `Foo.bar`, `<arrow at 12:5>`.
+pub fn owner(analysis: &Analysis, env: EnvId) -> OwnerLabel<'_> {
+    OwnerLabel {
+        owner: &analysis.env(env).owner,
+        lines: &analysis.line_index,
+        position: true,
+    }
+}
+
+/// [`owner`] for tight spots (inlay hints): unnamed code without its position, `<for loop>`.
+pub(crate) fn short_owner(analysis: &Analysis, env: EnvId) -> OwnerLabel<'_> {
+    OwnerLabel {
+        position: false,
+        ..owner(analysis, env)
+    }
+}
+
+/// An [`Owner`] written out; unnamed code is placed by line and column (`<arrow at 12:5>`).
+pub struct OwnerLabel<'a> {
+    owner: &'a Owner,
+    lines: &'a LineIndex,
+    /// Whether unnamed code says where it starts; the class of a member always does.
+    position: bool,
+}
+
+impl OwnerLabel<'_> {
+    fn class<'c>(&'c self, class: &'c Owner) -> OwnerLabel<'c> {
+        OwnerLabel {
+            owner: class,
+            lines: self.lines,
+            position: true,
         }
     }
-    owner.into()
+}
+
+impl fmt::Display for OwnerLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.owner {
+            Owner::Global => f.write_str("globalThis"),
+            Owner::Script => f.write_str("script"),
+            Owner::Module => f.write_str("module"),
+            Owner::CommonJsWrapper => f.write_str("<CommonJS module wrapper>"),
+            Owner::Named(name) => f.write_str(name),
+            Owner::Member { class, key } => write!(f, "{}.{key}", self.class(class)),
+            Owner::StaticBlock { class } => write!(f, "<class {} static block>", self.class(class)),
+            Owner::Namespace(name) => write!(f, "namespace {name}"),
+            Owner::Anonymous { what, start } if self.position => {
+                let (line, col) = self.lines.human(*start);
+                write!(f, "<{} at {line}:{col}>", what.as_str())
+            }
+            Owner::Anonymous { what, .. } => write!(f, "<{}>", what.as_str()),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::short_owner;
+    use crate::engine::{Input, analyze_in_thread};
 
     #[test]
-    fn short_owner_drops_positions_only() {
-        assert_eq!(short_owner("<for loop at 7:1>"), "<for loop>");
-        assert_eq!(short_owner("skulk"), "skulk");
-        assert_eq!(
-            short_owner("<class Foo static block>"),
-            "<class Foo static block>"
-        );
+    fn short_owners_drop_the_position_of_unnamed_code_only() {
+        let text = "for (let i of []) {}\nclass Foo { static {} }\n";
+        let a = analyze_in_thread(&Input::new(text, "t.js"));
+        let labels: Vec<(String, String)> = a
+            .env_ids()
+            .map(|e| {
+                (
+                    super::owner(&a, e).to_string(),
+                    super::short_owner(&a, e).to_string(),
+                )
+            })
+            .collect();
+        assert!(labels.contains(&("<for-of loop at 1:1>".into(), "<for-of loop>".into())));
+        assert!(labels.contains(&("Foo".into(), "Foo".into())));
+        assert!(labels.contains(&(
+            "<class Foo static block>".into(),
+            "<class Foo static block>".into()
+        )));
     }
 }

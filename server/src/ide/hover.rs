@@ -2,9 +2,9 @@
 //! captures it. Compact on purpose: a headline and a few bullets a learner reads at a glance.
 
 use super::Hover;
-use super::describe::{chain_label, environments, is_implicit, line, owners};
+use super::describe::{chain_label, describe_env, environments, is_implicit, line, owner, owners};
 use crate::engine::{
-    Analysis, BindingId, DeclarationKind, EnvId, EnvKind, IdentifierAt, Reference, Span,
+    Analysis, BindingId, DeclarationKind, EnvId, EnvKind, IdentifierAt, Owner, Reference, Span,
     is_known_global,
 };
 
@@ -61,7 +61,7 @@ fn declaration(analysis: &Analysis, binding: BindingId, span: Span) -> String {
             "**shadows** `{}` (`{}` in the **{}**{at})",
             analysis.name(o.name),
             o.declaration,
-            analysis.describe_env(o.environment),
+            describe_env(analysis, o.environment),
         ));
     }
     document(headline(analysis, binding), bullets)
@@ -76,8 +76,13 @@ fn own_captures(analysis: &Analysis, binding: BindingId, span: Span) -> Option<S
     let env = analysis.enclosing_closure(analysis.env_at(span.start))?;
     let e = analysis.env(env);
     let name = analysis.binding_name(binding);
-    let owns =
-        e.kind == EnvKind::Function && (e.owner == name || e.owner.ends_with(&format!(".{name}")));
+    // Its owner is that name, or a member or assigned path ending in it (`Foo.name`, `a.name`).
+    let owns = e.kind == EnvKind::Function
+        && match &e.owner {
+            Owner::Named(owner) => owner == name || owner.ends_with(&format!(".{name}")),
+            Owner::Member { key, .. } => key == name || key.ends_with(&format!(".{name}")),
+            _ => false,
+        };
     if !owns || e.captures.is_empty() {
         return None;
     }
@@ -103,7 +108,7 @@ fn headline(analysis: &Analysis, binding: BindingId) -> String {
         "`{}` — `{}` binding in the **{}**",
         analysis.name(b.name),
         b.declaration,
-        analysis.describe_env(b.environment)
+        describe_env(analysis, b.environment)
     )
 }
 
@@ -211,14 +216,14 @@ fn kind_note(analysis: &Analysis, binding: BindingId) -> Option<String> {
         (DeclarationKind::CommonJsParameter, _) => {
             "a parameter of Node's CommonJS module wrapper `(exports, require, module, __filename, __dirname)`".to_string()
         }
-        (DeclarationKind::Arguments, _) => format!("the implicit `arguments` object of `{}`", env.owner),
+        (DeclarationKind::Arguments, _) => format!("the implicit `arguments` object of `{}`", owner(analysis, b.environment)),
         (DeclarationKind::FunctionName, _) => {
             "a named function expression's own name: visible only inside it, and assigning to it has no effect".to_string()
         }
         (DeclarationKind::ClassName, _) => {
             "the class's own name inside its body: a `const`-like binding separate from any outer one".to_string()
         }
-        (DeclarationKind::PrivateName, _) => format!("a private name of `{}`", env.owner),
+        (DeclarationKind::PrivateName, _) => format!("a private name of `{}`", owner(analysis, b.environment)),
         (_, EnvKind::FunctionBody) => {
             "the function has parameter expressions (defaults, destructuring), so its `var`s live in a separate environment the parameters cannot see".to_string()
         }
@@ -288,7 +293,7 @@ fn dynamic_cause(analysis: &Analysis, env: EnvId) -> Option<String> {
     } else if e.has_sloppy_eval {
         Some(format!(
             "resolution is **dynamic**: a sloppy direct `eval` in `{}` may add a shadowing `var`",
-            e.owner
+            owner(analysis, env)
         ))
     } else {
         None

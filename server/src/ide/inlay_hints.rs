@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 use rustc_hash::FxHashMap;
 
-use super::describe::{declaration_span, is_implicit, line, short_owner};
+use super::describe::{declaration_span, describe_env, is_implicit, line, owner, short_owner};
 use super::{InlayHint, InlayHintId, InlayHintKind, InlayHintLabelPart, InlayHintsConfig};
 use crate::engine::{Analysis, BindingId, DeclarationKind, EnvId, EnvKind, Reference, Span};
 
@@ -176,10 +176,7 @@ impl<'a> HintBuilder<'a> {
             .use_labels
             .entry((b.environment, b.mutated))
             .or_insert_with(|| {
-                let owner = short_owner(&analysis.env(b.environment).owner);
-                let mut label = String::with_capacity(owner.len() + 10);
-                label.push('↑');
-                label.push_str(&owner);
+                let mut label = format!("↑{}", short_owner(analysis, b.environment));
                 if b.mutated {
                     label.push_str(" (mut)");
                 }
@@ -245,7 +242,7 @@ fn closure_tooltip(analysis: &Analysis, env: EnvId) -> String {
     let e = analysis.env(env);
     let mut tooltip = format!(
         "`{}` captures these bindings of outer environments, which stay alive as long as the closure does:\n",
-        e.owner
+        owner(analysis, env)
     );
     for &binding in &e.captures {
         tooltip.push_str(&format!("\n- {}", capture_line(analysis, binding)));
@@ -311,7 +308,7 @@ fn capture_line(analysis: &Analysis, binding: BindingId) -> String {
         "`{}`: `{}` in the {}",
         analysis.binding_name(binding),
         b.declaration,
-        analysis.describe_env(b.environment)
+        describe_env(analysis, b.environment)
     );
     if !is_implicit(b.span) {
         s.push_str(&format!(", line {}", line(analysis, b.span.start)));

@@ -14,6 +14,7 @@ mod semantic_tokens;
 #[cfg(test)]
 mod tests;
 
+pub use describe::{OwnerLabel, owner};
 pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};

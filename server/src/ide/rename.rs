@@ -25,7 +25,7 @@ use std::fmt;
 
 use oxc_syntax::identifier::is_identifier_name;
 
-use super::describe::line;
+use super::describe::{describe_env, line, owner};
 use super::references::{Occurrence, Target, declarations_in, family, occurrences, target_at};
 use crate::engine::{
     Analysis, BindingId, DeclarationKind, EnvId, EnvKind, IdentifierAt, NameRole, Span,
@@ -114,7 +114,7 @@ fn renameable(analysis: &Analysis, offset: u32) -> Result<Renameable<'_>, Rename
                 NotRenameable,
                 format!(
                     "`arguments` is the implicit arguments object of `{}`: it cannot be renamed",
-                    analysis.env(first.environment).owner
+                    owner(analysis, first.environment)
                 ),
             ));
         }
@@ -218,7 +218,7 @@ fn dynamic_env(analysis: &Analysis, env: EnvId) -> String {
     match e.kind {
         EnvKind::With => format!("the `with` statement at line {at}"),
         EnvKind::Eval => format!("the direct `eval` at line {at}"),
-        _ => format!("a sloppy direct `eval` in `{}`", e.owner),
+        _ => format!("a sloppy direct `eval` in `{}`", owner(analysis, env)),
     }
 }
 
@@ -401,7 +401,7 @@ fn describe_binding(analysis: &Analysis, binding: BindingId) -> String {
     format!(
         "the `{}`{at} (in the {})",
         b.declaration,
-        analysis.describe_env(b.environment)
+        describe_env(analysis, b.environment)
     )
 }
 
@@ -517,8 +517,8 @@ fn check_conflicts(analysis: &Analysis, r: &Renameable<'_>, new: &str) -> Result
                         format!(
                             "the declaration of `{new}` at line {} belongs to the {} and would clash with the renamed `{old}` in the {} it is hoisted through",
                             line(analysis, d.span.start),
-                            analysis.describe_env(target),
-                            analysis.describe_env(env),
+                            describe_env(analysis, target),
+                            describe_env(analysis, env),
                         ),
                     ));
                 }

@@ -1,5 +1,6 @@
 //! The Scope pane: every environment from the cursor outward, with its bindings.
 
+use super::describe::owner;
 use super::{ChainBinding, ChainEnvironment};
 use crate::engine::{Analysis, EnvId, EnvKind};
 
@@ -31,7 +32,7 @@ fn environment(analysis: &Analysis, env: EnvId) -> ChainEnvironment {
     ChainEnvironment {
         env,
         kind: e.kind.as_str(),
-        owner: e.owner.clone(),
+        owner: owner(analysis, env).to_string(),
         span: e.span,
         dynamic: e.kind == EnvKind::With || e.kind == EnvKind::Eval || e.has_sloppy_eval,
         bindings,

@@ -1,7 +1,7 @@
 //! The open documents: text, version and the channel their analysed snapshots are published on.
 //!
-//! Edits are applied by the reader thread as they arrive (see `reader_lane`), so they land in
-//! arrival order. Every edit bumps the document's revision; requests
+//! Edits are applied by the dispatcher as they arrive (see `dispatch`), so they land in arrival
+//! order. Every edit bumps the document's revision; requests
 //! wait on [`Documents::subscribe`] for the snapshot of the revision they arrived at.
 
 use std::sync::Arc;
@@ -22,7 +22,12 @@ use crate::text::{Encoding, LineIndex};
 static NEXT_REVISION: AtomicU64 = AtomicU64::new(1);
 
 fn next_revision() -> u64 {
-    NEXT_REVISION.fetch_add(1, Ordering::Relaxed)
+    NEXT_REVISION.fetch_add(1, Ordering::SeqCst)
+}
+
+/// The revision the next change will get: every revision below it exists already.
+pub fn next_revision_to_assign() -> u64 {
+    NEXT_REVISION.load(Ordering::SeqCst)
 }
 
 pub type Published = Option<Arc<Snapshot>>;
@@ -135,16 +140,6 @@ impl Documents {
     pub fn subscribe(&self, uri: &Uri) -> Option<(u64, watch::Receiver<Published>)> {
         let doc = self.map.get(uri)?;
         Some((doc.revision, doc.published.subscribe()))
-    }
-
-    /// The published snapshot, if it is of the document's current revision.
-    pub fn ready_snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
-        let doc = self.map.get(uri)?;
-        let published = doc.published.borrow();
-        published
-            .as_ref()
-            .filter(|snapshot| snapshot.revision == doc.revision)
-            .cloned()
     }
 
     /// The document's current text, for the worker (copied: the worker must not hold the map).

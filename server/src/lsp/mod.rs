@@ -1,9 +1,8 @@
 //! The language server protocol layer. Only this module knows LSP; it converts between LSP and
 //! the plain data of [`crate::ide`], and owns documents, snapshots and the analysis thread.
 //!
-//! - [`server`]: the `LanguageServer` impl (thin), [`handlers`]: one module per request.
-//! - [`reader_lane`]: document changes, and requests answerable at once, handled on the reader
-//!   thread as they arrive; [`transport`]: the framing around it.
+//! - [`dispatch`]: how a message flows, start here; [`transport`]: the framing around it.
+//! - [`server`]: the `LanguageServer` impl (thin), [`handlers`]: one module per method.
 //! - [`documents`]: open texts; [`snapshot`]: the immutable view each answer is computed on.
 //! - [`analysis_worker`]: analysis on a big-stack thread, coalescing bursts of edits.
 //! - [`convert`]: positions ↔ byte offsets; [`config`]: settings.
@@ -12,22 +11,20 @@ mod analysis_worker;
 mod config;
 mod convert;
 mod diagnostics;
-mod direct_answers;
+mod dispatch;
 mod documents;
 mod handlers;
 mod memory;
-mod reader_lane;
 mod server;
 mod session;
 mod snapshot;
-mod stash;
 mod transport;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 use tracing_subscriber::EnvFilter;
 
 use analysis_worker::AnalysisWorker;
@@ -90,17 +87,16 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     .custom_method(handlers::outer_binding::METHOD, Backend::outer_binding)
     .finish();
     let session = session_slot.expect("LspService::build calls its init");
-    let stashed_answers = session.direct_answers.clone();
     tokio::spawn(diagnostics::publish(session.clone(), finished_rx));
-    // Requests waiting for an analysis hold a slot; leave room for edits and cancellations.
     // Through our own framing threads: a malformed message gets an error, not the end of input.
-    let lane = reader_lane::ReaderLane::new(session.clone(), tokio::runtime::Handle::current());
-    let (stdin, stdout) = transport::stdio(move |body| lane.take(body), text_arriving)?;
-    let stdout = direct_answers::SplicingWriter::new(stdout, stashed_answers);
-    Server::new(stdin, stdout, socket)
-        .concurrency_level(32)
-        .serve(service)
-        .await;
+    let (incoming, output) = transport::stdio(text_arriving)?;
+    dispatch::serve(
+        dispatch::Dispatcher::new(service, session),
+        socket,
+        incoming,
+        output,
+    )
+    .await;
     tracing::info!("exit");
     Ok(())
 }

@@ -1,11 +1,11 @@
-//! The `LanguageServer` implementation: the lifecycle here; each request delegates to its module
-//! under [`super::handlers`]. Document sync and settings changes are applied on the reader
-//! thread instead (see [`super::reader_lane`]), as are requests it can answer at once.
+//! The `LanguageServer` implementation that tower-lsp-server routes requests to: the lifecycle
+//! here; each request delegates to its module under [`super::handlers`]. Document sync and
+//! settings changes never get here: the dispatcher applies them as they arrive (see
+//! [`super::dispatch`]).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use serde_json::Value;
 use tower_lsp_server::LanguageServer;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -25,7 +25,10 @@ impl std::fmt::Debug for Backend {
 }
 
 impl Backend {
-    pub async fn scope_chain(&self, params: TextDocumentPositionParams) -> Result<Value> {
+    pub async fn scope_chain(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<handlers::scope_chain::ScopeChain> {
         handlers::scope_chain::scope_chain(&self.session, params).await
     }
 
@@ -79,7 +82,7 @@ impl LanguageServer for Backend {
         }
         tracing::info!(?encoding, "initialize");
         // The client sends nothing else before it has this answer.
-        self.session.open_reader_lane();
+        self.session.set_initialized();
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
@@ -126,7 +129,7 @@ impl LanguageServer for Backend {
     }
 
     // `didOpen`, `didChange`, `didClose` and `didChangeConfiguration` never reach here once
-    // initialized: the reader thread applies them in arrival order (`reader_lane`).
+    // initialized: the dispatcher applies them in arrival order (`dispatch`).
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         handlers::hover::hover(&self.session, params).await

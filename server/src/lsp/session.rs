@@ -1,7 +1,8 @@
 //! State shared by every handler: documents, settings, the analysis worker, the client.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use rustc_hash::FxHashMap;
@@ -12,8 +13,7 @@ use tower_lsp_server::ls_types::{Position, Uri};
 use super::analysis_worker::AnalysisWorker;
 use super::config::Config;
 use super::convert;
-use super::direct_answers::DirectAnswers;
-use super::documents::Documents;
+use super::documents::{self, Documents};
 use super::snapshot::Snapshot;
 use crate::text::Encoding;
 
@@ -32,14 +32,10 @@ pub struct Session {
     pub inlay_hint_resolve: AtomicBool,
     /// Numbers for the documents that resolvable inlay hints name in their `data`.
     pub document_ids: DocumentIds,
-    /// Large answers serialized by their handlers, spliced in on the way out.
-    pub direct_answers: Arc<DirectAnswers>,
     /// `shutdown` was received: `exit` then exits with 0.
     pub shutdown_requested: Arc<AtomicBool>,
-    /// `initialize` was answered: the reader thread may handle messages itself.
-    reader_lane_open: AtomicBool,
-    /// Wakes the reader waiting for `reader_lane_open` (see [`Session::wait_for_reader_lane`]).
-    reader_lane_opened: (Mutex<()>, Condvar),
+    /// `initialize` was answered: notifications are applied from now on.
+    initialized: AtomicBool,
 }
 
 impl Session {
@@ -59,38 +55,20 @@ impl Session {
             inlay_hint_refresh: AtomicBool::new(false),
             inlay_hint_resolve: AtomicBool::new(false),
             document_ids: DocumentIds::default(),
-            direct_answers: Arc::default(),
             shutdown_requested,
-            reader_lane_open: AtomicBool::new(false),
-            reader_lane_opened: (Mutex::new(()), Condvar::new()),
+            initialized: AtomicBool::new(false),
         }
     }
 
-    pub fn open_reader_lane(&self) {
-        let (lock, opened) = &self.reader_lane_opened;
-        // Set under the lock, so a reader between its check and its wait cannot miss the wake.
-        let _guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
-        self.reader_lane_open.store(true, Ordering::Release);
-        opened.notify_all();
+    /// Called as `initialize` is answered: the client sends nothing else before that.
+    pub fn set_initialized(&self) {
+        self.initialized.store(true, Ordering::Release);
     }
 
-    /// Waits until `initialize` is answered, at most `timeout` (tower-lsp-server answers a
-    /// malformed one itself, and then the lane stays closed).
-    pub fn wait_for_reader_lane(&self, timeout: Duration) {
-        let (lock, opened) = &self.reader_lane_opened;
-        let guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = opened
-            .wait_timeout_while(guard, timeout, |()| {
-                !self.reader_lane_open.load(Ordering::Acquire)
-            })
-            .unwrap_or_else(PoisonError::into_inner);
-    }
-
-    /// Whether the reader thread may apply notifications and answer requests itself: after
-    /// `initialize`, and for requests, before `shutdown`.
-    pub fn reader_lane_is_open(&self, request: bool) -> bool {
-        self.reader_lane_open.load(Ordering::Acquire)
-            && !(request && self.shutdown_requested.load(Ordering::SeqCst))
+    /// Whether document and settings notifications are applied: between `initialize` and
+    /// `shutdown` (outside, the lifecycle drops them).
+    pub fn accepts_notifications(&self) -> bool {
+        self.initialized.load(Ordering::Acquire) && !self.shutdown_requested.load(Ordering::SeqCst)
     }
 
     /// The negotiated position encoding (UTF-16 until `initialize` says otherwise).
@@ -123,16 +101,18 @@ impl Session {
         self.inlay_hint_refresh.load(Ordering::Relaxed)
     }
 
-    /// The snapshot for the document as it is when the request arrives. The revision is read
-    /// before the first await, so edits that arrived before the request are part of it; if
-    /// another edit lands while we wait, the answer would be stale: `ContentModified`.
+    /// The snapshot of the document as it was when the request being answered arrived (see
+    /// [`Arrival`]): the analysis of that revision, waited for if need be. A document edited
+    /// since is `ContentModified`: its positions no longer mean what the client meant.
     pub async fn snapshot(&self, uri: &Uri) -> Result<Arc<Snapshot>> {
+        let arrival = Arrival::current(self);
+        let unknown = || Error::invalid_params(format!("unknown document: {}", uri.as_str()));
         let Some((revision, mut published)) = self.documents.subscribe(uri) else {
-            return Err(Error::invalid_params(format!(
-                "unknown document: {}",
-                uri.as_str()
-            )));
+            return Err(unknown());
         };
+        if !arrival.has_seen(revision) {
+            return Err(Error::content_modified());
+        }
         let wait = published.wait_for(|s| s.as_ref().is_some_and(|s| s.revision >= revision));
         let snapshot = match tokio::time::timeout(ANALYSIS_TIMEOUT, wait).await {
             Ok(Ok(snapshot)) => snapshot.clone().expect("waited for Some"),
@@ -155,12 +135,6 @@ impl Session {
         Ok(snapshot)
     }
 
-    /// The snapshot for the document as it is now, if it is analysed already: a request can be
-    /// answered on it without waiting. `None` for an unknown document or a pending analysis.
-    pub fn ready_snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
-        self.documents.ready_snapshot(uri)
-    }
-
     /// The byte offset of a request's position; a line past the end is `InvalidParams`.
     pub fn offset(&self, snapshot: &Snapshot, position: Position) -> Result<u32> {
         convert::offset(&snapshot.line_index, position, self.encoding()).ok_or_else(|| {
@@ -171,6 +145,44 @@ impl Session {
                 snapshot.line_index.line_count()
             ))
         })
+    }
+}
+
+tokio::task_local! {
+    static ARRIVAL: Arrival;
+}
+
+/// When a request arrived, as the revision counter then: every document revision below it was
+/// made by a message that came before the request. Taken by the dispatcher as it reads the
+/// request, and carried with the request's handler as a task-local.
+#[derive(Clone, Copy, Debug)]
+pub struct Arrival {
+    next_revision: u64,
+}
+
+impl Arrival {
+    pub fn now(_session: &Session) -> Self {
+        Self {
+            next_revision: documents::next_revision_to_assign(),
+        }
+    }
+
+    /// The arrival of the request being handled; outside a request's handler (a background
+    /// task), now.
+    fn current(session: &Session) -> Self {
+        ARRIVAL
+            .try_with(|a| *a)
+            .unwrap_or_else(|_| Self::now(session))
+    }
+
+    /// The revision was made before the request arrived.
+    fn has_seen(self, revision: u64) -> bool {
+        revision < self.next_revision
+    }
+
+    /// Runs a request's handler with this arrival.
+    pub fn scope<F: Future>(self, handler: F) -> impl Future<Output = F::Output> {
+        ARRIVAL.scope(self, handler)
     }
 }
 

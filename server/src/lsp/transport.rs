@@ -1,31 +1,19 @@
-//! The byte stream between the client and tower-lsp-server, made robust to broken clients.
+//! Framing on stdin/stdout, robust to broken clients.
 //!
-//! tower-lsp-server stops reading at the first message it cannot decode (malformed JSON, invalid
-//! UTF-8, a bad header: its framed reader ends the stream after an error), and the server then
-//! exits. So a thread reads stdin first: it frames messages itself, answers the ones
-//! tower-lsp-server would choke on with a JSON-RPC error (`-32700` parse error, `-32600` invalid
-//! request, id `null` unless one can be read), skips header garbage, and passes only well-formed
-//! messages on. Every frame is written whole under one lock, so those error responses never
-//! split a message of the server's.
-//!
-//! Before anything goes to tower-lsp-server, the reader thread offers each message to a lane
-//! (`reader_lane`): document changes are applied there, in arrival order, and requests that can
-//! be answered at once are answered there, written to stdout directly when no other frame is
-//! being written and stdout has room (else the writer thread writes them). A hover then costs
-//! one read and one write, with no wake-up of another thread on the way (three otherwise: the
-//! executor, the handler's task, the writer thread).
+//! A reader thread frames messages from stdin and decodes each one once, into the JSON-RPC
+//! request or response tower-lsp-server's service takes; a message it cannot decode (malformed
+//! JSON, invalid UTF-8, not JSON-RPC) is answered with an error (`-32700` parse error, `-32600`
+//! invalid request, id `null` unless one can be read) and reading goes on; header garbage is
+//! skipped. (tower-lsp-server's own framed reader ends the session at the first such message.)
+//! A writer thread owns stdout: it encodes each outgoing message and writes it whole, so the
+//! async tasks never wait on the client, and encoding a large answer does not hold them up.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError, TryLockError, mpsc};
-use std::task::{Context, Poll};
+use std::sync::mpsc;
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::mpsc as tokio_mpsc;
 use tower_lsp_server::jsonrpc::{Request, Response};
-
-use super::direct_answers::FrameSink;
 
 /// Largest message body accepted (a 50 MB file in a `didOpen` fits, JSON escaping included).
 /// Bigger messages are read and discarded, and answered with an invalid-request error.
@@ -33,199 +21,101 @@ pub const MAX_MESSAGE_BYTES: usize = 256 << 20;
 /// Longest header line; longer lines are garbage.
 const MAX_HEADER_LINE: usize = 8 << 10;
 
-/// What the reader thread's lane did with a message.
-pub enum Lane {
-    /// Not for the lane: on to tower-lsp-server.
-    Pass,
-    /// On to tower-lsp-server, then run this before reading on (`initialize`: wait for the
-    /// answer, after which the lane handles what follows).
-    PassThen(Box<dyn FnOnce()>),
-    /// Handled; nothing to send.
-    Done,
-    /// Answered: a whole frame to send, in the bytes from the offset on.
-    Answer(Vec<u8>, usize),
+/// A message from the client, decoded.
+pub enum Incoming {
+    Request(Request),
+    Response(Response),
 }
 
-/// The frames going to the client: written whole under the lock, by the writer thread from its
-/// queue, or by the reader thread directly.
-struct Output<W> {
-    direct: Mutex<W>,
-    queue: mpsc::Sender<(Vec<u8>, usize)>,
+/// A message to the client, encoded and written by the writer thread.
+pub enum Outgoing {
+    Response(Response),
+    Request(Request),
 }
 
-/// A stream that can tell whether a write of `len` bytes would complete without waiting for
-/// the reader.
-trait Room {
-    fn has_room_for(&self, len: usize) -> bool;
+/// Where messages to the client go.
+#[derive(Clone)]
+pub struct Output {
+    tx: mpsc::Sender<Outgoing>,
 }
 
-/// Frames the reader thread may write itself into a pipe: a pipe that polls writable has a free
-/// page, so it takes this much (`PIPE_BUF`) without waiting.
-const DIRECT_FRAME_MAX: usize = 4096;
-
-impl<W: Write + Room> Output<W> {
-    /// Writes a small frame now if stdout is free and has room for it, else queues it for the
-    /// writer thread: the reader must never wait on the client, which may itself be waiting to
-    /// write to us (a client that sends many requests before reading any answer).
-    fn send(&self, frame: Vec<u8>, start: usize) -> Result<(), ()> {
-        let len = frame.len() - start;
-        let out = match self.direct.try_lock() {
-            Ok(out) => Some(out),
-            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => None,
-        };
-        match out {
-            Some(mut out) if out.has_room_for(len) => write_frame(&mut *out, &frame[start..]),
-            _ => self.queue.send((frame, start)).map_err(|_| ()),
-        }
+impl Output {
+    /// Queues a message for the writer thread; `false` once stdout is gone.
+    pub fn send(&self, message: Outgoing) -> bool {
+        self.tx.send(message).is_ok()
     }
 }
 
-fn write_frame(out: &mut impl Write, frame: &[u8]) -> Result<(), ()> {
-    out.write_all(frame)
-        .and_then(|()| out.flush())
-        .map_err(|_| ())
-}
-
-/// Starts the reader and writer threads over stdin/stdout; returns the streams to give
-/// tower-lsp-server.
-/// `lane` sees each well-formed message first; `arriving` hears the size of each message as soon
-/// as its header is read, before its body.
+/// Starts the reader and writer threads over stdin/stdout: the client's messages in arrival
+/// order, and where to send ours. `arriving` hears the size of each message as soon as its
+/// header is read, before its body.
 pub fn stdio(
-    lane: impl Fn(&[u8]) -> Lane + Send + 'static,
     arriving: impl Fn(usize) + Send + 'static,
-) -> std::io::Result<(ChannelReader, ChannelWriter)> {
-    let (in_tx, in_rx) = tokio_mpsc::unbounded_channel::<Vec<u8>>();
-    let (out_tx, out_rx) = mpsc::channel::<(Vec<u8>, usize)>();
-    widen_stdout_pipe();
-    let output = Arc::new(Output {
-        direct: Mutex::new(raw_stdout()),
-        queue: out_tx.clone(),
-    });
-    let writer = output.clone();
+) -> std::io::Result<(tokio_mpsc::UnboundedReceiver<Incoming>, Output)> {
+    let (in_tx, in_rx) = tokio_mpsc::unbounded_channel();
+    let (out_tx, out_rx) = mpsc::channel::<Outgoing>();
+    widen_pipe(1);
     std::thread::Builder::new()
         .name("scopelens-stdout".into())
         .spawn(move || {
-            for (frames, start) in out_rx {
-                let mut out = writer.direct.lock().unwrap_or_else(PoisonError::into_inner);
-                if write_frame(&mut *out, &frames[start..]).is_err() {
+            let mut out = raw_stdout();
+            for message in out_rx {
+                let body = match &message {
+                    Outgoing::Response(response) => serde_json::to_vec(response),
+                    Outgoing::Request(request) => serde_json::to_vec(request),
+                };
+                // Dropped here, on this thread: a large answer's `Value` tree too.
+                drop(message);
+                let Ok(body) = body else {
+                    tracing::error!("cannot encode a message to the client");
+                    continue;
+                };
+                if out.write_all(&frame_bytes(&body)).is_err() {
                     break;
                 }
             }
         })?;
+    let output = Output { tx: out_tx };
+    let replies = output.clone();
     std::thread::Builder::new()
         .name("scopelens-stdin".into())
         .spawn(move || {
-            widen_stdin_pipe();
+            widen_pipe(0);
             let mut stdin = BufReader::new(std::io::stdin().lock());
-            pump(&mut stdin, &in_tx, &output, &lane, &arriving);
+            pump(&mut stdin, &in_tx, &replies, &arriving);
         })?;
-    Ok((
-        ChannelReader {
-            rx: in_rx,
-            chunk: Vec::new(),
-            pos: 0,
-        },
-        ChannelWriter { tx: out_tx },
-    ))
+    Ok((in_rx, output))
 }
 
 /// File descriptor 1 without std's line buffering, which would split each frame in two writes
 /// (the header ends in a newline), and so wake the client twice.
 #[cfg(unix)]
-fn raw_stdout() -> impl Write + Room + Send {
+fn raw_stdout() -> impl Write {
     use std::os::fd::{AsRawFd, FromRawFd};
-    struct Fd1 {
-        file: std::mem::ManuallyDrop<std::fs::File>,
-        /// The largest write that cannot wait once the stream polls writable.
-        direct_max: usize,
-    }
+    struct Fd1(std::mem::ManuallyDrop<std::fs::File>);
     impl Write for Fd1 {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            (&*self.file).write(buf)
+            (&*self.0).write(buf)
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    impl Room for Fd1 {
-        fn has_room_for(&self, len: usize) -> bool {
-            let mut fd = libc::pollfd {
-                fd: self.file.as_raw_fd(),
-                events: libc::POLLOUT,
-                revents: 0,
-            };
-            // SAFETY: one valid `pollfd` for the duration of the call; a zero timeout never
-            // waits.
-            let ready = unsafe { libc::poll(&mut fd, 1, 0) };
-            len <= self.direct_max && ready == 1 && fd.revents & libc::POLLOUT != 0
-        }
-    }
     // SAFETY: fd 1 stays open for the life of the process; `ManuallyDrop` never closes it, and
     // nothing else in the process writes to it (std's `Stdout` is not used).
-    let file = std::mem::ManuallyDrop::new(unsafe {
+    Fd1(std::mem::ManuallyDrop::new(unsafe {
         std::fs::File::from_raw_fd(std::io::stdout().as_raw_fd())
-    });
-    let direct_max = socket_direct_max(file.as_raw_fd()).unwrap_or(DIRECT_FRAME_MAX);
-    Fd1 { file, direct_max }
+    }))
 }
 
-/// For a socket (what Node, and so VS Code, and Neovim's libuv give a child for its stdio): it
-/// polls writable only while at most a quarter of its send buffer is in use, so a frame of a
-/// quarter of the buffer always fits. `None` for anything else.
-#[cfg(unix)]
-fn socket_direct_max(fd: libc::c_int) -> Option<usize> {
-    // SAFETY: `fstat` and `getsockopt` write into locals of the right types and sizes.
-    unsafe {
-        let mut stat: libc::stat = std::mem::zeroed();
-        if libc::fstat(fd, &mut stat) != 0 || stat.st_mode & libc::S_IFMT != libc::S_IFSOCK {
-            return None;
-        }
-        let mut size: libc::c_int = 0;
-        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
-        let got = libc::getsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_SNDBUF,
-            (&mut size as *mut libc::c_int).cast(),
-            &mut len,
-        );
-        (got == 0 && size > 0).then_some(size as usize / 4)
-    }
-}
-
-/// Elsewhere every frame goes through the writer thread.
 #[cfg(not(unix))]
-fn raw_stdout() -> impl Write + Room + Send {
-    struct Stdout(std::io::Stdout);
-    impl Write for Stdout {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf)
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            self.0.flush()
-        }
-    }
-    impl Room for Stdout {
-        fn has_room_for(&self, _: usize) -> bool {
-            false
-        }
-    }
-    Stdout(std::io::stdout())
+fn raw_stdout() -> impl Write {
+    std::io::stdout()
 }
 
-/// Asks for a 1 MiB pipe buffer on stdout (Linux's default is 64 KiB, and its default ceiling for
-/// unprivileged processes is 1 MiB): a multi-megabyte answer then crosses in a few wake-ups of the
-/// client instead of a hundred. Nothing changes where stdout is not a pipe or the call fails.
-fn widen_stdout_pipe() {
-    widen_pipe(1);
-}
-
-/// The same for stdin: a 9 MB `didOpen` arrives in a few reads instead of a hundred and forty.
-fn widen_stdin_pipe() {
-    widen_pipe(0);
-}
-
+/// Asks for a 1 MiB pipe buffer on stdin or stdout (Linux's default is 64 KiB): a 9 MB `didOpen`
+/// or a multi-megabyte answer crosses in a few wake-ups instead of a hundred. Nothing changes
+/// where the stream is not a pipe or the call fails.
 #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
 fn widen_pipe(fd: libc::c_int) {
     #[cfg(target_os = "linux")]
@@ -236,39 +126,25 @@ fn widen_pipe(fd: libc::c_int) {
     }
 }
 
-/// Reads framed messages from `input` until EOF: each well-formed one goes to `lane`, and on to
-/// `server` unless the lane took it; answers to broken ones go to `output`.
-fn pump<W: Write + Room>(
+/// Reads framed messages from `input` until EOF: each well-formed one goes on to `server`;
+/// answers to broken ones go to `replies`.
+fn pump(
     input: &mut impl BufRead,
-    server: &tokio_mpsc::UnboundedSender<Vec<u8>>,
-    output: &Output<W>,
-    lane: &dyn Fn(&[u8]) -> Lane,
+    server: &tokio_mpsc::UnboundedSender<Incoming>,
+    replies: &Output,
     arriving: &dyn Fn(usize),
 ) {
     loop {
         let reply = match read_frame(input, arriving) {
             Ok(Frame::Eof) => return,
-            Ok(Frame::Body(body)) => match lane(&body) {
-                Lane::Done => continue,
-                Lane::Answer(frame, start) => {
-                    if output.send(frame, start).is_err() {
-                        return;
+            Ok(Frame::Body(body)) => match decode(&body) {
+                Ok(message) => {
+                    if server.send(message).is_err() {
+                        return; // the server has stopped, after `exit`
                     }
                     continue;
                 }
-                Lane::Pass => match pass(&body, server) {
-                    Ok(()) => continue,
-                    Err(Some(reply)) => reply,
-                    Err(None) => return,
-                },
-                Lane::PassThen(then) => match pass(&body, server) {
-                    Ok(()) => {
-                        then();
-                        continue;
-                    }
-                    Err(Some(reply)) => reply,
-                    Err(None) => return,
-                },
+                Err(reply) => reply,
             },
             Ok(Frame::TooLarge(len)) => {
                 tracing::warn!(
@@ -292,19 +168,18 @@ fn pump<W: Write + Room>(
                 return;
             }
         };
-        if output.send(frame(&reply), 0).is_err() {
+        if !replies.send(Outgoing::Response(*reply)) {
             return;
         }
     }
 }
 
-/// Passes a message on to tower-lsp-server if it can decode it; else the error response to send
-/// (`Err(None)`: the server has stopped, after `exit`).
-fn pass(body: &[u8], server: &tokio_mpsc::UnboundedSender<Vec<u8>>) -> Result<(), Option<Value>> {
-    check(body).map_err(Some)?;
+/// The frame around `body`, written with one `write`: std's line-buffered stdout would split it
+/// after the header.
+fn frame_bytes(body: &[u8]) -> Vec<u8> {
     let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     framed.extend_from_slice(body);
-    server.send(framed).map_err(|_| None)
+    framed
 }
 
 enum Frame {
@@ -377,8 +252,8 @@ fn read_frame(input: &mut impl BufRead, arriving: &dyn Fn(usize)) -> std::io::Re
     Ok(Frame::Body(body))
 }
 
-/// `Ok` when tower-lsp-server can decode the body; otherwise the error response to send.
-fn check(body: &[u8]) -> Result<(), Value> {
+/// The message in `body`; otherwise the error response to send.
+fn decode(body: &[u8]) -> Result<Incoming, Box<Response>> {
     let Ok(text) = std::str::from_utf8(body) else {
         tracing::warn!("message body is not UTF-8");
         return Err(error_response(
@@ -387,10 +262,12 @@ fn check(body: &[u8]) -> Result<(), Value> {
             "message body is not valid UTF-8",
         ));
     };
-    if serde_json::from_str::<Request>(text).is_ok()
-        || serde_json::from_str::<Response>(text).is_ok()
-    {
-        return Ok(());
+    // A request (or notification) has a `method`; try that first, the common case.
+    if let Ok(request) = serde_json::from_str::<Request>(text) {
+        return Ok(Incoming::Request(request));
+    }
+    if let Ok(response) = serde_json::from_str::<Response>(text) {
+        return Ok(Incoming::Response(response));
     }
     match serde_json::from_str::<Value>(text) {
         Err(err) => {
@@ -416,135 +293,43 @@ fn check(body: &[u8]) -> Result<(), Value> {
     }
 }
 
-fn error_response(id: Value, code: i64, message: &str) -> Value {
-    json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
-}
-
-fn frame(message: &Value) -> Vec<u8> {
-    let body = message.to_string();
-    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
-}
-
-/// The server's input: the messages the reader thread passed on.
-pub struct ChannelReader {
-    rx: tokio_mpsc::UnboundedReceiver<Vec<u8>>,
-    chunk: Vec<u8>,
-    pos: usize,
-}
-
-impl AsyncRead for ChannelReader {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        let this = self.get_mut();
-        while this.pos == this.chunk.len() {
-            match this.rx.poll_recv(cx) {
-                Poll::Ready(Some(chunk)) => {
-                    this.chunk = chunk;
-                    this.pos = 0;
-                }
-                Poll::Ready(None) => return Poll::Ready(Ok(())), // EOF
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-        let n = buf.remaining().min(this.chunk.len() - this.pos);
-        buf.put_slice(&this.chunk[this.pos..this.pos + n]);
-        this.pos += n;
-        Poll::Ready(Ok(()))
-    }
-}
-
-/// The server's output: whole frames, handed by value to the writer thread, so each reaches
-/// stdout in one piece, never split by an error response.
-pub struct ChannelWriter {
-    tx: mpsc::Sender<(Vec<u8>, usize)>,
-}
-
-impl FrameSink for ChannelWriter {
-    fn send(&mut self, bytes: Vec<u8>, start: usize) -> std::io::Result<()> {
-        self.tx
-            .send((bytes, start))
-            .map_err(|_| std::io::ErrorKind::BrokenPipe.into())
-    }
+fn error_response(id: Value, code: i64, message: &str) -> Box<Response> {
+    let response =
+        json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
+    Box::new(serde_json::from_value(response).expect("a JSON-RPC error response"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Like a pipe that is being read.
-    impl Room for Vec<u8> {
-        fn has_room_for(&self, len: usize) -> bool {
-            len <= DIRECT_FRAME_MAX
-        }
-    }
-
-    /// A stream whose reader is not reading.
-    struct Full;
-    impl Write for Full {
-        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
-            unreachable!("written to while full")
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    impl Room for Full {
-        fn has_room_for(&self, _: usize) -> bool {
-            false
-        }
-    }
-
+    /// Pumps `input`: the messages passed on to the server, and the replies written to the
+    /// client, as JSON.
     fn run(input: &[u8]) -> (Vec<String>, Vec<Value>) {
-        run_with_lane(input, &|_| Lane::Pass)
-    }
-
-    /// Pumps `input` through `lane`: the messages passed on to the server, and the frames
-    /// written to the client (directly or queued), as JSON.
-    fn run_with_lane(input: &[u8], lane: &dyn Fn(&[u8]) -> Lane) -> (Vec<String>, Vec<Value>) {
         let (server_tx, mut server_rx) = tokio_mpsc::unbounded_channel();
         let (out_tx, out_rx) = mpsc::channel();
-        let output = Output {
-            direct: Mutex::new(Vec::new()),
-            queue: out_tx,
-        };
         pump(
             &mut std::io::Cursor::new(input.to_vec()),
             &server_tx,
-            &output,
-            lane,
+            &Output { tx: out_tx },
             &|_| {},
         );
         let mut passed = Vec::new();
-        while let Ok(m) = server_rx.try_recv() {
-            passed.push(String::from_utf8(m).unwrap());
+        while let Ok(message) = server_rx.try_recv() {
+            let Incoming::Request(request) = message else {
+                panic!("a response passed on");
+            };
+            passed.push(format!("{} {:?}", request.method(), request.id()));
         }
-        drop(output.queue);
-        let mut written = output.direct.into_inner().unwrap();
-        for (frames, start) in out_rx.iter() {
-            written.extend_from_slice(&frames[start..]);
-        }
-        (passed, frames(&written))
+        let replies = out_rx
+            .iter()
+            .map(|message| match message {
+                Outgoing::Response(response) => serde_json::to_value(response).unwrap(),
+                Outgoing::Request(_) => panic!("a request written"),
+            })
+            .collect();
+        (passed, replies)
     }
-
-    fn frames(mut bytes: &[u8]) -> Vec<Value> {
-        let mut frames = Vec::new();
-        while !bytes.is_empty() {
-            let text = std::str::from_utf8(bytes).unwrap();
-            let (header, rest) = text.split_once("\r\n\r\n").unwrap();
-            let length: usize = header
-                .strip_prefix("Content-Length: ")
-                .unwrap()
-                .parse()
-                .unwrap();
-            frames.push(serde_json::from_str(&rest[..length]).unwrap());
-            bytes = &rest.as_bytes()[length..];
-        }
-        frames
-    }
-
     fn msg(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
     }
@@ -563,7 +348,8 @@ mod tests {
         ]
         .concat();
         let (passed, replies) = run(input.as_bytes());
-        assert_eq!(passed, vec![msg(good), msg(good)]);
+        let shutdown = "shutdown Some(Number(1))".to_string();
+        assert_eq!(passed, vec![shutdown.clone(), shutdown]);
         let codes: Vec<_> = replies
             .iter()
             .map(|r| (r["id"].clone(), r["error"]["code"].as_i64().unwrap()))
@@ -594,61 +380,5 @@ mod tests {
         let (passed, replies) = run(input.as_bytes());
         // Truncated: the stream ended inside the message, nothing to answer.
         assert!(passed.is_empty() && replies.is_empty());
-    }
-
-    #[test]
-    fn the_lane_sees_messages_first() {
-        let hover = r#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover"}"#;
-        let change = r#"{"jsonrpc":"2.0","method":"textDocument/didChange"}"#;
-        let other = r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#;
-        let input = [msg(change), msg(hover), msg("{not json"), msg(other)].concat();
-        let lane = |body: &[u8]| match body {
-            b if b == hover.as_bytes() => {
-                let answer = r#"{"jsonrpc":"2.0","id":1,"result":null}"#;
-                // Room in front of the frame, as answers written in place have.
-                Lane::Answer(format!("xyz{}", msg(answer)).into_bytes(), 3)
-            }
-            b if b == change.as_bytes() => Lane::Done,
-            _ => Lane::Pass,
-        };
-        let (passed, replies) = run_with_lane(input.as_bytes(), &lane);
-        assert_eq!(passed, vec![msg(other)]);
-        assert_eq!(
-            replies,
-            vec![
-                json!({"jsonrpc": "2.0", "id": 1, "result": null}),
-                json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32700,
-                    "message": "parse error: key must be a string at line 1 column 2"}}),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_frame_being_written_or_a_large_one_is_queued() {
-        let (tx, rx) = mpsc::channel();
-        let output = Output {
-            direct: Mutex::new(Vec::new()),
-            queue: tx,
-        };
-        let held = output.direct.lock().unwrap();
-        output.send(b"..queued".to_vec(), 2).unwrap();
-        drop(held);
-        output.send(b"direct".to_vec(), 0).unwrap();
-        let large = vec![b'x'; DIRECT_FRAME_MAX + 1];
-        output.send(large.clone(), 0).unwrap();
-        assert_eq!(rx.try_recv().unwrap(), (b"..queued".to_vec(), 2));
-        assert_eq!(rx.try_recv().unwrap(), (large, 0));
-        assert_eq!(output.direct.into_inner().unwrap(), b"direct");
-    }
-
-    #[test]
-    fn a_stream_without_room_is_not_written_to_by_the_reader() {
-        let (tx, rx) = mpsc::channel();
-        let output = Output {
-            direct: Mutex::new(Full),
-            queue: tx,
-        };
-        output.send(b"small".to_vec(), 0).unwrap();
-        assert_eq!(rx.try_recv().unwrap(), (b"small".to_vec(), 0));
     }
 }

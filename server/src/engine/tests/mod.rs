@@ -10,6 +10,7 @@ mod spec_corrections;
 use std::fmt::Write;
 
 use super::{Analysis, EnvId, Input, SourceKindChoice, analyze_in_thread};
+use crate::ide::describe::owner;
 
 pub(super) fn analyze_as(text: &str, file_name: &str) -> Analysis {
     analyze_in_thread(&Input::new(text, file_name))
@@ -33,7 +34,7 @@ pub(super) fn dump(a: &Analysis) -> String {
         match r.binding {
             Some(b) => {
                 let env = a.binding(b).environment;
-                write!(out, "{} {}", a.env(env).kind, a.env(env).owner).unwrap();
+                write!(out, "{} {}", a.env(env).kind, owner(a, env)).unwrap();
             }
             None => out.push_str("unresolved"),
         }
@@ -78,15 +79,15 @@ fn dump_env(a: &Analysis, env: EnvId, depth: usize, out: &mut String) {
     } else {
         format!(" ({})", notes.join("; "))
     };
-    writeln!(out, "{indent}{} {}{notes}", e.kind, e.owner).unwrap();
+    writeln!(out, "{indent}{} {}{notes}", e.kind, owner(a, env)).unwrap();
     for &b in &e.bindings {
         let binding = a.binding(b);
         let mut extra = String::new();
         if !binding.captured_by.is_empty() {
-            let by: Vec<&str> = binding
+            let by: Vec<String> = binding
                 .captured_by
                 .iter()
-                .map(|&c| a.env(c).owner.as_str())
+                .map(|&c| owner(a, c).to_string())
                 .collect();
             write!(extra, " captured by {}", by.join(", ")).unwrap();
         }

@@ -15,7 +15,7 @@ fn render(f: &Fixture, target: Option<NavigationTarget>) -> String {
                 f.slice(t.span),
                 f.pos(t.span.start),
                 b.declaration,
-                f.analysis.describe_env(b.environment)
+                crate::ide::describe::describe_env(&f.analysis, b.environment)
             )
         }
     }

@@ -1,8 +1,7 @@
 //! Settings: from `initialize`'s `initializationOptions` and from
-//! `workspace/didChangeConfiguration` (applied on the reader thread, see `reader_lane`).
+//! `workspace/didChangeConfiguration` (applied by the dispatcher as it arrives, see `dispatch`).
 
 use serde_json::Value;
-use tokio::runtime::Handle;
 use tower_lsp_server::ls_types::DidChangeConfigurationParams;
 
 use crate::lsp::config::Config;
@@ -21,11 +20,7 @@ pub fn apply_settings(session: &Session, value: &Value) -> (Config, Config) {
 
 /// A changed source kind re-analyses every open document; any change asks the client to fetch
 /// inlay hints again, where it can.
-pub fn did_change_configuration(
-    session: &Session,
-    runtime: &Handle,
-    params: DidChangeConfigurationParams,
-) {
+pub fn did_change_configuration(session: &Session, params: DidChangeConfigurationParams) {
     if params.settings.is_null() {
         return;
     }
@@ -39,7 +34,7 @@ pub fn did_change_configuration(
     if old != new && session.inlay_hint_refresh_supported() {
         // Spawned: the client answers this request while we keep serving.
         let client = session.client.clone();
-        runtime.spawn(async move {
+        tokio::spawn(async move {
             if let Err(err) = client.inlay_hint_refresh().await {
                 tracing::warn!(%err, "workspace/inlayHint/refresh failed");
             }

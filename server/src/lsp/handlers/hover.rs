@@ -5,23 +5,11 @@ use super::guarded;
 use crate::ide;
 use crate::lsp::convert;
 use crate::lsp::session::Session;
-use crate::lsp::snapshot::Snapshot;
 
 pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hover>> {
-    let snapshot = session
-        .snapshot(&params.text_document_position_params.text_document.uri)
-        .await?;
-    hover_on(session, &snapshot, params)
-}
-
-/// The hover on a snapshot of the document.
-pub fn hover_on(
-    session: &Session,
-    snapshot: &Snapshot,
-    params: HoverParams,
-) -> Result<Option<Hover>> {
     let params = params.text_document_position_params;
-    let offset = session.offset(snapshot, params.position)?;
+    let snapshot = session.snapshot(&params.text_document.uri).await?;
+    let offset = session.offset(&snapshot, params.position)?;
     let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
         return Ok(None);
     };

@@ -7,7 +7,6 @@ use tower_lsp_server::ls_types::{Location, TextDocumentPositionParams};
 use super::{guarded, location};
 use crate::ide;
 use crate::lsp::session::Session;
-use crate::lsp::snapshot::Snapshot;
 
 pub const METHOD: &str = "scopelens/outerBinding";
 
@@ -15,21 +14,12 @@ pub async fn outer_binding(
     session: &Session,
     params: TextDocumentPositionParams,
 ) -> Result<Option<Location>> {
-    let snapshot = session.snapshot(&params.text_document.uri).await?;
-    outer_binding_on(session, &snapshot, params)
-}
-
-/// The outer binding on a snapshot of the document.
-pub fn outer_binding_on(
-    session: &Session,
-    snapshot: &Snapshot,
-    params: TextDocumentPositionParams,
-) -> Result<Option<Location>> {
     let uri = params.text_document.uri;
-    let offset = session.offset(snapshot, params.position)?;
+    let snapshot = session.snapshot(&uri).await?;
+    let offset = session.offset(&snapshot, params.position)?;
     let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
         return Ok(None);
     };
     let target = guarded("outer binding", || ide::outer_binding(analysis, offset))?;
-    Ok(target.and_then(|target| location(&uri, snapshot, target.span, session.encoding())))
+    Ok(target.and_then(|target| location(&uri, &snapshot, target.span, session.encoding())))
 }

@@ -4,8 +4,7 @@
 //! captured, mutated, shadows?}]}] }`, innermost first.
 
 use serde::Serialize;
-use serde_json::Value;
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Location, Range, TextDocumentPositionParams};
 
 use super::guarded;
@@ -43,15 +42,16 @@ pub struct Binding {
     pub shadows: Option<Location>,
 }
 
-/// The chain at the cursor. Answers on a large bundle run to a megabyte (the outer function
-/// environments hold thousands of bindings), so they are written directly (see
-/// `direct_answers`).
-pub async fn scope_chain(session: &Session, params: TextDocumentPositionParams) -> Result<Value> {
+/// The chain at the cursor.
+pub async fn scope_chain(
+    session: &Session,
+    params: TextDocumentPositionParams,
+) -> Result<ScopeChain> {
     let uri = params.text_document.uri;
     let snapshot = session.snapshot(&uri).await?;
     let offset = session.offset(&snapshot, params.position)?;
     let Some(analysis) = snapshot.analysis.as_deref() else {
-        return direct(session, &ScopeChain::default());
+        return Ok(ScopeChain::default());
     };
     // A cursor inside text being edited still sits in the environments around the edit.
     let offset = snapshot.map.region_to_base(Span::new(offset, offset)).start;
@@ -81,15 +81,7 @@ pub async fn scope_chain(session: &Session, params: TextDocumentPositionParams) 
                 .collect(),
         })
         .collect();
-    direct(session, &ScopeChain { environments })
-}
-
-fn direct(session: &Session, chain: &ScopeChain) -> Result<Value> {
-    session.direct_answers.answer(chain).map_err(|err| {
-        let mut error = Error::internal_error();
-        error.message = format!("cannot write the scope chain: {err}").into();
-        error
-    })
+    Ok(ScopeChain { environments })
 }
 
 /// Ranges here describe regions, so ends inside the edited text stretch over it.

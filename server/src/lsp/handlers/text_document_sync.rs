@@ -1,7 +1,6 @@
-//! `didOpen`, `didChange`, `didClose`: applied on the reader thread as they arrive (see
-//! `reader_lane`), so every message after an edit sees it.
+//! `didOpen`, `didChange`, `didClose`: applied by the dispatcher as they arrive (see `dispatch`),
+//! so every message after an edit sees it.
 
-use tokio::runtime::Handle;
 use tower_lsp_server::ls_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
 };
@@ -34,7 +33,7 @@ pub fn did_change(session: &Session, params: DidChangeTextDocumentParams) {
     }
 }
 
-pub fn did_close(session: &Session, runtime: &Handle, params: DidCloseTextDocumentParams) {
+pub fn did_close(session: &Session, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     if !session.documents.close(&uri) {
         tracing::warn!(
@@ -44,7 +43,7 @@ pub fn did_close(session: &Session, runtime: &Handle, params: DidCloseTextDocume
         return;
     }
     let client = session.client.clone();
-    runtime.spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
+    tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
     // Closing a large file frees its text and analyses: give that memory back, and the analysis
     // worker's scratch memory sized for it.
     memory::return_freed_memory();

@@ -19,7 +19,9 @@ pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
 pub use references::{highlights, references};
-pub use rename::{RenameError, RenameErrorKind, TextEdit, prepare_rename, rename};
+pub use rename::{
+    RenameError, RenameErrorKind, TextEdit, prepare_rename, refuse_type_uses, rename,
+};
 pub use scope_chain::scope_chain;
 pub use semantic_tokens::{
     MAX_DEPTH, SemanticToken, TOKEN_MODIFIERS, TOKEN_TYPES, TokenModifiers, TokenType,

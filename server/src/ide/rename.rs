@@ -85,6 +85,30 @@ pub fn prepare_rename(analysis: &Analysis, offset: u32) -> Result<Span, RenameEr
     renameable(analysis, offset).map(|r| r.ident.span())
 }
 
+/// For TypeScript files: refuses to rename what may also be used as a type (classes, enums,
+/// namespaces, imports). The model does not see type positions (`let x: Foo`, `Foo.Bar` in a
+/// type), so a rename could miss those uses; anything else passes.
+pub fn refuse_type_uses(analysis: &Analysis, offset: u32) -> Result<(), RenameError> {
+    let Some((_, Target::Family(members))) = target_at(analysis, offset) else {
+        return Ok(());
+    };
+    let b = analysis.binding(members[0]);
+    let what = match b.declaration {
+        DeclarationKind::Class | DeclarationKind::ClassName => "a class",
+        DeclarationKind::Enum => "an enum",
+        DeclarationKind::Namespace => "a namespace",
+        DeclarationKind::Import => "an import",
+        _ => return Ok(()),
+    };
+    Err(error(
+        RenameErrorKind::NotRenameable,
+        format!(
+            "`{}` is {what}, which TypeScript code may also use as a type; scopelens does not see type positions, so renaming it here could miss uses",
+            analysis.binding_name(members[0])
+        ),
+    ))
+}
+
 fn renameable(analysis: &Analysis, offset: u32) -> Result<Renameable<'_>, RenameError> {
     use RenameErrorKind::*;
     let Some((ident, target)) = target_at(analysis, offset) else {

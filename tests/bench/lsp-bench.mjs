@@ -20,6 +20,10 @@
 //   inlayResolve inlayHint/resolve of the first hint of each viewport answer (servers with a
 //              resolveProvider; the client declares VS Code's resolveSupport)
 //   scopeChain N `scopelens/scopeChain` at the same positions (servers that advertise it)
+//   tokensFull `textDocument/semanticTokens/full`, K times (--tokens, default 10)
+//   tokensDelta K one-character edits in the middle of the file (a space typed, then deleted),
+//              each followed by `semanticTokens/full/delta` against the last result; timed from
+//              sending the edit, so the re-analysis it waits for is included
 //   typing     T one-character edits inside a function, each followed by a hover elsewhere;
 //              timed from sending the edit to the fresh hover answer
 //   burst      the rest of the 1,000 edits in bursts of 100 sent back to back, each burst
@@ -46,7 +50,7 @@ const repo = path.resolve(here, '../..');
 function parseArgs(argv) {
   const o = {
     server: null, cmd: null, file: null, json: null, smoke: false, verbose: false,
-    hovers: 1000, definitions: 1000, viewports: 100, whole: 5, scopeChain: 1000,
+    hovers: 1000, definitions: 1000, viewports: 100, whole: 5, scopeChain: 1000, tokens: 10,
     typing: 200, edits: 1000, burstSize: 100, floor: 200,
     timeout: 30, openTimeout: 300, budget: 60, deadline: 540,
   };
@@ -64,7 +68,7 @@ function parseArgs(argv) {
       case '--smoke': o.smoke = true; break;
       case '--verbose': o.verbose = true; break;
       case '--hovers': case '--definitions': case '--viewports': case '--whole':
-      case '--scope-chain': case '--typing': case '--floor': case '--edits': case '--burst-size':
+      case '--scope-chain': case '--tokens': case '--typing': case '--floor': case '--edits': case '--burst-size':
       case '--timeout': case '--open-timeout': case '--budget': case '--deadline': {
         const key = a.slice(2).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
         const v = Number(next());
@@ -83,7 +87,7 @@ function parseArgs(argv) {
     o.server ??= 'scopelens';
     o.file ??= path.join(repo, 'examples/ninja.js');
     Object.assign(o, {
-      hovers: 5, definitions: 5, viewports: 5, whole: 2, scopeChain: 5, typing: 5, edits: 15, floor: 5,
+      hovers: 5, definitions: 5, viewports: 5, whole: 2, scopeChain: 5, tokens: 3, typing: 5, edits: 15, floor: 5,
       burstSize: 5, timeout: 10, openTimeout: 30, budget: 20, deadline: 60,
     });
   }
@@ -594,6 +598,8 @@ async function main() {
       inlayHint: !!caps.inlayHintProvider,
       inlayResolve: !!caps.inlayHintProvider?.resolveProvider,
       scopeChain: !!caps.experimental?.scopeChainProvider,
+      tokensFull: !!caps.semanticTokensProvider?.full,
+      tokensDelta: !!caps.semanticTokensProvider?.full?.delta,
     };
     report.supports = supports;
     const td = { uri };
@@ -677,6 +683,38 @@ async function main() {
     const last = doc.lineCount - 1;
     await loop('inlayWhole', supports.inlayHint, o.whole, () => ['textDocument/inlayHint', { textDocument: td, range: { start: { line: 0, character: 0 }, end: { line: last, character: doc.lineLength(last) } } }, Math.max(o.timeout, 120)]);
     await loop('scopeChain', supports.scopeChain, o.scopeChain, (k) => [caps.experimental.scopeChainProvider, { textDocument: td, position: targets[Math.floor(k * targets.length / o.scopeChain)] }]);
+
+    // Semantic tokens: the whole file, then deltas. Each delta follows a one-character edit (a
+    // space typed before an identifier in the middle of the file, then deleted again) and is
+    // timed from the edit, so it includes the re-analysis it waits for.
+    let tokensResultId = null;
+    await loop('tokensFull', supports.tokensFull, o.tokens, () => ['textDocument/semanticTokens/full', { textDocument: td }, Math.max(o.timeout, 120)],
+      (r) => { tokensResultId = r?.resultId ?? null; });
+    if (!supports.tokensDelta || tokensResultId == null) report.scenarios.tokensDelta = 'n/a';
+    else {
+      const at = targets[Math.floor(targets.length / 2)];
+      const ms = []; let errors = 0, timeouts = 0, firstError = null, edits = 0, bytes = 0;
+      for (let k = 0; k < o.tokens; k++) {
+        const t = process.hrtime.bigint();
+        version++;
+        const range = k % 2 === 0
+          ? { start: at, end: at }
+          : { start: at, end: { line: at.line, character: at.character + 1 } };
+        conn.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: k % 2 === 0 ? ' ' : '' }] });
+        try {
+          const r = await conn.request('textDocument/semanticTokens/full/delta', { textDocument: td, previousResultId: tokensResultId }, Math.max(o.timeout, 120), t);
+          if (r.error) { errors++; firstError ??= `${r.error.code}: ${String(r.error.message).slice(0, 200)}`; continue; }
+          tokensResultId = r.result?.resultId ?? null;
+          if (!r.result?.edits) { errors++; firstError ??= 'answered with whole tokens, not a delta'; continue; }
+          edits += r.result.edits.length;
+          bytes += r.bytes;
+          ms.push(r.ms);
+        } catch (e) { if (e instanceof TimeoutError) { timeouts++; if (timeouts >= 3) break; } else throw e; }
+      }
+      const st = stats(ms);
+      report.scenarios.tokensDelta = { ...(st ?? { n: 0 }), requested: o.tokens, errors, timeouts, items: edits, meanAnswerBytes: ms.length ? Math.round(bytes / ms.length) : 0, ...(firstError ? { firstError } : {}) };
+      log(`tokensDelta (from the edit): ${st ? `n=${st.n} p50 ${fmt(st.p50)} p95 ${fmt(st.p95)} ms, ${edits} edits, ${ms.length ? Math.round(bytes / ms.length) : 0} bytes per answer` : 'no answers'}`);
+    }
 
     // Typing. Setup (untimed): declare a binding at the start of a function body; then each edit
     // appends one character to its name, so every version is valid and changes the scopes.
@@ -778,7 +816,7 @@ async function main() {
   }
   if (o.smoke) {
     const bad = [];
-    for (const k of ['hover', 'definition', 'inlayView', 'inlayResolve', 'inlayWhole', 'typing', 'burst']) {
+    for (const k of ['hover', 'definition', 'inlayView', 'inlayResolve', 'inlayWhole', 'tokensFull', 'tokensDelta', 'typing', 'burst']) {
       const s = report.scenarios[k];
       if (!s || typeof s !== 'object' || !(s.n > 0) || s.errors || s.timeouts) bad.push(k);
     }

@@ -1,5 +1,6 @@
 //! Whole-server tests: spawn the built `scopelens` binary and speak LSP to it over stdio.
 
+mod bindings;
 #[path = "../common/lsp_client.rs"]
 mod client;
 mod cross_module;

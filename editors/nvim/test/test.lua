@@ -281,6 +281,79 @@ test('CommonJS: the chain in examples/counter.cjs includes the module wrapper', 
   assert(text:find('require', 1, true) and text:find('__dirname', 1, true), text)
 end)
 
+test('references from `action` list its var and both uses', function()
+  open(root .. '/examples/ninja.js')
+  cursor_on('console.log', 'action')
+  vim.fn.setqflist({}, 'f') -- the chain test's list must not pass for the answer
+  vim.lsp.buf.references({ includeDeclaration = true })
+  local items = wait_for('the quickfix list of references', function()
+    local qf = vim.fn.getqflist()
+    return #qf > 0 and qf
+  end)
+  local lines = vim.tbl_map(function(i)
+    return i.lnum
+  end, items)
+  assert(#items >= 2, vim.inspect(items))
+  assert(vim.tbl_contains(lines, 3), 'the declaration on line 3: ' .. vim.inspect(lines))
+  for _, i in ipairs(items) do
+    local text = vim.fn.getbufline(i.bufnr, i.lnum)[1]:sub(i.col, i.col + #'action' - 1)
+    eq('action', text, 'the text at reference ' .. i.lnum .. ':' .. i.col)
+  end
+end)
+
+test('a captured use gets @lsp.mod.captured; the declaration does not', function()
+  open(root .. '/examples/ninja.js')
+  local lnum, col = cursor_on('console.log', 'action')
+  -- Neovim's groups carry the filetype (`@lsp.mod.captured.javascript`); they fall back to
+  -- `@lsp.mod.captured`, which the plugin links. Compared without the filetype.
+  local function groups(row, c)
+    local out = {}
+    for _, t in ipairs(vim.inspect_pos(0, row - 1, c - 1).semantic_tokens) do
+      out[#out + 1] = (t.opts.hl_group:gsub('%.javascript$', ''))
+    end
+    return out
+  end
+  local last
+  local ok_use = vim.wait(TIMEOUT, function()
+    vim.cmd('redraw!')
+    last = groups(lnum, col)
+    return vim.tbl_contains(last, '@lsp.mod.captured')
+  end, 50)
+  assert(ok_use, ('no @lsp.mod.captured at %d:%d: %s'):format(lnum, col, vim.inspect(last)))
+  local at_use = last
+  assert(vim.tbl_contains(at_use, '@lsp.type.variable'), vim.inspect(at_use))
+  local decl = vim.fn.getline(3):find('action', 1, true)
+  local at_decl = groups(3, decl)
+  assert(vim.tbl_contains(at_decl, '@lsp.mod.declaration'), vim.inspect(at_decl))
+  assert(not vim.tbl_contains(at_decl, '@lsp.mod.captured'), vim.inspect(at_decl))
+  -- The default link is in place.
+  eq('Underlined', vim.api.nvim_get_hl(0, { name = '@lsp.mod.captured' }).link, 'link')
+end)
+
+test('rename: every use renamed, and a conflicting name refused with the reason', function()
+  open(plugin .. '/test/fixtures/shadow.js')
+  cursor_on('return x', 'x')
+  vim.lsp.buf.rename('inner')
+  wait_for('the rename', function()
+    return vim.fn.getline(3) == '  let inner = 2;' and vim.fn.getline(4) == '  return inner;'
+  end)
+  eq('let x = 1;', vim.fn.getline(1), 'the outer x is untouched')
+  -- `x` on line 1 to `f` would collide with the function f.
+  vim.api.nvim_win_set_cursor(0, { 1, 4 })
+  local before = #notified
+  vim.lsp.buf.rename('f')
+  local message = wait_for('the refusal', function()
+    for i = before + 1, #notified do
+      if tostring(notified[i]):find('f', 1, true) then
+        return notified[i]
+      end
+    end
+  end)
+  eq('let x = 1;', vim.fn.getline(1), 'nothing renamed after the refusal')
+  assert(#tostring(message) > 10, message)
+  vim.cmd('silent! edit!')
+end)
+
 say(('%d passed, %d failed'):format(passed, failed))
 for _, client in ipairs(vim.lsp.get_clients()) do
   client:stop(true)

@@ -8,6 +8,7 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { contextColouringMiddleware, refreshTokens, toggleContextColouring } from './contextColouring';
 import { LANGUAGES, outerBindingRequest } from './protocol';
 import { ScopeChainView } from './scopeChainView';
 import { findServer } from './serverPath';
@@ -61,6 +62,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     initializationOptions: serverSettings(),
     outputChannel: output,
     traceOutputChannel: traceOutput,
+    middleware: contextColouringMiddleware(() => client),
   };
   client = new LanguageClient('scopelens', 'scopelens', serverOptions, clientOptions);
   try {
@@ -143,6 +145,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('scopelens.scopeChain.refresh', () => view.schedule(0)),
     vscode.commands.registerCommand('scopelens.goToOuterBinding', goToOuterBinding),
     vscode.commands.registerCommand('scopelens.toggleCaptureHints', toggleCaptureHints),
+    vscode.commands.registerCommand('scopelens.toggleContextColouring', () => toggleContextColouring(client)),
     vscode.commands.registerCommand('scopelens.restartServer', async () => {
       output.appendLine('Restarting the server');
       await stopClient();
@@ -154,6 +157,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await stopClient();
         await startClient(context);
         view.schedule(0);
+      } else if (e.affectsConfiguration('scopelens.contextColouring')) {
+        refreshTokens(client);
       } else if (e.affectsConfiguration('scopelens') && client?.isRunning()) {
         // The server re-reads these and asks VS Code to refresh its inlay hints.
         await client.sendNotification(DidChangeConfigurationNotification.type, { settings: serverSettings() });

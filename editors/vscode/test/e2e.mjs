@@ -1,5 +1,6 @@
 // Drives a real VS Code workbench (code-server) in Debian's Chromium and checks what a user sees:
-// the scopelens hover, the capture inlay hints, Toggle Capture Hints, and the Scope Chain view.
+// the scopelens hover, the capture inlay hints, Toggle Capture Hints, the Scope Chain view, rename,
+// and context colouring (semantic token modifiers) with Toggle Context Colouring.
 // Started by e2e.sh, which sets E2E_URL (workbench with the workspace open) and E2E_SCREENSHOTS.
 import { chromium } from 'playwright-core';
 import * as fs from 'node:fs';
@@ -93,9 +94,8 @@ async function tokenBox(lineText, token, nth = 0) {
   const line = page.locator('.editor-instance .monaco-editor .view-line', { hasText: lineText }).first();
   await line.waitFor({ state: 'visible' });
   const span = line.locator('span > span').filter({ hasText: new RegExp(`^${token}$`) }).nth(nth);
-  const box = await span.boundingBox();
-  if (!box) throw new Error(`no box for ${token} on line "${lineText}"`);
-  return box;
+  // Semantic tokens arriving re-render the line's spans: wait for a settled box.
+  return until(`a box for ${token} on line "${lineText}"`, () => span.boundingBox({ timeout: 2000 }).catch(() => null), 10_000);
 }
 
 /** Opens a file of the workspace from the Explorer, unfolding its section if needed. */
@@ -212,6 +212,41 @@ try {
     await until('the cursor on line 1', async () => /Ln 1, Col 5 \(1 selected\)/.test(norm(await status.textContent())));
     // Back to ninja.js for the next check.
     await openFile('ninja.js', 'function skulk()');
+  });
+
+  await check('Rename (F2) of the inner `x` renames its declaration and use, not the outer `x`', async () => {
+    await openFile('shadow.js', 'return x');
+    const box = await tokenBox('return x', 'x');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.keyboard.press('F2');
+    const input = page.locator('.rename-box input, .rename-input').first();
+    await input.waitFor({ state: 'visible' });
+    await input.fill('inner');
+    await page.keyboard.press('Enter');
+    await until('the rename to apply', async () => {
+      const text = await editorText();
+      return text.includes('let inner = 2') && text.includes('return inner') && text.includes('let x = 1');
+    });
+    // Undo, so the file is as it was for what follows.
+    await page.keyboard.press('Control+z');
+    await until('the undo', async () => (await editorText()).includes('return x'));
+    await openFile('ninja.js', 'function skulk()');
+  });
+
+  await check('context colouring: the captured `action` is bold; Toggle Context Colouring turns it off and on', async () => {
+    const use = async () => {
+      const line = page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'console.log' }).first();
+      return line.locator('span > span').filter({ hasText: /^action$/ }).first().getAttribute('class');
+    };
+    await until('the captured use in bold (mtkb)', async () => /\bmtkb\b/.test((await use()) ?? ''), 45_000);
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 300);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(shots, 'vscode-context-colouring.png') });
+    await runCommand('scopelens: Toggle Context Colouring');
+    await until('the colouring to go', async () => !/\bmtkb\b/.test((await use()) ?? ''));
+    await runCommand('scopelens: Toggle Context Colouring');
+    await until('the colouring to come back', async () => /\bmtkb\b/.test((await use()) ?? ''));
   });
 
   await check('a wrong scopelens.server.path shows an error with the fix; clearing it recovers', async () => {

@@ -297,6 +297,27 @@ pub struct Binding {
     pub shared_across_iterations: bool,
 }
 
+/// Where an identifier's text is also a property, import or export name (or a JSX tag name), so
+/// a rename must keep that name: `{ a }` becomes `{ a: b }`, `export { a }` becomes
+/// `export { b as a }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum NameRole {
+    #[default]
+    Plain,
+    /// `{ a }` or `{ a = 1 }` in an object literal, a binding pattern or an assignment pattern:
+    /// the identifier is the property key too.
+    ShorthandProperty,
+    /// `import { a }` (no `as`): the local name is the imported name too.
+    ImportSpecifier,
+    /// `export { a }` (no `as`): the local name is the exported name too.
+    ExportSpecifier,
+    /// `export function a`, `export const a`, `export class A`: the binding's name is the
+    /// module's export name.
+    ExportedDeclaration,
+    /// `<Foo>` / `</Foo>`: a JSX tag name (a lowercase name there means an intrinsic element).
+    JsxTag,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReferenceFlags {
     pub read: bool,
@@ -321,6 +342,8 @@ pub struct Reference {
     pub dynamic: bool,
     /// The operand of `typeof`: reading it when unresolved gives `"undefined"`, not an error.
     pub typeof_operand: bool,
+    /// Whether the identifier's text is also a property or export name (`{ a }`, `export { a }`).
+    pub role: NameRole,
 }
 
 /// One identifier that declares a binding (a binding can have several, e.g. `var x; var x;`).
@@ -328,6 +351,8 @@ pub struct Reference {
 pub struct Declaration {
     pub span: Span,
     pub binding: BindingId,
+    /// Whether the identifier's text is also a property, import or export name.
+    pub role: NameRole,
 }
 
 /// A syntax error reported by the parser, with its message and primary span.

@@ -13,8 +13,8 @@ use rustc_hash::FxHashMap;
 
 use super::model::{
     Analysis, Binding, BindingId, Declaration, DeclarationKind, Degradation, EnvId, EnvKind,
-    Environment, FunctionFlavor, NameId, NameIds, Names, Owner, Reference, ReferenceFlags,
-    SourceKind, Span,
+    Environment, FunctionFlavor, NameId, NameIds, NameRole, Names, Owner, Reference,
+    ReferenceFlags, SourceKind, Span,
 };
 use crate::text::LineIndex;
 
@@ -166,7 +166,25 @@ impl Tables {
 
     /// Records `at` as an identifier that declares `binding`.
     pub(crate) fn add_declaration(&mut self, at: Span, binding: BindingId) {
-        self.declarations.push(Declaration { span: at, binding });
+        self.declarations.push(Declaration {
+            span: at,
+            binding,
+            role: NameRole::Plain,
+        });
+    }
+
+    /// Gives the reference recorded at `at` since index `first` its [`NameRole`].
+    pub(crate) fn mark_reference(&mut self, first: ReferenceIndex, at: Span, role: NameRole) {
+        if let Some(r) = self.references[first..].iter_mut().find(|r| r.span == at) {
+            r.role = role;
+        }
+    }
+
+    /// Gives the declaration recorded at `at` since index `first` its [`NameRole`].
+    pub(crate) fn mark_declaration(&mut self, first: usize, at: Span, role: NameRole) {
+        if let Some(d) = self.declarations[first..].iter_mut().find(|d| d.span == at) {
+            d.role = role;
+        }
     }
 
     /// Records an unresolved use of `name` at `at`, made in `env`.
@@ -187,6 +205,7 @@ impl Tables {
             captured: false,
             dynamic: false,
             typeof_operand: false,
+            role: NameRole::Plain,
         });
         self.references.len() - 1
     }

@@ -8,7 +8,10 @@ mod goto;
 mod hover;
 mod imports;
 mod inlay_hints;
+mod references;
+mod rename;
 mod scope_chain;
+mod semantic_tokens;
 #[cfg(test)]
 mod tests;
 
@@ -17,7 +20,15 @@ pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
 pub use imports::{import_link, unlinked};
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
+pub use references::{highlights, references};
+pub use rename::{
+    RenameError, RenameErrorKind, TextEdit, prepare_rename, refuse_type_uses, rename,
+};
 pub use scope_chain::scope_chain;
+pub use semantic_tokens::{
+    MAX_DEPTH, SemanticToken, TOKEN_MODIFIERS, TOKEN_TYPES, TokenModifiers, TokenType,
+    semantic_tokens, semantic_tokens_in,
+};
 
 use std::borrow::Cow;
 
@@ -28,6 +39,23 @@ use crate::engine::{BindingId, EnvId, Span};
 pub struct Hover {
     pub range: Span,
     pub markdown: String,
+}
+
+/// How an occurrence of a binding uses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HighlightKind {
+    Read,
+    /// A declaration or an assignment target.
+    Write,
+    /// `x++`, `x += 1`.
+    ReadWrite,
+}
+
+/// One occurrence of the binding under the cursor, for document highlights.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Highlight {
+    pub span: Span,
+    pub kind: HighlightKind,
 }
 
 /// Where a binding is declared.

@@ -50,6 +50,14 @@ pub fn range(index: &LineIndex, span: Span, encoding: Encoding) -> Range {
     )
 }
 
+/// [`range`] of spans met mostly in increasing order, through a cursor over the index.
+pub fn range_at(lines: &mut LineCursor<'_>, span: Span, encoding: Encoding) -> Range {
+    Range::new(
+        position_at(lines, span.start, encoding),
+        position_at(lines, span.end, encoding),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

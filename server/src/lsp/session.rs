@@ -14,6 +14,7 @@ use super::analysis_worker::AnalysisWorker;
 use super::config::Config;
 use super::convert;
 use super::documents::{self, Documents};
+use super::handlers::semantic_tokens::TokenCache;
 use super::snapshot::Snapshot;
 use crate::text::Encoding;
 use crate::workspace::Workspace;
@@ -33,6 +34,8 @@ pub struct Session {
     pub inlay_hint_resolve: AtomicBool,
     /// Numbers for the documents that resolvable inlay hints name in their `data`.
     pub document_ids: DocumentIds,
+    /// The last whole-file semantic tokens sent per open document, for deltas.
+    pub semantic_tokens: TokenCache,
     /// `shutdown` was received: `exit` then exits with 0.
     pub shutdown_requested: Arc<AtomicBool>,
     /// `initialize` was answered: notifications are applied from now on.
@@ -60,6 +63,7 @@ impl Session {
             inlay_hint_refresh: AtomicBool::new(false),
             inlay_hint_resolve: AtomicBool::new(false),
             document_ids: DocumentIds::default(),
+            semantic_tokens: TokenCache::default(),
             shutdown_requested,
             initialized: AtomicBool::new(false),
             workspace: Arc::new(Workspace::default()),

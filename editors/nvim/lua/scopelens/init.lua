@@ -1,6 +1,8 @@
 -- scopelens for Neovim (>= 0.11): configures the scopelens language server with vim.lsp.config,
 -- enables it, turns inlay hints on, and adds :ScopelensChain, :ScopelensOuter and
--- :ScopelensToggleHints. All analysis happens in the server.
+-- :ScopelensToggleHints, and links the semantic token modifiers of context colouring
+-- (`@lsp.mod.captured`, `@lsp.mod.depth1`, ...) to default highlight groups. All analysis
+-- happens in the server.
 local M = {}
 
 local NAME = 'scopelens'
@@ -228,6 +230,27 @@ function M.toggle_hints()
   notify('capture hints ' .. (on and 'on' or 'off'))
 end
 
+--- Default looks for scopelens's semantic token modifiers (context colouring), as `default`
+--- links: a colorscheme or the user's own `:hi @lsp.mod.captured ...` wins. Depth N is the
+--- nesting depth of the function that declares the binding (0: top level, 5: five or deeper).
+M.highlight_links = {
+  ['@lsp.mod.captured'] = 'Underlined', -- a use of a binding from an outer function
+  ['@lsp.mod.mutated'] = 'DiagnosticUnderlineWarn', -- a captured binding assigned later
+  ['@lsp.mod.global'] = 'Constant', -- global or script environment, or undeclared
+  ['@lsp.mod.dynamic'] = 'DiagnosticUnderlineError', -- looked up at run time (with, eval)
+  ['@lsp.mod.depth1'] = 'Function',
+  ['@lsp.mod.depth2'] = 'Type',
+  ['@lsp.mod.depth3'] = 'Special',
+  ['@lsp.mod.depth4'] = 'PreProc',
+  ['@lsp.mod.depth5'] = 'Statement',
+}
+
+function M.define_highlights()
+  for group, target in pairs(M.highlight_links) do
+    vim.cmd(('highlight default link %s %s'):format(group, target))
+  end
+end
+
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   local cmd, err = resolve_cmd(M.options.cmd)
@@ -246,6 +269,9 @@ function M.setup(opts)
     }, M.options.lsp)
   )
   local group = vim.api.nvim_create_augroup('scopelens', { clear = true })
+  M.define_highlights()
+  -- A colorscheme clears highlights (`:hi clear`): link again after it.
+  vim.api.nvim_create_autocmd('ColorScheme', { group = group, callback = M.define_highlights })
   vim.api.nvim_create_autocmd('LspAttach', {
     group = group,
     callback = function(args)

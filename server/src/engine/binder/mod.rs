@@ -229,6 +229,19 @@ impl<'a> Visit<'a> for Binder<'_> {
         self.walk_export_default(declaration);
     }
 
+    fn visit_export_declaration(&mut self, declaration: &ExportDeclaration<'a>) {
+        self.walk_export_declaration(declaration);
+    }
+
+    fn visit_jsx_element_name(&mut self, name: &JSXElementName<'a>) {
+        let first = self.tables.references.len();
+        walk::walk_jsx_element_name(self, name);
+        if let JSXElementName::IdentifierReference(id) = name {
+            self.tables
+                .mark_reference(first, span(id.span), model::NameRole::JsxTag);
+        }
+    }
+
     fn visit_export_from_declaration(&mut self, _declaration: &ExportFromDeclaration<'a>) {}
 
     fn visit_export_all_declaration(&mut self, _declaration: &ExportAllDeclaration<'a>) {}
@@ -305,7 +318,18 @@ impl<'a> Visit<'a> for Binder<'_> {
             self.walk_computed_key(&property.key);
             self.declaring = saved;
         }
+        let first = self.tables.declarations.len();
         self.visit_binding_pattern(&property.value);
+        if property.shorthand {
+            self.mark_shorthand_binding(first, &property.value);
+        }
+    }
+
+    fn visit_assignment_target_property_identifier(
+        &mut self,
+        property: &AssignmentTargetPropertyIdentifier<'a>,
+    ) {
+        self.walk_assignment_target_property_identifier(property);
     }
 
     // ---- Functions and classes: functions.rs, classes.rs.

@@ -4,10 +4,11 @@
 
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
+use oxc_span::GetSpan;
 
 use super::names::is_function_like;
 use super::{Binder, span};
-use crate::engine::model::DeclarationKind;
+use crate::engine::model::{DeclarationKind, NameRole};
 
 impl<'a> Binder<'_> {
     pub(super) fn walk_import(&mut self, declaration: &ImportDeclaration<'a>) {
@@ -25,7 +26,29 @@ impl<'a> Binder<'_> {
                 ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => &s.local,
             };
             let name = self.intern(local.name.as_str());
+            let first = self.tables.declarations.len();
             self.declare(env, name, DeclarationKind::Import, span(local.span));
+            if let ImportDeclarationSpecifier::ImportSpecifier(s) = specifier
+                && s.imported.span() == s.local.span
+            {
+                self.tables
+                    .mark_declaration(first, span(local.span), NameRole::ImportSpecifier);
+            }
+        }
+    }
+
+    /// `export function a`, `export const a`, `export class A`: the names declared at the top
+    /// are the module's export names too.
+    pub(super) fn walk_export_declaration(&mut self, declaration: &ExportDeclaration<'a>) {
+        let first = self.tables.declarations.len();
+        let top = (self.lexical, self.function.var_env);
+        walk::walk_export_declaration(self, declaration);
+        let tables = &mut self.tables;
+        for d in &mut tables.declarations[first..] {
+            let env = tables.bindings[d.binding.0 as usize].environment;
+            if env == top.0 || env == top.1 {
+                d.role = NameRole::ExportedDeclaration;
+            }
         }
     }
 
@@ -39,7 +62,12 @@ impl<'a> Binder<'_> {
                 continue;
             }
             if let ModuleExportName::IdentifierReference(local) = &specifier.local {
+                let first = self.tables.references.len();
                 self.visit_identifier_reference(local);
+                if specifier.exported.span() == local.span {
+                    self.tables
+                        .mark_reference(first, span(local.span), NameRole::ExportSpecifier);
+                }
             }
         }
     }

@@ -7,7 +7,8 @@ use oxc_ast::ast::*;
 use oxc_ast_visit::Visit;
 use oxc_span::GetSpan;
 
-use super::Binder;
+use super::{Binder, span};
+use crate::engine::model::NameRole;
 
 impl<'a> Binder<'_> {
     /// `{ key: value }`: a function-like value is named after a plain key.
@@ -16,8 +17,49 @@ impl<'a> Binder<'_> {
         if !property.computed && is_function_like(&property.value) {
             self.pending_name = Some(key_name(&property.key));
         }
+        let first = self.tables.references.len();
         self.visit_expression(&property.value);
         self.pending_name = None;
+        if property.shorthand {
+            self.tables.mark_reference(
+                first,
+                span(property.value.span()),
+                NameRole::ShorthandProperty,
+            );
+        }
+    }
+
+    /// `{ a }` or `{ a = 1 }` in a binding pattern: the identifier is the property key too.
+    pub(super) fn mark_shorthand_binding(&mut self, first: usize, value: &BindingPattern<'a>) {
+        let id = match value {
+            BindingPattern::BindingIdentifier(id) => Some(id.span),
+            BindingPattern::AssignmentPattern(p) => match &p.left {
+                BindingPattern::BindingIdentifier(id) => Some(id.span),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(at) = id {
+            self.tables
+                .mark_declaration(first, span(at), NameRole::ShorthandProperty);
+        }
+    }
+
+    /// `({ a } = o)` and `({ a = 1 } = o)`: always shorthand.
+    pub(super) fn walk_assignment_target_property_identifier(
+        &mut self,
+        property: &AssignmentTargetPropertyIdentifier<'a>,
+    ) {
+        let first = self.tables.references.len();
+        self.visit_identifier_reference(&property.binding);
+        self.tables.mark_reference(
+            first,
+            span(property.binding.span),
+            NameRole::ShorthandProperty,
+        );
+        if let Some(init) = &property.init {
+            self.visit_expression(init);
+        }
     }
 
     /// `a` or `a.b.c` as an owner name for a function assigned to it.

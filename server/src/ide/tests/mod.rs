@@ -9,7 +9,10 @@ mod environments;
 mod goto;
 mod hover;
 mod inlay_hints;
+mod references;
+mod rename;
 mod scope_chain;
+mod semantic_tokens;
 
 use crate::engine::{self, Analysis, Input, Span};
 

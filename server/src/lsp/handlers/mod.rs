@@ -3,11 +3,15 @@
 
 pub mod configuration;
 pub mod definition;
+pub mod document_highlight;
 pub mod document_link;
 pub mod hover;
 pub mod inlay_hint;
 pub mod outer_binding;
+pub mod references;
+pub mod rename;
 pub mod scope_chain;
+pub mod semantic_tokens;
 pub mod text_document_sync;
 pub mod watched_files;
 
@@ -39,4 +43,20 @@ fn location(uri: &Uri, snapshot: &Snapshot, span: Span, encoding: Encoding) -> O
         uri.clone(),
         convert::range(&snapshot.line_index, span, encoding),
     ))
+}
+
+/// The locations of identifier spans of the analysed text (in source order), dropping those
+/// that do not survive the offset map.
+fn locations(uri: &Uri, snapshot: &Snapshot, spans: &[Span], encoding: Encoding) -> Vec<Location> {
+    let mut lines = snapshot.line_index.cursor();
+    spans
+        .iter()
+        .filter_map(|&span| {
+            let span = snapshot.map.span_to_current(span)?;
+            Some(Location::new(
+                uri.clone(),
+                convert::range_at(&mut lines, span, encoding),
+            ))
+        })
+        .collect()
 }

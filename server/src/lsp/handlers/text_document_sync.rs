@@ -42,6 +42,7 @@ pub fn did_close(session: &Session, params: DidCloseTextDocumentParams) {
         );
         return;
     }
+    session.semantic_tokens.forget(&uri);
     let client = session.client.clone();
     tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
     // Closing a large file frees its text and analyses: give that memory back, and the analysis

@@ -5,12 +5,14 @@
 //! synchronous; callers choose the thread (it needs [`ANALYSIS_STACK_SIZE`] of stack).
 
 mod binder;
+mod dynamic;
 mod globals;
 mod invariants;
 mod model;
 mod query;
 mod recovery;
 mod resolve;
+mod retention;
 mod scratch;
 mod source_kind;
 mod tables;
@@ -23,6 +25,7 @@ pub use globals::is_known_global;
 pub use invariants::check_invariants;
 pub use model::*;
 pub use query::{Chain, IdentifierAt};
+pub use retention::Retained;
 pub use scratch::Scratch;
 pub use source_kind::{Language, SourceKindChoice};
 
@@ -84,9 +87,18 @@ pub fn analyze_with(input: &Input<'_>, scratch: &mut Scratch) -> Analysis {
 /// they occur), resolve (what needs them all: Annex B, direct `eval`, each reference's binding,
 /// captures), then freeze the tables into the model.
 fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
-    let (mut tables, worklists) = binder::bind(parsed.program, parsed.text, parsed.source_kind);
+    let (mut tables, mut worklists) = binder::bind(parsed.program, parsed.text, parsed.source_kind);
+    let allocation = std::mem::take(&mut worklists.allocation);
+    let mut facts = std::mem::take(&mut worklists.facts);
     resolve::resolve(&mut tables, worklists);
+    retention::allocate(&mut tables, &allocation);
     let mut analysis = tables.into_analysis(parsed.source_kind, parsed.line_index);
+    facts.closure_heads.sort_unstable_by_key(|(s, _)| s.start);
+    facts.initializations.sort_unstable_by_key(|(s, _)| s.start);
+    facts.var_loops.sort_unstable_by_key(|l| l.whole.start);
+    facts.switches.sort_unstable_by_key(|s| s.whole.start);
+    facts.statement_assignments.sort_unstable();
+    analysis.facts = facts;
     analysis.syntax_errors = parsed.syntax_errors;
     analysis.degradation.blanked = parsed.blanked;
     analysis

@@ -217,6 +217,7 @@ impl Tables {
             line_index,
             table: self.by_name,
             env_by_start,
+            facts: Default::default(),
         }
     }
 
@@ -237,6 +238,7 @@ impl Tables {
             captured_by: Vec::new(),
             mutated: false,
             shared_across_iterations: false,
+            context_allocated: false,
         });
         self.env_mut(env).bindings.push(id);
         id
@@ -262,6 +264,7 @@ fn environment(
         has_sloppy_eval: false,
         bindings: Vec::new(),
         captures: Vec::new(),
+        contains_direct_eval: false,
     }
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod describe;
 mod goto;
 mod hover;
 mod inlay_hints;
+mod pitfalls;
 mod scope_chain;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,7 @@ pub use describe::{OwnerLabel, owner};
 pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
+pub use pitfalls::{Edit, Fix, Pitfall, PitfallCode, PitfallsConfig, apply_fix, pitfalls};
 pub use scope_chain::scope_chain;
 
 use std::borrow::Cow;
@@ -98,6 +100,16 @@ pub struct ChainEnvironment {
     /// Resolution through this environment can change at run time (`with`, sloppy direct `eval`).
     pub dynamic: bool,
     pub bindings: Vec<ChainBinding>,
+    /// For closures: the bindings they keep alive (V8's context slots on their chain).
+    pub retains: Vec<RetainedBinding>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetainedBinding {
+    pub binding: BindingId,
+    pub name: String,
+    /// The closure uses it; `false`: kept alive only because it shares a context.
+    pub used: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The Scope pane: every environment from the cursor outward, with its bindings.
 
 use super::describe::owner;
-use super::{ChainBinding, ChainEnvironment};
+use super::{ChainBinding, ChainEnvironment, RetainedBinding};
 use crate::engine::{Analysis, EnvId, EnvKind};
 
 /// The environments from the innermost one at `offset` outward to the global one.
@@ -36,5 +36,14 @@ fn environment(analysis: &Analysis, env: EnvId) -> ChainEnvironment {
         span: e.span,
         dynamic: e.kind == EnvKind::With || e.kind == EnvKind::Eval || e.has_sloppy_eval,
         bindings,
+        retains: analysis
+            .retains(env)
+            .into_iter()
+            .map(|r| RetainedBinding {
+                binding: r.binding,
+                name: analysis.binding_name(r.binding).to_string(),
+                used: r.used,
+            })
+            .collect(),
     }
 }

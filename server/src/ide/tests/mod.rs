@@ -9,6 +9,7 @@ mod environments;
 mod goto;
 mod hover;
 mod inlay_hints;
+mod pitfalls;
 mod scope_chain;
 
 use crate::engine::{self, Analysis, Input, Span};

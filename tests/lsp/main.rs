@@ -3,6 +3,7 @@
 #[path = "../common/lsp_client.rs"]
 mod client;
 mod ordering;
+mod pitfalls;
 
 use client::{Encoding, Server, lsp_pos, pos, range_start};
 use serde_json::{Value, json};

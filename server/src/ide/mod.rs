@@ -43,22 +43,31 @@ pub struct NavigationTarget {
 pub struct InlayHintsConfig {
     /// At each closure: the outer bindings it captures (`captures: a, mut b`).
     pub closure_captures: bool,
-    /// After each use of a captured binding inside a closure: where it lives (`↑skulk`).
+    /// After each use of a captured binding inside a closure: where it lives (`↑skulk`). Off by
+    /// default: hover says it, and semantic tokens mark captured uses.
     pub captured_uses: bool,
+    /// Closure hints also list module-level state (a module's or CommonJS file's top level)
+    /// and bindings that name code (functions, classes, imports). Off by default: every closure
+    /// of a module captures those, so listing them buries what a closure really holds.
+    pub all_captures: bool,
 }
 
 impl Default for InlayHintsConfig {
     fn default() -> Self {
         Self {
             closure_captures: true,
-            captured_uses: true,
+            captured_uses: false,
+            all_captures: false,
         }
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InlayHintKind {
+    /// What a closure captures from enclosing functions (the default closure hint).
     ClosureCaptures,
+    /// Everything a closure captures ([`InlayHintsConfig::all_captures`]).
+    ClosureAllCaptures,
     CapturedUse,
 }
 

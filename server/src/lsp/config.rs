@@ -34,6 +34,7 @@ struct RawDiagnostics {
 struct RawInlayHints {
     closure_captures: Option<bool>,
     captured_uses: Option<bool>,
+    all_captures: Option<bool>,
 }
 
 impl Config {
@@ -67,6 +68,9 @@ impl Config {
         }
         if let Some(on) = raw.inlay_hints.captured_uses {
             config.inlay_hints.captured_uses = on;
+        }
+        if let Some(on) = raw.inlay_hints.all_captures {
+            config.inlay_hints.all_captures = on;
         }
         let d = &raw.diagnostics;
         for (setting, on) in [

@@ -40,15 +40,17 @@ fn environment(analysis: &Analysis, env: EnvId, with_retains: bool) -> ChainEnvi
         span: e.span,
         dynamic: e.kind == EnvKind::With || e.kind == EnvKind::Eval || e.has_sloppy_eval,
         bindings,
-        retains: with_retains
-            .then(|| analysis.retains(env))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| RetainedBinding {
-                binding: r.binding,
-                name: analysis.binding_name(r.binding).to_string(),
-                used: r.used,
-            })
-            .collect(),
+        retains: if with_retains {
+            analysis.retains(env)
+        } else {
+            Vec::new()
+        }
+        .into_iter()
+        .map(|r| RetainedBinding {
+            binding: r.binding,
+            name: analysis.binding_name(r.binding).to_string(),
+            used: r.used,
+        })
+        .collect(),
     }
 }

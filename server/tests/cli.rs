@@ -97,7 +97,7 @@ fn text_ninja() {
             [function] skulk 2:1-9:2
               action var at 3:7 · captured by report
               report function at 4:12
-              [function] report 4:3-7:4 · captures action
+              [function] report 4:3-7:4 · captures action · retains action
                 intro var at 5:9
 
         References (where each name resolves)

@@ -74,6 +74,8 @@ struct Stats {
     identifiers_agree: usize,
     capture_scopes: usize,
     capture_bindings: usize,
+    /// Pauses inside a closure whose `retains` was compared.
+    retains_checked: usize,
     /// Exclusion name → times applied.
     excluded: BTreeMap<&'static str, usize>,
 }
@@ -89,6 +91,7 @@ impl Stats {
         self.identifiers_agree += other.identifiers_agree;
         self.capture_scopes += other.capture_scopes;
         self.capture_bindings += other.capture_bindings;
+        self.retains_checked += other.retains_checked;
         for (k, v) in other.excluded {
             *self.excluded.entry(k).or_default() += v;
         }
@@ -198,13 +201,14 @@ fn v8_scope_chains_agree() {
     }
     let summary = format!(
         "V8 conformance: {} fixtures, {} pauses, {} identifiers checked ({} agree), \
-         {} outer scopes / {} captured bindings compared; exclusions applied: {:?}",
+         {} outer scopes / {} captured bindings compared, {} closures' retains; exclusions applied: {:?}",
         total.fixtures,
         total.pauses,
         total.identifiers,
         total.identifiers_agree,
         total.capture_scopes,
         total.capture_bindings,
+        total.retains_checked,
         total.excluded
     );
     println!("{summary}");
@@ -548,7 +552,7 @@ fn check_pause(
                 .map(|&b| a.binding(b))
                 // Exclusion: V8 does not list private names.
                 .filter(|b| b.declaration != DeclarationKind::PrivateName)
-                .filter(|b| !b.captured_by.is_empty())
+                .filter(|b| b.context_allocated)
                 .map(|b| a.name(b.name))
                 .collect();
             let kind = ctx.v8_kind(env);
@@ -602,6 +606,40 @@ fn check_pause(
         writeln!(d, "    V8:        {}", v8_shown.join(" | ")).unwrap();
         write!(d, "    scopelens: {}", ours_shown.join(" | ")).unwrap();
         diffs.push(d);
+    }
+
+    // 3. Retention: what the paused closure keeps alive is the union of V8's closure and block
+    // scopes on its chain (each lists exactly its context slots).
+    if let Some(p) = paused {
+        let retained: BTreeSet<&str> = a
+            .retains(p)
+            .iter()
+            .map(|r| a.binding(r.binding))
+            .filter(|b| b.declaration != DeclarationKind::PrivateName)
+            .map(|b| a.name(b.name))
+            .collect();
+        let mut retained = retained;
+        // Exclusion (the debugger, as in resolution above): V8 does not list a named function
+        // expression's own name in an outer function's scope.
+        for r in a.retains(p) {
+            let b = a.binding(r.binding);
+            if b.declaration == DeclarationKind::FunctionName
+                && !v8_outer.iter().any(|(_, _, s)| s.contains(a.name(b.name)))
+                && retained.remove(a.name(b.name))
+            {
+                stats.exclude("function-expression name: not listed by V8 in outer scopes");
+            }
+        }
+        let v8_union: BTreeSet<&str> = v8_outer
+            .iter()
+            .flat_map(|(_, _, s)| s.iter().copied())
+            .collect();
+        stats.retains_checked += 1;
+        if retained != v8_union {
+            diffs.push(format!(
+                "{here}: retains differ\n    V8:        {v8_union:?}\n    scopelens: {retained:?}"
+            ));
+        }
     }
 
     // 1. Resolution.
@@ -776,28 +814,13 @@ fn exclude_v8_only_names(
             stats.exclude("var added at run time by a sloppy direct eval");
         }
     }
-    let arguments = a.lookup(function, "arguments");
     // Exclusion: V8 lists `arguments` in a function context whenever a sloppy direct eval could
     // reach it; scopelens creates the `arguments` binding only where it is referenced.
-    if arguments.is_none() && set.remove("arguments") {
+    if a.lookup(function, "arguments").is_none() && set.remove("arguments") {
         stats.exclude("`arguments` listed by V8 but never referenced");
     }
-    // Exclusion: when a closure captures a sloppy function's mapped `arguments` object, V8
-    // context-allocates the parameters it aliases (arguments[0] reads `a`); no closure names them.
-    if let Some(arguments) = arguments
-        && !a.binding(arguments).captured_by.is_empty()
-        && !a.env(function).strict
-    {
-        for &b in &a.env(function).bindings {
-            let binding = a.binding(b);
-            if binding.declaration == DeclarationKind::Parameter
-                && binding.captured_by.is_empty()
-                && set.remove(a.name(binding.name))
-            {
-                stats.exclude("parameter aliased by a captured mapped `arguments`");
-            }
-        }
-    }
+    // (A sloppy function's mapped `arguments` aliases its parameters: V8 context-allocates them
+    // all, and so does scopelens's retention model; no exclusion.)
 }
 
 /// The checker itself must see disagreements: fabricated V8 answers that contradict scopelens

@@ -5,6 +5,7 @@ mod bindings;
 mod client;
 mod cross_module;
 mod ordering;
+mod pitfalls;
 
 use client::{Encoding, Server, lsp_pos, pos, range_start};
 use serde_json::{Value, json};
@@ -89,8 +90,11 @@ fn hover_describes_the_environment() {
     let console = pos(NINJA, "console", 0, Encoding::Utf16);
     let text = server.hover_text(NINJA_URI, console);
     assert!(text.contains("global object"), "{text}");
+    // The `function` keyword: what the closure keeps alive.
+    let text = server.hover_text(NINJA_URI, (1, 0));
+    assert!(text.contains("a closure"), "{text}");
     // Whitespace has no hover.
-    assert_eq!(server.hover(NINJA_URI, (1, 0)), Value::Null);
+    assert_eq!(server.hover(NINJA_URI, (2, 0)), Value::Null);
     assert!(server.shutdown().success());
 }
 
@@ -259,6 +263,11 @@ fn whole_file_hints_of_a_large_file_arrive_whole() {
         .collect();
     let uri = "file:///many.js";
     for (mut server, lazy) in [(start_resolving().0, true), (start(), false)] {
+        // Use hints are off by default; this test wants both kinds.
+        server.notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"scopelens": {"inlayHints": {"capturedUses": true}}}}),
+        );
         server.open(uri, "javascript", &text);
         let hints = inlay_hints(&mut server, uri, (0, 0), (closures + 1, 0));
         // Per line: `captures: aN, b` before the arrow, `↑fN` after each of its two uses.

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! { "file": string, "kind": "script" | "module" | "commonjs",
-//!   "environments": [{ "id", "kind", "owner", "parent": id | null, "start", "end" }],
+//!   "environments": [{ "id", "kind", "owner", "parent": id | null, "start", "end",
+//!                      "retains": [binding ids] (closures only: what they keep alive) }],
 //!   "bindings": [{ "id", "name", "declaration", "environment": id, "start",
 //!                  "captured_by": [environment ids of capturing closures], "mutated",
 //!                  "import"?: { "specifier", "imported": "default" | name | "*",
@@ -11,7 +12,8 @@
 //!                               "unlinked": why the link stops | null } }],
 //!   "references": [{ "name", "start", "binding": id | null,
 //!                    "environment": id of the binding's environment | null,
-//!                    "hops", "captured", "dynamic" }],
+//!                    "hops", "captured", "dynamic",
+//!                    "candidates": [environment ids that may hold it, innermost first] }],
 //!   "syntax_errors": [{ "message", "start", "end" }],
 //!   "degradation": { "blanked": [{ "start", "end" }], "unanalysed": string | null } }
 //! ```
@@ -43,6 +45,9 @@ struct Environment {
     parent: Option<u32>,
     start: Position,
     end: Position,
+    /// Closures: the bindings they keep alive (V8's context slots on their chain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retains: Option<Vec<u32>>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +96,9 @@ struct Reference<'a> {
     hops: u32,
     captured: bool,
     dynamic: bool,
+    /// The environments that may hold the name at run time, innermost first, ending with the
+    /// static answer (the global environment when unresolved).
+    candidates: Vec<u32>,
 }
 
 #[derive(Serialize)]
@@ -151,6 +159,9 @@ pub(super) fn model<'a>(
                     parent: e.parent.map(|p| p.0),
                     start: pos(e.span.start),
                     end: pos(e.span.end),
+                    retains: e
+                        .is_closure()
+                        .then(|| a.retains(id).iter().map(|r| r.binding.0).collect()),
                 }
             })
             .collect(),
@@ -183,6 +194,7 @@ pub(super) fn model<'a>(
                 hops: r.hops,
                 captured: r.captured,
                 dynamic: r.dynamic,
+                candidates: a.candidates(r).iter().map(|e| e.0).collect(),
             })
             .collect(),
         syntax_errors: a

@@ -86,6 +86,21 @@ fn environment(out: &mut impl Write, a: &Analysis, id: EnvId, depth: usize) -> i
         let names: Vec<String> = e.captures.iter().map(|&b| capture_name(a, b)).collect();
         notes.push(format!("captures {}", names.join(", ")));
     }
+    let retained = a.retains(id);
+    if !retained.is_empty() {
+        let names: Vec<String> = retained
+            .iter()
+            .map(|r| {
+                let name = a.binding_name(r.binding);
+                if r.used {
+                    name.to_string()
+                } else {
+                    format!("{name} (unused here)")
+                }
+            })
+            .collect();
+        notes.push(format!("retains {}", names.join(", ")));
+    }
     let span = format!("{}-{}", pos(a, e.span.start), pos(a, e.span.end));
     let notes: String = notes.iter().map(|n| format!(" · {n}")).collect();
     writeln!(out, "{indent}[{}] {} {span}{notes}", e.kind, owner(a, id))?;
@@ -181,7 +196,11 @@ fn resolution(a: &Analysis, r: &Reference) -> String {
         }
     }
     if r.dynamic {
-        parts.push("dynamic (with/eval may change it at run time)".to_string());
+        let candidates: Vec<String> = a.candidates(r).iter().map(|&e| env_name(a, e)).collect();
+        parts.push(format!(
+            "dynamic: at run time one of {}",
+            candidates.join(" / ")
+        ));
     }
     if r.flags.write {
         parts.push(

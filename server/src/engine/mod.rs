@@ -5,6 +5,7 @@
 //! synchronous; callers choose the thread (it needs [`ANALYSIS_STACK_SIZE`] of stack).
 
 mod binder;
+mod dynamic;
 mod globals;
 mod invariants;
 mod model;
@@ -12,6 +13,7 @@ mod module_record;
 mod query;
 mod recovery;
 mod resolve;
+mod retention;
 mod scratch;
 mod source_kind;
 mod tables;
@@ -24,6 +26,7 @@ pub use globals::is_known_global;
 pub use invariants::check_invariants;
 pub use model::*;
 pub use query::{Chain, IdentifierAt};
+pub use retention::Retained;
 pub use scratch::Scratch;
 pub use source_kind::{Language, SourceKindChoice};
 
@@ -86,10 +89,19 @@ pub fn analyze_with(input: &Input<'_>, scratch: &mut Scratch) -> Analysis {
 /// captures), freeze the tables into the model, then record the module's imports and exports
 /// (which need the bindings resolved: is this `require` Node's?).
 fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
-    let (mut tables, worklists) = binder::bind(parsed.program, parsed.text, parsed.source_kind);
+    let (mut tables, mut worklists) = binder::bind(parsed.program, parsed.text, parsed.source_kind);
+    let allocation = std::mem::take(&mut worklists.allocation);
+    let mut facts = std::mem::take(&mut worklists.facts);
     resolve::resolve(&mut tables, worklists);
+    retention::allocate(&mut tables, &allocation);
     let mut analysis = tables.into_analysis(parsed.source_kind, parsed.line_index);
     analysis.module = module_record::collect(parsed.program, parsed.text, &analysis);
+    facts.closure_heads.sort_unstable_by_key(|(s, _)| s.start);
+    facts.initializations.sort_unstable_by_key(|(s, _)| s.start);
+    facts.var_loops.sort_unstable_by_key(|l| l.whole.start);
+    facts.switches.sort_unstable_by_key(|s| s.whole.start);
+    facts.statement_assignments.sort_unstable();
+    analysis.facts = facts;
     analysis.syntax_errors = parsed.syntax_errors;
     analysis.degradation.blanked = parsed.blanked;
     analysis

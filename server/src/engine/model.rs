@@ -271,6 +271,9 @@ pub struct Environment {
     /// For closures (function-like environments), `eval` and `with` environments: the outer
     /// bindings they keep alive, in first-use order.
     pub captures: Vec<BindingId>,
+    /// For closures: a direct `eval` inside (here or in a nested closure) can read every binding
+    /// it sees, so this closure uses all of them.
+    pub contains_direct_eval: bool,
 }
 
 impl Environment {
@@ -295,6 +298,9 @@ pub struct Binding {
     pub mutated: bool,
     /// Declared with `var` in a `for` head: one binding shared by every iteration's closures.
     pub shared_across_iterations: bool,
+    /// V8 keeps it in a heap context (a context slot, a script-context slot or a module cell)
+    /// rather than on the stack: see [`super::retention`].
+    pub context_allocated: bool,
 }
 
 /// Where an identifier's text is also a property, import or export name (or a JSX tag name), so
@@ -460,6 +466,47 @@ impl NameIds {
     }
 }
 
+/// Spans of the syntax that environments and bindings do not hold, kept for hovers on a
+/// function's keyword and for the pitfall diagnostics (`ide::pitfalls`). Each list is sorted by
+/// start offset.
+#[derive(Debug, Default)]
+pub struct SyntaxFacts {
+    /// The `function` keyword or the `=>` of each function and arrow, with its environment.
+    pub closure_heads: Vec<(Span, EnvId)>,
+    /// A `let`/`const`/`class` declaration's bound pattern (or name), or a parameter of a list
+    /// with expressions, and the offset at which its bindings are initialized (the end of the
+    /// declarator, class or parameter): a use before that offset in the same function is in
+    /// the binding's temporal dead zone.
+    pub initializations: Vec<(Span, u32)>,
+    /// `for` / `for-in` / `for-of` loops whose head declares `var`s.
+    pub var_loops: Vec<VarLoop>,
+    /// `switch` statements, for uses of a case's lexical declarations from a later case.
+    pub switches: Vec<SwitchFacts>,
+    /// Starts of the identifiers assigned by an expression statement `x = …;` (so `var ` can be
+    /// written in front of them).
+    pub statement_assignments: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct VarLoop {
+    pub whole: Span,
+    /// The `var` keyword of the head.
+    pub keyword: Span,
+    /// The head's declarations.
+    pub head: Span,
+    pub body: Span,
+    /// A `for-in` / `for-of` loop: the loop assigns the head's variable every iteration.
+    pub in_of: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SwitchFacts {
+    pub whole: Span,
+    /// Each case clause, and whether its statements end in `break`, `continue`, `return` or
+    /// `throw` (so the next case cannot be reached by falling through it).
+    pub cases: Vec<(Span, bool)>,
+}
+
 /// The analysis of one text: immutable once built, cheap to share behind an `Arc`.
 #[derive(Debug)]
 pub struct Analysis {
@@ -483,6 +530,7 @@ pub struct Analysis {
     pub(crate) env_by_start: Vec<EnvId>,
     /// Imports, exports, `require` calls and `module.exports` assignments.
     pub module: ModuleRecord,
+    pub facts: SyntaxFacts,
 }
 
 /// What a module asks for: the specifier of an `import`, `export … from` or `require(…)`.

@@ -237,6 +237,7 @@ impl Tables {
             table: self.by_name,
             env_by_start,
             module: Default::default(),
+            facts: Default::default(),
         }
     }
 
@@ -257,6 +258,7 @@ impl Tables {
             captured_by: Vec::new(),
             mutated: false,
             shared_across_iterations: false,
+            context_allocated: false,
         });
         self.env_mut(env).bindings.push(id);
         id
@@ -282,6 +284,7 @@ fn environment(
         has_sloppy_eval: false,
         bindings: Vec::new(),
         captures: Vec::new(),
+        contains_direct_eval: false,
     }
 }
 

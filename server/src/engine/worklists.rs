@@ -13,6 +13,21 @@ pub(crate) struct Worklists {
     /// References in the update expression of a `for (let …)` loop, with the loop's
     /// environment: writes there do not make the loop's bindings `mutated`.
     pub per_iteration_updates: Vec<(ReferenceIndex, EnvId)>,
+    /// What V8's variable allocation needs to know of the syntax (`super::retention`).
+    pub allocation: AllocationFacts,
+    /// Spans kept in the model as they are (`Analysis::facts`).
+    pub facts: super::model::SyntaxFacts,
+}
+
+/// Syntax facts the retention pass needs and the tables do not hold.
+#[derive(Debug, Default)]
+pub(crate) struct AllocationFacts {
+    /// `catch (e)` environments whose parameter is a plain identifier (V8's catch scope; a
+    /// destructured parameter gets a block scope instead).
+    pub simple_catches: Vec<EnvId>,
+    /// Function environments whose parameter list is not simple (defaults, rest,
+    /// destructuring): their `arguments` object is unmapped.
+    pub non_simple_parameters: Vec<EnvId>,
 }
 
 /// A function declared in a block of sloppy code: Annex B.3.3 may give it a `var` binding too.

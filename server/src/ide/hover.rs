@@ -4,13 +4,15 @@
 use super::Hover;
 use super::describe::{chain_label, describe_env, environments, is_implicit, line, owner, owners};
 use crate::engine::{
-    Analysis, BindingId, DeclarationKind, EnvId, EnvKind, IdentifierAt, Owner, Reference, Span,
-    is_known_global,
+    Analysis, BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor, IdentifierAt, Owner,
+    Reference, Span, is_known_global,
 };
 
 /// The hover for the identifier at `offset`, if any.
 pub fn hover(analysis: &Analysis, offset: u32) -> Option<Hover> {
-    let ident = analysis.identifier_at(offset)?;
+    let Some(ident) = analysis.identifier_at(offset) else {
+        return closure_head(analysis, offset);
+    };
     let mut markdown = match ident {
         IdentifierAt::Reference(r) => reference(analysis, r),
         IdentifierAt::Declaration(d) => declaration(analysis, d.binding, d.span),
@@ -33,6 +35,7 @@ fn reference(analysis: &Analysis, r: &Reference) -> String {
     let mut bullets = vec![found(analysis, r)];
     if r.dynamic {
         bullets.extend(dynamic_causes(analysis, r));
+        bullets.push(candidates(analysis, r));
     }
     let b = analysis.binding(binding);
     if b.declaration == DeclarationKind::ImplicitGlobal {
@@ -47,8 +50,9 @@ fn reference(analysis: &Analysis, r: &Reference) -> String {
 
 fn declaration(analysis: &Analysis, binding: BindingId, span: Span) -> String {
     let mut bullets = binding_facts(analysis, binding);
-    if let Some(captures) = own_captures(analysis, binding, span) {
-        bullets.push(captures);
+    if let Some((env, captures)) = own_captures(analysis, binding, span) {
+        bullets.extend(captures);
+        bullets.extend(retention(analysis, env));
     }
     if let Some(outer) = analysis.shadowed_binding(binding) {
         let o = analysis.binding(outer);
@@ -67,9 +71,115 @@ fn declaration(analysis: &Analysis, binding: BindingId, span: Span) -> String {
     document(headline(analysis, binding), bullets)
 }
 
-/// For a function's own name: what that closure captures from outer environments.
-fn own_captures(analysis: &Analysis, binding: BindingId, span: Span) -> Option<String> {
-    if analysis.binding(binding).declaration != DeclarationKind::Function {
+/// On a function's `function` keyword or an arrow's `=>`: what the closure captures and keeps
+/// alive.
+fn closure_head(analysis: &Analysis, offset: u32) -> Option<Hover> {
+    let heads = &analysis.facts.closure_heads;
+    let idx = heads.partition_point(|(s, _)| s.start <= offset);
+    let &(range, env) = heads[..idx].last().filter(|(s, _)| s.touches(offset))?;
+    let e = analysis.env(env);
+    let what = match e.function {
+        Some(FunctionFlavor::Arrow) => "arrow function",
+        _ => "function",
+    };
+    let mut bullets = Vec::new();
+    if !e.captures.is_empty() {
+        bullets.push(format!(
+            "**captures** {}",
+            capture_names(analysis, &e.captures)
+        ));
+    }
+    bullets.extend(retention(analysis, env));
+    if bullets.is_empty() {
+        bullets.push("captures nothing and keeps no function's context alive".to_string());
+    }
+    Some(Hover {
+        range,
+        markdown: document(
+            format!("`{}` — a closure ({what})", owner(analysis, env)),
+            bullets,
+        ),
+    })
+}
+
+/// Names listed in a retention bullet before the rest is summarised.
+const MAX_LISTED: usize = 8;
+
+/// What closure `env` keeps alive, as V8 allocates contexts: the context-allocated bindings of
+/// every context on its chain, and those among them that only other closures use.
+pub(crate) fn retention(analysis: &Analysis, env: EnvId) -> Vec<String> {
+    let retained = analysis.retains(env);
+    if retained.is_empty() {
+        return Vec::new();
+    }
+    let list = |items: &[String]| {
+        let mut s = items
+            .iter()
+            .take(MAX_LISTED)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if items.len() > MAX_LISTED {
+            s.push_str(&format!(", +{} more", items.len() - MAX_LISTED));
+        }
+        s
+    };
+    let all: Vec<String> = retained
+        .iter()
+        .map(|r| format!("`{}`", analysis.binding_name(r.binding)))
+        .collect();
+    let mut bullets = vec![format!(
+        "**keeps alive** {} (V8 context slots on its chain, shared by every closure created there)",
+        list(&all)
+    )];
+    let unused: Vec<String> = retained
+        .iter()
+        .filter(|r| !r.used)
+        .map(|r| {
+            let others = analysis.other_users(env, r.binding);
+            let name = analysis.binding_name(r.binding);
+            if others.is_empty() {
+                format!("`{name}`")
+            } else {
+                format!("`{name}` (used by {})", owners(analysis, &others))
+            }
+        })
+        .collect();
+    if !unused.is_empty() {
+        bullets.push(format!(
+            "of these it **never uses** {}: a context is kept whole, for every closure created in it",
+            list(&unused)
+        ));
+    }
+    bullets
+}
+
+fn capture_names(analysis: &Analysis, captures: &[BindingId]) -> String {
+    let names: Vec<String> = captures
+        .iter()
+        .map(|&b| {
+            let mutable = if analysis.binding(b).mutated {
+                "mut "
+            } else {
+                ""
+            };
+            format!("`{mutable}{}`", analysis.binding_name(b))
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// For a function's own name: the closure it names and what that closure captures from outer
+/// environments.
+fn own_captures(
+    analysis: &Analysis,
+    binding: BindingId,
+    span: Span,
+) -> Option<(EnvId, Option<String>)> {
+    if !matches!(
+        analysis.binding(binding).declaration,
+        DeclarationKind::Function | DeclarationKind::FunctionName
+    ) {
         return None;
     }
     // A declaration's name lies inside its function's environment span.
@@ -83,22 +193,16 @@ fn own_captures(analysis: &Analysis, binding: BindingId, span: Span) -> Option<S
             Owner::Member { key, .. } => key == name || key.ends_with(&format!(".{name}")),
             _ => false,
         };
-    if !owns || e.captures.is_empty() {
+    if !owns {
         return None;
     }
-    let names: Vec<String> = e
-        .captures
-        .iter()
-        .map(|&b| {
-            let mutable = if analysis.binding(b).mutated {
-                "mut "
-            } else {
-                ""
-            };
-            format!("`{mutable}{}`", analysis.binding_name(b))
-        })
-        .collect();
-    Some(format!("a closure: **captures** {}", names.join(", ")))
+    let captures = (!e.captures.is_empty()).then(|| {
+        format!(
+            "a closure: **captures** {}",
+            capture_names(analysis, &e.captures)
+        )
+    });
+    Some((env, captures))
 }
 
 /// "`action` — `var` binding in the **function environment of `skulk`**".
@@ -276,6 +380,7 @@ fn unresolved(analysis: &Analysis, r: &Reference, name: &str) -> String {
     }
     if r.dynamic {
         bullets.extend(dynamic_causes(analysis, r));
+        bullets.push(candidates(analysis, r));
     }
     document(
         format!("`{name}` — not declared in any environment of this file"),
@@ -298,6 +403,25 @@ fn dynamic_causes(analysis: &Analysis, r: &Reference) -> Vec<String> {
         causes.push("resolution is **dynamic**: it can change at run time".to_string());
     }
     causes
+}
+
+/// The environments that may answer at run time, innermost first, ending with the static one.
+fn candidates(analysis: &Analysis, r: &Reference) -> String {
+    let names: Vec<String> = analysis
+        .candidates(r)
+        .iter()
+        .map(|&e| match analysis.env(e).kind {
+            EnvKind::With => format!(
+                "the `with` object (line {})",
+                line(analysis, analysis.env(e).span.start)
+            ),
+            _ => format!("the {}", describe_env(analysis, e)),
+        })
+        .collect();
+    format!(
+        "**candidates** at run time, innermost first: {}",
+        names.join(" → ")
+    )
 }
 
 fn dynamic_cause(analysis: &Analysis, env: EnvId) -> Option<String> {

@@ -16,10 +16,41 @@ use rustc_hash::FxHashMap;
 
 use super::describe::{declaration_span, describe_env, is_implicit, line, owner, short_owner};
 use super::{InlayHint, InlayHintId, InlayHintKind, InlayHintLabelPart, InlayHintsConfig};
-use crate::engine::{Analysis, BindingId, DeclarationKind, EnvId, EnvKind, Reference, Span};
+use crate::engine::{
+    Analysis, BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Reference, Span,
+};
 
-/// Names listed in one closure hint before the rest is summarised as `+N more`.
-const MAX_LISTED_CAPTURES: usize = 8;
+/// Names listed in one closure hint before the rest is summarised as `+N more` (the tooltip
+/// and hover list them all).
+const MAX_LISTED_CAPTURES: usize = 3;
+
+/// The captures a closure hint lists: with `all`, every one; by default those of enclosing
+/// functions' state, leaving out module-level bindings (every closure of a module shares them)
+/// and bindings that name code (functions, classes, imports).
+fn hinted_captures(
+    analysis: &Analysis,
+    env: EnvId,
+    all: bool,
+) -> impl Iterator<Item = BindingId> + '_ {
+    analysis
+        .env(env)
+        .captures
+        .iter()
+        .copied()
+        .filter(move |&b| {
+            all || {
+                let binding = analysis.binding(b);
+                let home = analysis.env(binding.environment);
+                let module_level = home.kind == EnvKind::Module
+                    || analysis
+                        .enclosing_closure(binding.environment)
+                        .is_some_and(|c| {
+                            analysis.env(c).function == Some(FunctionFlavor::CommonJsWrapper)
+                        });
+                !module_level && !names_code(binding.declaration)
+            }
+        })
+}
 
 /// Hints for closures and captured uses that start inside `range`, sorted by offset, without
 /// tooltips (see [`inlay_hint_tooltip`]).
@@ -45,10 +76,12 @@ impl<'a> InlayHint<'a> {
     ) {
         // A function with parameter expressions has a second (function-body) environment: its
         // captures are reported once, on the function environment.
-        let mut closures = analysis.closures_in(range).filter(|&e| {
+        let closures = analysis.closures_in(range).filter(|&e| {
             let e = analysis.env(e);
             config.closure_captures && e.kind == EnvKind::Function && !e.captures.is_empty()
         });
+        let all = config.all_captures;
+        let mut closures = closures.filter(|&e| hinted_captures(analysis, e, all).next().is_some());
         let mut builder = HintBuilder::new(analysis);
         // Closure hints come before use hints at the same offset (a closure starting right after
         // a captured use is rare; this order keeps it deterministic). Both come in offset order:
@@ -68,7 +101,7 @@ impl<'a> InlayHint<'a> {
             debug_assert!(last_use <= offset, "references overlap at {offset}");
             last_use = offset;
             while let Some(env) = next_closure.filter(|&e| analysis.env(e).span.start <= offset) {
-                builder.closure(env);
+                builder.closure(env, all);
                 each(&builder.hint);
                 next_closure = closures.next();
             }
@@ -76,7 +109,7 @@ impl<'a> InlayHint<'a> {
             each(&builder.hint);
         }
         while let Some(env) = next_closure {
-            builder.closure(env);
+            builder.closure(env, all);
             each(&builder.hint);
             next_closure = closures.next();
         }
@@ -130,12 +163,16 @@ impl<'a> HintBuilder<'a> {
     }
 
     /// Makes the hint that of closure `env`, which captures something.
-    fn closure(&mut self, env: EnvId) {
+    fn closure(&mut self, env: EnvId, all: bool) {
         let analysis = self.analysis;
         let e = analysis.env(env);
         self.clear_label();
         self.hint.label.push(part("captures: ", None));
-        for (i, &binding) in e.captures.iter().take(MAX_LISTED_CAPTURES).enumerate() {
+        let listed = hinted_captures(analysis, env, all).count();
+        for (i, binding) in hinted_captures(analysis, env, all)
+            .take(MAX_LISTED_CAPTURES)
+            .enumerate()
+        {
             if i > 0 {
                 self.hint.label.push(part(", ", None));
             }
@@ -151,14 +188,18 @@ impl<'a> HintBuilder<'a> {
             let target = Some(declaration_span(analysis, binding));
             self.hint.label.push(part(text, target));
         }
-        if e.captures.len() > MAX_LISTED_CAPTURES {
+        if listed > MAX_LISTED_CAPTURES {
             let mut text = self.text();
-            let more = e.captures.len() - MAX_LISTED_CAPTURES;
+            let more = listed - MAX_LISTED_CAPTURES;
             write!(text, ", +{more} more").expect("writing to a String");
             self.hint.label.push(part(text, None));
         }
         self.hint.id = InlayHintId {
-            kind: InlayHintKind::ClosureCaptures,
+            kind: if all {
+                InlayHintKind::ClosureAllCaptures
+            } else {
+                InlayHintKind::ClosureCaptures
+            },
             anchor: e.span.start,
         };
         self.hint.offset = e.span.start;
@@ -209,9 +250,10 @@ fn captured_use_offset(analysis: &Analysis, r: &Reference) -> Option<u32> {
 /// came from an older analysis).
 pub fn resolve_inlay_hint(analysis: &Analysis, id: InlayHintId) -> Option<InlayHint<'_>> {
     match id.kind {
-        InlayHintKind::ClosureCaptures => {
+        InlayHintKind::ClosureCaptures | InlayHintKind::ClosureAllCaptures => {
             let env = closure_at(analysis, id.anchor)?;
-            let mut hint = closure_hint(analysis, env)?;
+            let all = id.kind == InlayHintKind::ClosureAllCaptures;
+            let mut hint = closure_hint(analysis, env, all)?;
             hint.tooltip = Some(closure_tooltip(analysis, env));
             Some(hint)
         }
@@ -228,7 +270,7 @@ pub fn resolve_inlay_hint(analysis: &Analysis, id: InlayHintId) -> Option<InlayH
 /// change.
 pub fn inlay_hint_tooltip(analysis: &Analysis, id: InlayHintId) -> Option<String> {
     match id.kind {
-        InlayHintKind::ClosureCaptures => {
+        InlayHintKind::ClosureCaptures | InlayHintKind::ClosureAllCaptures => {
             Some(closure_tooltip(analysis, closure_at(analysis, id.anchor)?))
         }
         InlayHintKind::CapturedUse => {
@@ -270,12 +312,10 @@ fn reference_at(analysis: &Analysis, offset: u32) -> Option<&Reference> {
         .first()
 }
 
-fn closure_hint(analysis: &Analysis, env: EnvId) -> Option<InlayHint<'_>> {
-    if analysis.env(env).captures.is_empty() {
-        return None;
-    }
+fn closure_hint(analysis: &Analysis, env: EnvId, all: bool) -> Option<InlayHint<'_>> {
+    hinted_captures(analysis, env, all).next()?;
     let mut builder = HintBuilder::new(analysis);
-    builder.closure(env);
+    builder.closure(env, all);
     Some(builder.hint)
 }
 

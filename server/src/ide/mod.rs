@@ -8,6 +8,7 @@ mod goto;
 mod hover;
 mod imports;
 mod inlay_hints;
+mod pitfalls;
 mod references;
 mod rename;
 mod scope_chain;
@@ -20,6 +21,7 @@ pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
 pub use imports::{import_link, unlinked};
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
+pub use pitfalls::{Edit, Fix, Pitfall, PitfallCode, PitfallsConfig, apply_fix, pitfalls};
 pub use references::{highlights, references};
 pub use rename::{
     RenameError, RenameErrorKind, TextEdit, prepare_rename, refuse_type_uses, rename,
@@ -71,22 +73,31 @@ pub struct NavigationTarget {
 pub struct InlayHintsConfig {
     /// At each closure: the outer bindings it captures (`captures: a, mut b`).
     pub closure_captures: bool,
-    /// After each use of a captured binding inside a closure: where it lives (`↑skulk`).
+    /// After each use of a captured binding inside a closure: where it lives (`↑skulk`). Off by
+    /// default: hover says it, and semantic tokens mark captured uses.
     pub captured_uses: bool,
+    /// Closure hints also list module-level state (a module's or CommonJS file's top level)
+    /// and bindings that name code (functions, classes, imports). Off by default: every closure
+    /// of a module captures those, so listing them buries what a closure really holds.
+    pub all_captures: bool,
 }
 
 impl Default for InlayHintsConfig {
     fn default() -> Self {
         Self {
             closure_captures: true,
-            captured_uses: true,
+            captured_uses: false,
+            all_captures: false,
         }
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InlayHintKind {
+    /// What a closure captures from enclosing functions (the default closure hint).
     ClosureCaptures,
+    /// Everything a closure captures ([`InlayHintsConfig::all_captures`]).
+    ClosureAllCaptures,
     CapturedUse,
 }
 
@@ -128,6 +139,16 @@ pub struct ChainEnvironment {
     /// Resolution through this environment can change at run time (`with`, sloppy direct `eval`).
     pub dynamic: bool,
     pub bindings: Vec<ChainBinding>,
+    /// For closures: the bindings they keep alive (V8's context slots on their chain).
+    pub retains: Vec<RetainedBinding>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetainedBinding {
+    pub binding: BindingId,
+    pub name: String,
+    /// The closure uses it; `false`: kept alive only because it shares a context.
+    pub used: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

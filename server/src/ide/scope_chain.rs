@@ -1,18 +1,22 @@
 //! The Scope pane: every environment from the cursor outward, with its bindings.
 
 use super::describe::owner;
-use super::{ChainBinding, ChainEnvironment};
+use super::{ChainBinding, ChainEnvironment, RetainedBinding};
 use crate::engine::{Analysis, EnvId, EnvKind};
 
 /// The environments from the innermost one at `offset` outward to the global one.
+/// The closure the cursor is in gets `retains` (what it keeps alive); the closures further out
+/// do not, which keeps the answer O(chain) on deeply nested code.
 pub fn scope_chain(analysis: &Analysis, offset: u32) -> Vec<ChainEnvironment> {
+    let here = analysis.env_at(offset);
+    let innermost = analysis.enclosing_closure(here);
     analysis
-        .chain(analysis.env_at(offset))
-        .map(|env| environment(analysis, env))
+        .chain(here)
+        .map(|env| environment(analysis, env, Some(env) == innermost))
         .collect()
 }
 
-fn environment(analysis: &Analysis, env: EnvId) -> ChainEnvironment {
+fn environment(analysis: &Analysis, env: EnvId, with_retains: bool) -> ChainEnvironment {
     let e = analysis.env(env);
     let bindings = analysis
         .bindings_of(env)
@@ -36,5 +40,17 @@ fn environment(analysis: &Analysis, env: EnvId) -> ChainEnvironment {
         span: e.span,
         dynamic: e.kind == EnvKind::With || e.kind == EnvKind::Eval || e.has_sloppy_eval,
         bindings,
+        retains: if with_retains {
+            analysis.retains(env)
+        } else {
+            Vec::new()
+        }
+        .into_iter()
+        .map(|r| RetainedBinding {
+            binding: r.binding,
+            name: analysis.binding_name(r.binding).to_string(),
+            used: r.used,
+        })
+        .collect(),
     }
 }

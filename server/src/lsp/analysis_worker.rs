@@ -40,6 +40,9 @@ pub struct Report {
     pub syntax_errors: Vec<SyntaxError>,
     /// Why nothing could be analysed, when nothing could.
     pub unanalysed: Option<String>,
+    /// The pitfalls of the text (all codes; settings filter them when they are published), in
+    /// its offsets. Empty when the text did not parse.
+    pub pitfalls: Vec<crate::ide::Pitfall>,
 }
 
 /// How long, per MiB of text, the worker waits for a quiet moment before analysing: the edits
@@ -332,6 +335,11 @@ fn analyse(
         unanalysed: analysis
             .as_ref()
             .and_then(|a| a.degradation.unanalysed.clone()),
+        pitfalls: analysis
+            .as_ref()
+            .filter(|a| a.degradation.unanalysed.is_none())
+            .map(|a| crate::ide::pitfalls(a, &crate::ide::PitfallsConfig::default()))
+            .unwrap_or_default(),
     };
     let snapshot = |analysis, map| Snapshot {
         revision: job.revision,

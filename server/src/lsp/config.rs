@@ -4,12 +4,13 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::engine::SourceKindChoice;
-use crate::ide::InlayHintsConfig;
+use crate::ide::{InlayHintsConfig, PitfallsConfig};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Config {
     pub source_kind: SourceKindChoice,
     pub inlay_hints: InlayHintsConfig,
+    pub pitfalls: PitfallsConfig,
 }
 
 #[derive(Deserialize, Default)]
@@ -17,6 +18,15 @@ pub struct Config {
 struct RawSettings {
     source_kind: Option<String>,
     inlay_hints: RawInlayHints,
+    diagnostics: RawDiagnostics,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawDiagnostics {
+    loop_var_capture: Option<bool>,
+    tdz: Option<bool>,
+    implicit_global: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -24,6 +34,7 @@ struct RawSettings {
 struct RawInlayHints {
     closure_captures: Option<bool>,
     captured_uses: Option<bool>,
+    all_captures: Option<bool>,
 }
 
 impl Config {
@@ -58,6 +69,19 @@ impl Config {
         if let Some(on) = raw.inlay_hints.captured_uses {
             config.inlay_hints.captured_uses = on;
         }
+        if let Some(on) = raw.inlay_hints.all_captures {
+            config.inlay_hints.all_captures = on;
+        }
+        let d = &raw.diagnostics;
+        for (setting, on) in [
+            (&mut config.pitfalls.loop_var_capture, d.loop_var_capture),
+            (&mut config.pitfalls.tdz, d.tdz),
+            (&mut config.pitfalls.implicit_global, d.implicit_global),
+        ] {
+            if let Some(on) = on {
+                *setting = on;
+            }
+        }
         (config, warnings)
     }
 }
@@ -80,6 +104,9 @@ mod tests {
         let (config, _) = Config::from_json(&top);
         assert_eq!(config.source_kind, SourceKindChoice::CommonJs);
         assert!(!config.inlay_hints.closure_captures);
+        let off = json!({"diagnostics": {"tdz": false}});
+        let (config, _) = Config::from_json(&off);
+        assert!(!config.pitfalls.tdz && config.pitfalls.loop_var_capture);
     }
 
     #[test]

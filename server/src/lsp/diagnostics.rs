@@ -1,10 +1,11 @@
-//! Syntax errors as diagnostics (severity Warning: scopelens is not a linter, it reports only
-//! what keeps it from analysing part of the file).
+//! Diagnostics: syntax errors (severity Warning: what keeps scopelens from analysing part of
+//! the file), and the closure and scope pitfalls (`ide::pitfalls`) the settings enable, each
+//! with its stable `code` (quick fixes: `handlers::code_action`).
 
 use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedReceiver;
-use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity};
+use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
 
 use super::analysis_worker::Finished;
 use super::convert;
@@ -31,6 +32,17 @@ pub async fn publish(session: Arc<Session>, mut finished: UnboundedReceiver<Fini
             .into_iter()
             .map(|e| diagnostic(e.span, e.message))
             .collect();
+        let enabled = session.config().pitfalls;
+        diagnostics.extend(
+            report
+                .pitfalls
+                .into_iter()
+                .filter(|p| enabled.enabled(p.code))
+                .map(|p| Diagnostic {
+                    code: Some(NumberOrString::String(p.code.as_str().to_string())),
+                    ..diagnostic(p.span, p.message)
+                }),
+        );
         if let Some(why) = report.unanalysed
             && diagnostics.is_empty()
         {

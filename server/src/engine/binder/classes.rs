@@ -23,6 +23,10 @@ impl<'a> Binder<'_> {
         {
             let name = self.intern(id.name.as_str());
             self.declare(self.lexical, name, DeclarationKind::Class, span(id.span));
+            self.worklists
+                .facts
+                .initializations
+                .push((span(id.span), class.span.end));
         }
         self.visit_decorators(&class.decorators);
         let saved_lexical = self.lexical;

@@ -4,6 +4,7 @@
 
 use oxc_ast::ast::*;
 use oxc_ast_visit::Visit;
+use oxc_span::GetSpan;
 
 use super::names::is_function_like;
 use super::{Binder, span};
@@ -21,6 +22,12 @@ impl<'a> Binder<'_> {
         };
         for declarator in &declaration.declarations {
             self.declare_pattern(&declarator.id, env, kind);
+            if kind != DeclarationKind::Var {
+                self.worklists
+                    .facts
+                    .initializations
+                    .push((span(declarator.id.span()), declarator.span.end));
+            }
             if let Some(init) = &declarator.init {
                 if let BindingPattern::BindingIdentifier(id) = &declarator.id
                     && is_function_like(init)

@@ -45,6 +45,18 @@ impl<'a> Binder<'_> {
         if arrow.has_use_strict_directive() {
             self.set_strict(env, true);
         }
+        let between = (arrow.params.span.end, arrow.body.span().start);
+        if let Some(at) = self
+            .text
+            .get(between.0 as usize..between.1 as usize)
+            .and_then(|t| t.find("=>"))
+        {
+            let start = between.0 + at as u32;
+            self.worklists
+                .facts
+                .closure_heads
+                .push((model::Span::new(start, start + 2), env));
+        }
         self.in_function(FunctionContext::one(env), |b| {
             b.function_params_and_body(env, &arrow.params, span(arrow.body.span()), |b| {
                 b.visit_arrow_function_body(&arrow.body);
@@ -74,6 +86,15 @@ impl<'a> Binder<'_> {
         );
         if func.has_use_strict_directive() {
             self.set_strict(env, true);
+        }
+        let window = (func.span.start as usize)
+            ..(func.span.start as usize + 24).min(func.params.span.start as usize);
+        if let Some(at) = self.text.get(window).and_then(|t| t.find("function")) {
+            let start = func.span.start + at as u32;
+            self.worklists
+                .facts
+                .closure_heads
+                .push((model::Span::new(start, start + 8), env));
         }
         self.in_function(FunctionContext::one(env), |b| {
             b.function_params_and_body(env, &func.params, span(body.span), |b| {
@@ -109,6 +130,23 @@ impl<'a> Binder<'_> {
         body: impl FnOnce(&mut Self),
     ) {
         self.declare_parameters(params, env);
+        let simple = params.rest.is_none()
+            && params.items.iter().all(|p| {
+                p.initializer.is_none() && matches!(p.pattern, BindingPattern::BindingIdentifier(_))
+            });
+        if !simple {
+            self.worklists.allocation.non_simple_parameters.push(env);
+            for param in &params.items {
+                let end = param
+                    .initializer
+                    .as_ref()
+                    .map_or(param.pattern.span().end, |i| i.span().end);
+                self.worklists
+                    .facts
+                    .initializations
+                    .push((span(param.pattern.span()), end));
+            }
+        }
         let body_env = if has_parameter_expressions(params) {
             let owner = self.tables.env(env).owner.clone();
             self.push_env(EnvKind::FunctionBody, owner, body_span, None)

@@ -5,9 +5,10 @@
 
 use oxc_ast::ast::*;
 use oxc_ast_visit::Visit;
+use oxc_span::GetSpan;
 
 use super::{Binder, WRITE, span};
-use crate::engine::model::{Construct, EnvKind, Owner};
+use crate::engine::model::{self, Construct, EnvKind, Owner, VarLoop};
 
 impl<'a> Binder<'_> {
     pub(super) fn walk_for(&mut self, statement: &ForStatement<'a>) {
@@ -19,6 +20,7 @@ impl<'a> Binder<'_> {
                 self.push_loop_env(per_iteration, Construct::ForLoop, statement.span);
             }
             self.walk_for_head_declaration(declaration);
+            self.record_var_loop(declaration, statement.span, statement.body.span(), false);
         } else if let Some(init) = &statement.init {
             self.visit_for_statement_init(init);
         }
@@ -58,6 +60,7 @@ impl<'a> Binder<'_> {
                     self.push_loop_env(true, what, at);
                 }
                 self.walk_for_head_declaration(declaration);
+                self.record_var_loop(declaration, at, body.span(), true);
             }
             target => {
                 if let Some(target) = target.as_assignment_target() {
@@ -79,6 +82,25 @@ impl<'a> Binder<'_> {
         );
         self.visit_variable_declaration(declaration);
         self.in_for_var_head = saved;
+    }
+
+    fn record_var_loop(
+        &mut self,
+        declaration: &VariableDeclaration<'a>,
+        whole: oxc_span::Span,
+        body: oxc_span::Span,
+        in_of: bool,
+    ) {
+        if declaration.kind == VariableDeclarationKind::Var {
+            let start = declaration.span.start;
+            self.worklists.facts.var_loops.push(VarLoop {
+                whole: span(whole),
+                keyword: model::Span::new(start, start + 3),
+                head: span(declaration.span),
+                body: span(body),
+                in_of,
+            });
+        }
     }
 
     fn push_loop_env(&mut self, per_iteration: bool, what: Construct, at: oxc_span::Span) {

@@ -260,6 +260,20 @@ impl<'a> Visit<'a> for Binder<'_> {
         self.walk_identifier_reference(ident);
     }
 
+    fn visit_expression_statement(&mut self, statement: &ExpressionStatement<'a>) {
+        if let Expression::AssignmentExpression(assignment) = &statement.expression
+            && assignment.operator == AssignmentOperator::Assign
+            && let AssignmentTarget::AssignmentTargetIdentifier(id) = &assignment.left
+            && id.span.start == statement.span.start
+        {
+            self.worklists
+                .facts
+                .statement_assignments
+                .push(id.span.start);
+        }
+        self.visit_expression(&statement.expression);
+    }
+
     fn visit_assignment_expression(&mut self, expression: &AssignmentExpression<'a>) {
         self.walk_assignment(expression);
     }

@@ -7,7 +7,7 @@ use oxc_ast_visit::Visit;
 use oxc_span::GetSpan;
 
 use super::{Binder, span};
-use crate::engine::model::{Construct, DeclarationKind, EnvKind, Owner};
+use crate::engine::model::{Construct, DeclarationKind, EnvKind, Owner, SwitchFacts};
 
 impl<'a> Binder<'_> {
     pub(super) fn walk_block(&mut self, block: &BlockStatement<'a>) {
@@ -31,6 +31,15 @@ impl<'a> Binder<'_> {
             .iter()
             .any(|case| declares_lexically(&case.consequent));
         if declares {
+            let cases = statement
+                .cases
+                .iter()
+                .map(|case| (span(case.span), ends_in_jump(&case.consequent)))
+                .collect();
+            self.worklists.facts.switches.push(SwitchFacts {
+                whole: span(statement.span),
+                cases,
+            });
             let owner = Owner::Anonymous {
                 what: Construct::Switch,
                 start: statement.span.start,
@@ -54,6 +63,9 @@ impl<'a> Binder<'_> {
             };
             let env = self.push_env(EnvKind::Catch, owner, span(clause.span), None);
             self.declare_pattern(&param.pattern, env, DeclarationKind::CatchParameter);
+            if matches!(param.pattern, BindingPattern::BindingIdentifier(_)) {
+                self.worklists.allocation.simple_catches.push(env);
+            }
         }
         self.visit_block_statement(&clause.body);
         self.lexical = saved;
@@ -95,6 +107,20 @@ fn statement_declares_lexically(statement: &Statement<'_>, functions_count: bool
         Statement::TSNamespaceDeclaration(n) => !n.declare,
         Statement::TSImportEqualsDeclaration(_) => true,
         Statement::LabeledStatement(l) => statement_declares_lexically(&l.body, functions_count),
+        _ => false,
+    }
+}
+
+/// The statements end in an unconditional `break`, `continue`, `return` or `throw`.
+fn ends_in_jump(statements: &[Statement<'_>]) -> bool {
+    match statements.last() {
+        Some(
+            Statement::BreakStatement(_)
+            | Statement::ContinueStatement(_)
+            | Statement::ReturnStatement(_)
+            | Statement::ThrowStatement(_),
+        ) => true,
+        Some(Statement::BlockStatement(block)) => ends_in_jump(&block.body),
         _ => false,
     }
 }

@@ -290,6 +290,7 @@ fn reference_inside_with_is_dynamic() {
 
             - found **1 environment out**: `<with at 3:1>` → global
             - resolution is **dynamic**: inside the `with` at line 3, the object's properties are searched first
+            - **candidates** at run time, innermost first: the `with` object (line 3) → the global environment
             - declared at line 2
             - a top-level `var` or function of a classic script is a **property of the global object**
         "#]],
@@ -307,6 +308,7 @@ fn reference_around_direct_eval_is_dynamic() {
 
             - found **1 environment out**: `f` → global
             - resolution is **dynamic**: a sloppy direct `eval` in `f` may add a shadowing `var`
+            - **candidates** at run time, innermost first: the function environment of `f` → the global environment
             - declared at line 1
             - a top-level `var` or function of a classic script is a **property of the global object**
         "#]],
@@ -448,6 +450,7 @@ fn function_declaration_lists_what_it_captures() {
             `report` — `function` binding in the **function environment of `skulk`**
 
             - a closure: **captures** `mut n`, `action`
+            - **keeps alive** `action`, `n` (V8 context slots on its chain, shared by every closure created there)
         "#]],
     );
 }
@@ -491,6 +494,86 @@ fn a_binding_looked_up_through_with_is_kept_alive_by_name() {
             `inner` — `var` binding in the **function environment of `f`**
 
             - kept alive by `<with at 3:3>`: looked up by name at run time
+        "#]],
+    );
+}
+
+/// The Meteor leak: `logIt` never uses `original`, but shares `replaceThing`'s context with
+/// `unused`, which does; so it keeps `original` alive.
+#[test]
+fn retention_meteor_leak_on_function_keyword() {
+    check(
+        r#"var theThing = null;
+function replaceThing() {
+  var original = theThing;
+  var big = new Array(1e6).join("*");
+  function unused() { if (original) return 1; }
+  theThing = { logIt: $0function () { console.log(big); } };
+}
+"#,
+        expect![[r#"
+            hover on `function`
+
+            `logIt` — a closure (function)
+
+            - **captures** `big`
+            - **keeps alive** `original`, `big` (V8 context slots on its chain, shared by every closure created there)
+            - of these it **never uses** `original` (used by `unused`): a context is kept whole, for every closure created in it
+        "#]],
+    );
+}
+
+#[test]
+fn retention_on_arrow_and_function_name() {
+    check(
+        r#"function outer(a, b) {
+  let kept = a;
+  const f = () $0=> kept;
+  return f;
+}
+"#,
+        expect![[r#"
+            hover on `=>`
+
+            `f` — a closure (arrow function)
+
+            - **captures** `kept`
+            - **keeps alive** `kept` (V8 context slots on its chain, shared by every closure created there)
+        "#]],
+    );
+    check(
+        r#"function outer() {
+  try { throw 1; } catch (e) {
+    function $0later() { return 1; }
+    return later;
+  }
+}
+"#,
+        expect![[r#"
+            hover on `later`
+
+            `later` — `function` binding in the **block environment of `<block at 2:30>`**
+
+            - **keeps alive** `e` (V8 context slots on its chain, shared by every closure created there)
+            - of these it **never uses** `e`: a context is kept whole, for every closure created in it
+            - **shadows** `later` (`function (Annex B var)` in the **function environment of `outer`**, line 3)
+        "#]],
+    );
+    check(
+        r#"function outer(a, b) {
+  var n = arguments.length;
+  return function $0g() { return n; };
+}
+"#,
+        expect![[r#"
+            hover on `g`
+
+            `g` — `function name` binding in the **function-name environment of `g`**
+
+            - a named function expression's own name: visible only inside it, and assigning to it has no effect
+            - a closure: **captures** `n`
+            - **keeps alive** `a`, `b`, `n` (V8 context slots on its chain, shared by every closure created there)
+            - of these it **never uses** `a`, `b`: a context is kept whole, for every closure created in it
         "#]],
     );
 }

@@ -32,7 +32,13 @@ fn check_with(src: &str, config: InlayHintsConfig, expected: Expect) {
 }
 
 fn check(src: &str, expected: Expect) {
-    check_with(src, InlayHintsConfig::default(), expected);
+    // Every hint kind on: what each shows (the defaults are calmer: `calm_defaults`).
+    let all = InlayHintsConfig {
+        closure_captures: true,
+        captured_uses: true,
+        all_captures: true,
+    };
+    check_with(src, all, expected);
 }
 
 #[test]
@@ -129,6 +135,7 @@ fn captures_only() {
         InlayHintsConfig {
             closure_captures: true,
             captured_uses: false,
+            all_captures: true,
         },
         expect![[r#"
             function f(a) {
@@ -144,6 +151,7 @@ fn uses_only() {
         InlayHintsConfig {
             closure_captures: false,
             captured_uses: true,
+            all_captures: true,
         },
         expect![[r#"
             function f(a) {
@@ -163,7 +171,7 @@ fn only_hints_that_start_in_the_range() {
           return () => a;
         }
         function g(b) {
-          return ⟨captures: b⟩ () => b⟨↑g⟩;
+          return ⟨captures: b⟩ () => b;
         }"#]]
     .assert_eq(&render(&f, &hints));
 }
@@ -206,12 +214,6 @@ fn label_parts_link_to_declarations() {
           tooltip: `<arrow at 4:10>` captures these bindings of outer environments, which stay alive as long as the closure does:
             - `a`: `let` in the function environment of `outer`, line 2
             - `b`: `let` in the function environment of `outer`, line 2 — mutable: assigned after its declaration, closures see the change
-        CapturedUse at 4:17
-          "↑outer" → `a` at 2:7
-          tooltip: captured: `a`: `let` in the function environment of `outer`, line 2
-        CapturedUse at 4:21
-          "↑outer (mut)" → `b` at 2:14
-          tooltip: captured: `b`: `let` in the function environment of `outer`, line 2 — mutable: assigned after its declaration, closures see the change
     "#]].assert_eq(&out);
 }
 
@@ -236,8 +238,18 @@ fn resolving_gives_the_same_hint_with_its_tooltip() {
         "function outer(p) {\n  let n = 0;\n  const f = () => { n++; return p + n; };\n  return function named() { return f() + named; };\n}",
     );
     let whole = Span::new(0, f.text.len() as u32);
-    let hints = inlay_hints(&f.analysis, whole, &InlayHintsConfig::default());
+    let all = InlayHintsConfig {
+        closure_captures: true,
+        captured_uses: true,
+        all_captures: true,
+    };
+    let mut hints = inlay_hints(&f.analysis, whole, &all);
     assert!(hints.len() >= 4, "{hints:?}");
+    hints.extend(inlay_hints(
+        &f.analysis,
+        whole,
+        &InlayHintsConfig::default(),
+    ));
     for hint in hints {
         let resolved = resolve_inlay_hint(&f.analysis, hint.id).expect("resolves");
         assert!(resolved.tooltip.is_some());
@@ -274,5 +286,32 @@ fn calls_to_captured_functions_and_classes_are_not_marked_but_listed() {
               let count = 0;
               return ⟨captures: mut count, make, helper⟩ () => { count⟨↑main (mut)⟩++; return [make(), helper(), count⟨↑main (mut)⟩]; };
             }"#]],
+    );
+}
+
+/// The defaults: closure hints list only what enclosing functions hold (not module-level
+/// bindings, not functions or imports), fold after three names, and uses get no hint.
+#[test]
+fn calm_defaults() {
+    check_with(
+        r#"//- app.mjs
+import { helper } from "./helper.js";
+let counter = 0;
+function make(a, b, c, d) {
+  const label = "x";
+  return () => helper(counter, a, b, c, d, label);
+}
+export const bump = () => counter++;
+"#,
+        InlayHintsConfig::default(),
+        expect![[r#"
+            import { helper } from "./helper.js";
+            let counter = 0;
+            function make(a, b, c, d) {
+              const label = "x";
+              return ⟨captures: a, b, c, +2 more⟩ () => helper(counter, a, b, c, d, label);
+            }
+            export const bump = () => counter++;
+        "#]],
     );
 }

@@ -9,6 +9,7 @@ mod environments;
 mod goto;
 mod hover;
 mod inlay_hints;
+mod pitfalls;
 mod references;
 mod rename;
 mod scope_chain;

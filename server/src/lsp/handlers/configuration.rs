@@ -25,7 +25,9 @@ pub fn did_change_configuration(session: &Session, params: DidChangeConfiguratio
         return;
     }
     let (old, new) = apply_settings(session, &params.settings);
-    if old.source_kind != new.source_kind {
+    // Diagnostics are published per analysis: a changed source kind or pitfall setting
+    // re-analyses (and so re-publishes) every open document.
+    if old.source_kind != new.source_kind || old.pitfalls != new.pitfalls {
         for uri in session.documents.uris() {
             session.documents.invalidate(&uri);
             session.worker.schedule(uri);

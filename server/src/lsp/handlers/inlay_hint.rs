@@ -188,6 +188,7 @@ impl HintData {
         let kind = match self.id.kind {
             InlayHintKind::ClosureCaptures => 0,
             InlayHintKind::CapturedUse => 1,
+            InlayHintKind::ClosureAllCaptures => 2,
         };
         [
             self.document.into(),
@@ -204,6 +205,7 @@ impl HintData {
         let kind = match kind.as_u64()? {
             0 => InlayHintKind::ClosureCaptures,
             1 => InlayHintKind::CapturedUse,
+            2 => InlayHintKind::ClosureAllCaptures,
             _ => return None,
         };
         Some(Self {

@@ -1,6 +1,7 @@
 //! One module per LSP method. Each handler takes a snapshot, converts positions to byte
 //! offsets, calls the matching pure function in [`crate::ide`], and converts the answer back.
 
+pub mod code_action;
 pub mod configuration;
 pub mod definition;
 pub mod document_highlight;

@@ -1,7 +1,9 @@
 //! `scopelens/scopeChain` {textDocument, position} → the environments from the cursor outward,
 //! like DevTools' Scope pane but static:
 //! `{ environments: [{kind, owner, range, dynamic, bindings: [{name, declaration, range,
-//! captured, mutated, shadows?}]}] }`, innermost first.
+//! captured, mutated, shadows?}], retains?: [{name, range, used}]}] }`, innermost first;
+//! `retains` (on the closure the cursor is in) lists what it keeps alive, V8's context slots on
+//! its chain.
 
 use serde::Serialize;
 use tower_lsp_server::jsonrpc::Result;
@@ -31,6 +33,17 @@ pub struct Environment {
     pub range: Range,
     pub dynamic: bool,
     pub bindings: Vec<Binding>,
+    /// Closures only: what they keep alive (V8's context slots on their chain).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub retains: Vec<Retained>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Retained {
+    pub name: String,
+    pub range: Range,
+    /// The closure uses it; `false`: kept alive only because it shares a context.
+    pub used: bool,
 }
 
 #[derive(Serialize, Debug)]
@@ -103,6 +116,15 @@ pub async fn scope_chain(
                         .iter()
                         .position(|(binding, _)| *binding == b.binding)
                         .map(|i| import_target(session, &imports[i].1, encoding)),
+                })
+                .collect(),
+            retains: env
+                .retains
+                .into_iter()
+                .map(|r| Retained {
+                    name: r.name,
+                    range: range(analysis.binding(r.binding).span),
+                    used: r.used,
                 })
                 .collect(),
         })

@@ -262,12 +262,13 @@ fn decode(body: &[u8]) -> Result<Incoming, Box<Response>> {
             "message body is not valid UTF-8",
         ));
     };
-    // A request (or notification) has a `method`; try that first, the common case.
-    if let Ok(request) = serde_json::from_str::<Request>(text) {
-        return Ok(Incoming::Request(request));
-    }
+    // A response first, as tower-lsp-server's own decoder does: its `Request` would also take
+    // `{"id":0,"result":null}`, and the client's answers to our requests would be refused.
     if let Ok(response) = serde_json::from_str::<Response>(text) {
         return Ok(Incoming::Response(response));
+    }
+    if let Ok(request) = serde_json::from_str::<Request>(text) {
+        return Ok(Incoming::Request(request));
     }
     match serde_json::from_str::<Value>(text) {
         Err(err) => {
@@ -362,6 +363,29 @@ mod tests {
                 (Value::Null, -32600)
             ]
         );
+    }
+
+    #[test]
+    fn answers_to_our_requests_are_responses() {
+        for body in [
+            r#"{"jsonrpc":"2.0","id":0,"result":null}"#,
+            r#"{"jsonrpc":"2.0","id":"a","error":{"code":-32601,"message":"no"}}"#,
+        ] {
+            assert!(
+                matches!(decode(body.as_bytes()), Ok(Incoming::Response(_))),
+                "{body}"
+            );
+        }
+        let request = r#"{"jsonrpc":"2.0","id":0,"method":"shutdown"}"#;
+        assert!(matches!(
+            decode(request.as_bytes()),
+            Ok(Incoming::Request(_))
+        ));
+        let notification = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+        assert!(matches!(
+            decode(notification.as_bytes()),
+            Ok(Incoming::Request(_))
+        ));
     }
 
     #[test]

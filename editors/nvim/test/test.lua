@@ -354,6 +354,77 @@ test('rename: every use renamed, and a conflicting name refused with the reason'
   vim.cmd('silent! edit!')
 end)
 
+-- Cross-module: a small project with its own root marker (package.json), so the client started
+-- for it has that folder as root_dir and sends it as the workspace folder.
+do
+  local project = root .. '/tests/fixtures/editors/cross-module'
+  local function fname(path)
+    return vim.fs.normalize(vim.uv.fs_realpath(path) or path)
+  end
+  local function current_file()
+    return fname(vim.api.nvim_buf_get_name(0))
+  end
+  --- Runs go to definition and waits for the buffer to be `target` (a file of the project).
+  local function definition_lands_in(target)
+    local want = fname(project .. '/' .. target)
+    vim.lsp.buf.definition()
+    wait_for('the jump to ' .. target, function()
+      return current_file() == want
+    end)
+    return vim.api.nvim_win_get_cursor(0)
+  end
+  local function hover_text()
+    vim.lsp.buf.hover()
+    return wait_for('the hover float', function()
+      return float_text()
+    end):gsub('[`*]', '')
+  end
+
+  test('cross-module: the client for the project has its folder as root and workspace folder', function()
+    open(project .. '/src/main.mjs')
+    local client = require('scopelens').client(0)
+    eq(fname(project), fname(client.root_dir), 'root_dir')
+    local folders = vim.tbl_map(function(f)
+      return fname(vim.uri_to_fname(f.uri))
+    end, client.workspace_folders or {})
+    eq({ fname(project) }, folders, 'workspace folders')
+  end)
+
+  test('cross-module: go to definition on an imported name opens the exporting file at its function', function()
+    open(project .. '/src/main.mjs')
+    -- The use inside the loop, then the name in the import itself.
+    for _, at in ipairs({ { 'console.log', 'greet' }, { '^import', 'greet' } }) do
+      vim.cmd.edit(vim.fn.fnameescape(project .. '/src/main.mjs'))
+      cursor_on(at[1], at[2])
+      local pos = definition_lands_in('src/greet.mjs')
+      eq({ 4, #'export function ' }, pos, 'cursor in greet.mjs from ' .. at[1])
+      eq('export function greet(name) {', vim.fn.getline(pos[1]), 'line under the cursor')
+    end
+  end)
+
+  test('cross-module: hover on the import names the binding in greet.mjs', function()
+    open(project .. '/src/main.mjs')
+    cursor_on('^import', 'greet')
+    local text = hover_text()
+    assert(text:find('module environment of src/greet.mjs', 1, true), text)
+  end)
+
+  test('cross-module: go to definition on lib.a lands in lib.cjs at function a', function()
+    open(project .. '/src/use-lib.cjs')
+    cursor_on('lib\\.a', 'a')
+    local pos = definition_lands_in('src/lib.cjs')
+    eq({ 3, #'function ' }, pos, 'cursor in lib.cjs')
+    eq('function a(x) {', vim.fn.getline(pos[1]), 'line under the cursor')
+  end)
+
+  test('cross-module: hover on lib.a names lib.cjs', function()
+    open(project .. '/src/use-lib.cjs')
+    cursor_on('lib\\.a', 'a')
+    local text = hover_text()
+    assert(text:find('src/lib.cjs', 1, true), text)
+  end)
+end
+
 say(('%d passed, %d failed'):format(passed, failed))
 for _, client in ipairs(vim.lsp.get_clients()) do
   client:stop(true)

@@ -318,6 +318,9 @@ pub fn file_references(
     spans
 }
 
+/// One file's edits, in the offsets of its analysis.
+pub type FileEdits = (PathBuf, Arc<Analysis>, Vec<TextEdit>);
+
 fn refuse(kind: RenameErrorKind, message: String) -> RenameError {
     RenameError { kind, message }
 }
@@ -342,7 +345,7 @@ pub fn rename_edits(
     target: &Target,
     new: &str,
     open: &dyn OpenFiles,
-) -> Result<Vec<(PathBuf, Arc<Analysis>, Vec<TextEdit>)>, RenameError> {
+) -> Result<Vec<FileEdits>, RenameError> {
     use RenameErrorKind::*;
     let TargetKind::Binding(binding) = target.kind else {
         return Err(refuse(

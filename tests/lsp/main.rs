@@ -4,6 +4,7 @@ mod bindings;
 #[path = "../common/lsp_client.rs"]
 mod client;
 mod cross_module;
+mod cross_references;
 mod ordering;
 mod pitfalls;
 

@@ -583,6 +583,9 @@ pub struct ImportEntry {
     pub request: RequestId,
     pub imported: ImportName,
     pub binding: BindingId,
+    /// Where the imported name is written when it is not the local identifier itself
+    /// (`import { a as b }`, `const { a: b } = require(…)`): `a`.
+    pub name_span: Option<Span>,
 }
 
 /// What an exported name stands for.
@@ -608,6 +611,9 @@ pub struct ExportEntry {
     /// Where the name is exported (the exported identifier, `default`, or the assigned property).
     pub span: Span,
     pub target: ExportTarget,
+    /// For `export { a as b } from './m'`, where the re-exported name `a` is written, when it is
+    /// not the exported identifier itself.
+    pub local_span: Option<Span>,
 }
 
 /// The export name a CommonJS module's whole `module.exports = …` is recorded under.

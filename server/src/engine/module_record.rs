@@ -114,6 +114,16 @@ impl Collector<'_> {
     }
 
     fn import(&mut self, request: RequestId, imported: ImportName, binding: Option<BindingId>) {
+        self.import_at(request, imported, binding, None);
+    }
+
+    fn import_at(
+        &mut self,
+        request: RequestId,
+        imported: ImportName,
+        binding: Option<BindingId>,
+        name_span: Option<Span>,
+    ) {
         let Some(binding) = binding else { return };
         // Any import may stand for a whole module: `import * as ns`, `const lib = require(…)`,
         // but also `import lib from './lib.cjs'` and `import { ns }` of an `export * as ns`.
@@ -122,6 +132,7 @@ impl Collector<'_> {
             request,
             imported,
             binding,
+            name_span,
         });
     }
 
@@ -130,6 +141,7 @@ impl Collector<'_> {
             name,
             span: at,
             target,
+            local_span: None,
         });
     }
 
@@ -170,7 +182,9 @@ impl Collector<'_> {
                         ImportName::Named(name)
                     };
                     let binding = self.declared(s.local.span);
-                    self.import(request, imported, binding);
+                    let name_span =
+                        (s.imported.span() != s.local.span).then(|| span(s.imported.span()));
+                    self.import_at(request, imported, binding, name_span);
                 }
                 ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
                     let binding = self.declared(s.local.span);
@@ -225,6 +239,13 @@ impl Collector<'_> {
                 },
             };
             self.export(exported, at, target);
+            let local = span(s.local.span());
+            if request.is_some()
+                && local != at
+                && let Some(entry) = self.record.exports.last_mut()
+            {
+                entry.local_span = Some(local);
+            }
         }
     }
 
@@ -308,7 +329,13 @@ impl Collector<'_> {
                             continue;
                         };
                         let binding = self.declared(id.span);
-                        self.import(request, ImportName::Named(key.into_owned()), binding);
+                        let name_span = (!property.shorthand).then(|| span(property.key.span()));
+                        self.import_at(
+                            request,
+                            ImportName::Named(key.into_owned()),
+                            binding,
+                            name_span,
+                        );
                     }
                 }
                 _ => {}

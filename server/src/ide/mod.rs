@@ -24,7 +24,8 @@ pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
 pub use pitfalls::{Edit, Fix, Pitfall, PitfallCode, PitfallsConfig, apply_fix, pitfalls};
 pub use references::{highlights, references};
 pub use rename::{
-    RenameError, RenameErrorKind, TextEdit, prepare_rename, refuse_type_uses, rename,
+    RenameError, RenameErrorKind, TextEdit, prepare_rename, prepare_rename_across,
+    refuse_type_uses, rename, rename_through,
 };
 pub use scope_chain::scope_chain;
 pub use semantic_tokens::{

@@ -82,7 +82,13 @@ struct Renameable<'m> {
 
 /// The span of the identifier at `offset` if its binding can be renamed, or why not.
 pub fn prepare_rename(analysis: &Analysis, offset: u32) -> Result<Span, RenameError> {
-    renameable(analysis, offset).map(|r| r.ident.span())
+    renameable(analysis, offset, false).map(|r| r.ident.span())
+}
+
+/// [`prepare_rename`] for a rename across files: a binding exported by its declaration is
+/// renameable (its importers are edited too).
+pub fn prepare_rename_across(analysis: &Analysis, offset: u32) -> Result<Span, RenameError> {
+    renameable(analysis, offset, true).map(|r| r.ident.span())
 }
 
 /// For TypeScript files: refuses to rename what may also be used as a type (classes, enums,
@@ -109,7 +115,11 @@ pub fn refuse_type_uses(analysis: &Analysis, offset: u32) -> Result<(), RenameEr
     ))
 }
 
-fn renameable(analysis: &Analysis, offset: u32) -> Result<Renameable<'_>, RenameError> {
+fn renameable(
+    analysis: &Analysis,
+    offset: u32,
+    allow_exported: bool,
+) -> Result<Renameable<'_>, RenameError> {
     use RenameErrorKind::*;
     let Some((ident, target)) = target_at(analysis, offset) else {
         return Err(error(NotRenameable, "no identifier here to rename".into()));
@@ -164,7 +174,7 @@ fn renameable(analysis: &Analysis, offset: u32) -> Result<Renameable<'_>, Rename
     let occurrences = occurrences(analysis, &Target::Family(members.clone()));
     if let Some(o) = occurrences
         .iter()
-        .find(|o| o.role == NameRole::ExportedDeclaration)
+        .find(|o| !allow_exported && o.role == NameRole::ExportedDeclaration)
     {
         return Err(error(
             Exported,
@@ -305,8 +315,31 @@ pub fn rename(
     offset: u32,
     new_name: &str,
 ) -> Result<Vec<TextEdit>, RenameError> {
+    rename_with(analysis, offset, new_name, None)
+}
+
+/// [`rename`] for one file of a rename across files ("rename through"): the same checks, but a
+/// binding exported by its declaration is accepted and renamed with its export name, and the
+/// occurrences at `through` (an import specifier without `as`, `export { a }`, a shorthand
+/// `{ a } = require(…)` or `module.exports = { a }` whose property is the renamed export) take
+/// the new name plainly instead of keeping the old one as a property, import or export name.
+pub fn rename_through(
+    analysis: &Analysis,
+    offset: u32,
+    new_name: &str,
+    through: &[Span],
+) -> Result<Vec<TextEdit>, RenameError> {
+    rename_with(analysis, offset, new_name, Some(through))
+}
+
+fn rename_with(
+    analysis: &Analysis,
+    offset: u32,
+    new_name: &str,
+    through: Option<&[Span]>,
+) -> Result<Vec<TextEdit>, RenameError> {
     use RenameErrorKind::*;
-    let r = renameable(analysis, offset)?;
+    let r = renameable(analysis, offset, through.is_some())?;
     let old = analysis.binding_name(r.members[0]);
     let private = old.starts_with('#');
     let bare = if private {
@@ -334,7 +367,9 @@ pub fn rename(
     check_conflicts(analysis, &r, &new)?;
     let mut edits = Vec::with_capacity(r.occurrences.len());
     for o in &r.occurrences {
+        let plain = through.is_some_and(|t| t.contains(&o.span));
         let new_text = match (o.declaration, o.role) {
+            _ if plain => new.clone(),
             (_, NameRole::ShorthandProperty) => format!("{old}: {new}"),
             (true, NameRole::ImportSpecifier) => format!("{old} as {new}"),
             (false, NameRole::ExportSpecifier) => format!("{new} as {old}"),

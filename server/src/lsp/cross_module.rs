@@ -42,6 +42,10 @@ impl OpenFiles for OpenDocuments {
         }
         self.0.latest_analysis(&uri)
     }
+
+    fn paths(&self) -> Vec<PathBuf> {
+        self.0.uris().iter().filter_map(path_of).collect()
+    }
 }
 
 pub fn path_of(uri: &Uri) -> Option<PathBuf> {

@@ -13,6 +13,7 @@
 //! files resolution needs) under the workspace folders and in the packages their imports
 //! resolve to; never writes, runs code or opens a connection.
 
+pub mod cross_refs;
 pub mod files;
 
 use std::path::{Component, Path, PathBuf};
@@ -33,6 +34,10 @@ const MAX_CHAIN: usize = 64;
 /// The analyses of the documents open in the editor, by path: they win over the files on disk.
 pub trait OpenFiles {
     fn analysis(&self, path: &Path) -> Option<Arc<Analysis>>;
+    /// The paths of the open documents (searched for importers besides the folders' files).
+    fn paths(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
 }
 
 /// No open documents (the command line).
@@ -302,7 +307,10 @@ impl Workspace {
         // `ns` may itself be re-exported (`export * as ns`): follow it to its module first.
         Some(match member.via {
             Some(via) => self.import_target(path, analysis, via, open).and_then(|t| {
-                if t.kind != TargetKind::Module {
+                // `module.exports = { a, b }`: its properties are the module's exports.
+                let object_exports = t.analysis.source_kind == SourceKind::CommonJs
+                    && matches!(t.kind, TargetKind::Value(_));
+                if t.kind != TargetKind::Module && !object_exports {
                     // `lib` is one value (`module.exports = fn`): its properties are unknown.
                     return Err(Unlinked::NoSuchExport {
                         path: t.path,

@@ -15,8 +15,9 @@ use tower_lsp_server::ls_types::{
 use super::guarded;
 use crate::engine::{Analysis, Span};
 use crate::ide::{self, RenameError};
-use crate::lsp::convert;
 use crate::lsp::session::Session;
+use crate::lsp::{convert, cross_module};
+use crate::workspace::cross_refs;
 
 /// LSP's `RequestFailed`: the request was valid but the server cannot carry it out.
 const REQUEST_FAILED: i64 = -32803;
@@ -31,7 +32,15 @@ pub async fn prepare_rename(
     let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
         return Err(refusal(being_edited()));
     };
-    let span = guarded("rename", || check(&uri, analysis, offset))?.map_err(refusal)?;
+    let across = !session.workspace.folders().is_empty();
+    let span = guarded("rename", || match check(&uri, analysis, offset) {
+        // An export can be renamed across the workspace's files.
+        Err(e) if across && e.kind == ide::RenameErrorKind::Exported => {
+            ide::prepare_rename_across(analysis, offset)
+        }
+        other => other,
+    })?
+    .map_err(refusal)?;
     let span = snapshot
         .map
         .span_to_current(span)
@@ -52,6 +61,9 @@ pub async fn rename(session: &Session, params: RenameParams) -> Result<Option<Wo
     let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
         return Err(refusal(being_edited()));
     };
+    if let Some(edit) = rename_across(session, &uri, &snapshot, offset, &new_name).await? {
+        return Ok(Some(edit));
+    }
     let edits = guarded("rename", || {
         check(&uri, analysis, offset)?;
         ide::rename(analysis, offset, &new_name)
@@ -73,6 +85,70 @@ pub async fn rename(session: &Session, params: RenameParams) -> Result<Option<Wo
     }
     Ok(Some(WorkspaceEdit {
         changes: Some(HashMap::from([(uri, out)])),
+        ..WorkspaceEdit::default()
+    }))
+}
+
+/// A rename across the workspace's files ([`crate::workspace::cross_refs`]), when the name at
+/// `offset` (of the snapshot's analysis) is an export, an import of one by its own name, or a
+/// member of a namespace; `None` for a rename local to the file. Without workspace folders the
+/// importers cannot be found: exports stay refused by [`ide::rename`].
+async fn rename_across(
+    session: &Session,
+    uri: &Uri,
+    snapshot: &std::sync::Arc<crate::lsp::snapshot::Snapshot>,
+    offset: u32,
+    new_name: &str,
+) -> Result<Option<WorkspaceEdit>> {
+    if session.workspace.folders().is_empty() {
+        return Ok(None);
+    }
+    let (Some(path), Some(analysis)) = (cross_module::path_of(uri), snapshot.analysis.clone())
+    else {
+        return Ok(None);
+    };
+    if cross_refs::is_local_alias(&analysis, offset) {
+        return Ok(None);
+    }
+    let new_name = new_name.to_owned();
+    let found = cross_module::off_thread(session, move |workspace, open| {
+        let target = workspace.cross_target(&path, &analysis, offset, open)?;
+        Some(cross_refs::rename_edits(
+            workspace, &target, &new_name, open,
+        ))
+    })
+    .await?;
+    let Some(files) = found else {
+        return Ok(None);
+    };
+    let files = files.map_err(refusal)?;
+    let encoding = session.encoding();
+    let mut changes = HashMap::new();
+    for (path, analysis, edits) in files {
+        let Some(file_uri) = Uri::from_file_path(&path) else {
+            continue;
+        };
+        let here = &file_uri == uri;
+        let mut out = Vec::with_capacity(edits.len());
+        for edit in edits {
+            let range = if here {
+                let span = snapshot
+                    .map
+                    .span_to_current(edit.span)
+                    .ok_or_else(|| refusal(being_edited()))?;
+                convert::range(&snapshot.line_index, span, encoding)
+            } else {
+                convert::range(&analysis.line_index, edit.span, encoding)
+            };
+            out.push(TextEdit {
+                range,
+                new_text: edit.new_text,
+            });
+        }
+        changes.insert(file_uri, out);
+    }
+    Ok(Some(WorkspaceEdit {
+        changes: Some(changes),
         ..WorkspaceEdit::default()
     }))
 }

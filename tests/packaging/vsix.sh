@@ -26,6 +26,10 @@ vsix="$ext/scopelens-$target.vsix"
 check "vsce made scopelens-$target.vsix" [ -f "$vsix" ]
 python3 -m zipfile -e "$vsix" "$work"
 check "the manifest names the target platform" grep -q "TargetPlatform=\"$target\"" "$work/extension.vsixmanifest"
+# Python's zip extraction drops file modes: check the mode stored in the archive (what VS Code
+# restores when it installs the extension), then run the binary.
+check "the server is stored executable" python3 -c "import sys, zipfile; i = zipfile.ZipFile(sys.argv[1]).getinfo('extension/server/scopelens'); sys.exit(0 if (i.external_attr >> 16) & 0o111 else 1)" "$vsix"
+chmod +x "$work/extension/server/scopelens"
 check "the server is inside and runs" sh -c "[ \"\$('$work/extension/server/scopelens' --version)\" = \"scopelens \$(sed -n 's/^version = \"\\(.*\\)\"/\\1/p' '$root/server/Cargo.toml' | head -1)\" ]"
 check "the license is inside" grep -q "MIT License" "$work/extension/LICENSE.txt"
 check "the manifest has a repository (Open VSX needs one)" grep -q '"repository"' "$work/extension/package.json"

@@ -112,29 +112,29 @@ pub(crate) fn retention(analysis: &Analysis, env: EnvId) -> Vec<String> {
     if retained.is_empty() {
         return Vec::new();
     }
-    let list = |items: &[String]| {
-        let mut s = items
-            .iter()
-            .take(MAX_LISTED)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ");
-        if items.len() > MAX_LISTED {
-            s.push_str(&format!(", +{} more", items.len() - MAX_LISTED));
+    // The first names, and how many more: only what is shown is formatted (a bundle's outer
+    // function keeps thousands of bindings alive).
+    let list = |shown: Vec<String>, total: usize| {
+        let mut s = shown.join(", ");
+        if total > shown.len() {
+            s.push_str(&format!(", +{} more", total - shown.len()));
         }
         s
     };
-    let all: Vec<String> = retained
+    let all = retained
         .iter()
+        .take(MAX_LISTED)
         .map(|r| format!("`{}`", analysis.binding_name(r.binding)))
         .collect();
     let mut bullets = vec![format!(
         "**keeps alive** {} (V8 context slots on its chain, shared by every closure created there)",
-        list(&all)
+        list(all, retained.len())
     )];
-    let unused: Vec<String> = retained
+    let unused_count = retained.iter().filter(|r| !r.used).count();
+    let unused = retained
         .iter()
         .filter(|r| !r.used)
+        .take(MAX_LISTED)
         .map(|r| {
             let others = analysis.other_users(env, r.binding);
             let name = analysis.binding_name(r.binding);
@@ -145,10 +145,10 @@ pub(crate) fn retention(analysis: &Analysis, env: EnvId) -> Vec<String> {
             }
         })
         .collect();
-    if !unused.is_empty() {
+    if unused_count > 0 {
         bullets.push(format!(
             "of these it **never uses** {}: a context is kept whole, for every closure created in it",
-            list(&unused)
+            list(unused, unused_count)
         ));
     }
     bullets

@@ -13,7 +13,7 @@
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_span::GetSpan;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::model::{
     Analysis, BindingId, COMMONJS_EXPORTS, DeclarationKind, ExportEntry, ExportTarget, ImportEntry,
@@ -44,8 +44,15 @@ pub(crate) fn collect(program: &Program<'_>, text: &str, analysis: &Analysis) ->
         collector.visit_program(program);
     }
     if !collector.namespaces.is_empty() {
+        let analysis = collector.analysis;
+        let names = collector
+            .namespaces
+            .keys()
+            .map(|&b| analysis.binding_name(b))
+            .collect();
         let mut members = MemberWalk {
             collector: &mut collector,
+            names,
         };
         members.visit_program(program);
     }
@@ -486,11 +493,15 @@ impl<'a> Visit<'a> for Collector<'_> {
 /// The second walk: `ns.x` where `ns` is an import binding.
 struct MemberWalk<'c, 'm> {
     collector: &'c mut Collector<'m>,
+    /// The namespace bindings' names: most member reads are of other objects, and a name
+    /// check spares them the lookup by offset.
+    names: FxHashSet<&'m str>,
 }
 
 impl<'a> Visit<'a> for MemberWalk<'_, '_> {
     fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
         if let Expression::Identifier(object) = &member.object
+            && self.names.contains(object.name.as_str())
             && let Some(binding) = self.collector.resolved(object.span)
             && let Some(&request) = self.collector.namespaces.get(&binding)
         {

@@ -132,7 +132,11 @@ impl AnalysisWorker {
                     let Some(job) = documents.job(&uri) else {
                         continue;
                     };
-                    let (snapshot, base, report) = analyse(&job, source_kind, &mut scratch);
+                    let (snapshot, base, mut report) = analyse(&job, source_kind, &mut scratch);
+                    let analysed = snapshot
+                        .analysis
+                        .clone()
+                        .filter(|a| snapshot.map.is_identity() && a.degradation.unanalysed.is_none());
                     // Nothing else queued: return the memory freed by this analysis (and by the
                     // one it supersedes) before its answers go out.
                     let idle = worker_shared.is_idle();
@@ -144,6 +148,14 @@ impl AnalysisWorker {
                         "analysed"
                     );
                     if published && documents.is_current(&uri, job.revision) {
+                        // After the snapshot is out: requests waiting for it are answered
+                        // first, the diagnostics follow.
+                        if let Some(analysis) = analysed {
+                            report.pitfalls = crate::ide::pitfalls(
+                                &analysis,
+                                &crate::ide::PitfallsConfig::default(),
+                            );
+                        }
                         let _ = finished.send(Finished { uri, report });
                     }
                     drop(job);
@@ -335,11 +347,8 @@ fn analyse(
         unanalysed: analysis
             .as_ref()
             .and_then(|a| a.degradation.unanalysed.clone()),
-        pitfalls: analysis
-            .as_ref()
-            .filter(|a| a.degradation.unanalysed.is_none())
-            .map(|a| crate::ide::pitfalls(a, &crate::ide::PitfallsConfig::default()))
-            .unwrap_or_default(),
+        // Found after the snapshot is published (see the worker loop): answers do not wait.
+        pitfalls: Vec::new(),
     };
     let snapshot = |analysis, map| Snapshot {
         revision: job.revision,

@@ -133,10 +133,9 @@ impl AnalysisWorker {
                         continue;
                     };
                     let (snapshot, base, mut report) = analyse(&job, source_kind, &mut scratch);
-                    let analysed = snapshot
-                        .analysis
-                        .clone()
-                        .filter(|a| snapshot.map.is_identity() && a.degradation.unanalysed.is_none());
+                    let analysed = snapshot.analysis.clone().filter(|a| {
+                        snapshot.map.is_identity() && a.degradation.unanalysed.is_none()
+                    });
                     // Nothing else queued: return the memory freed by this analysis (and by the
                     // one it supersedes) before its answers go out.
                     let idle = worker_shared.is_idle();

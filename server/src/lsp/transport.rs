@@ -262,13 +262,16 @@ fn decode(body: &[u8]) -> Result<Incoming, Box<Response>> {
             "message body is not valid UTF-8",
         ));
     };
-    // A response first, as tower-lsp-server's own decoder does: its `Request` would also take
-    // `{"id":0,"result":null}`, and the client's answers to our requests would be refused.
+    // One pass for a request, the common and the large case (a `didOpen`). tower-lsp-server's
+    // `Request` defaults a missing `method` to "", so an answer to one of our requests
+    // (`{"id":0,"result":null}`) decodes as a request without a method: that is a response.
+    if let Ok(request) = serde_json::from_str::<Request>(text)
+        && !request.method().is_empty()
+    {
+        return Ok(Incoming::Request(request));
+    }
     if let Ok(response) = serde_json::from_str::<Response>(text) {
         return Ok(Incoming::Response(response));
-    }
-    if let Ok(request) = serde_json::from_str::<Request>(text) {
-        return Ok(Incoming::Request(request));
     }
     match serde_json::from_str::<Value>(text) {
         Err(err) => {

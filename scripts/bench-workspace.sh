@@ -4,4 +4,4 @@
 # Figures go to docs/performance.md ("Cross-module links").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec cargo test --release -p scopelens --test lsp -- --ignored --nocapture workspace_bench
+exec cargo test --release -p scopelens-tests --test lsp -- --ignored --nocapture workspace_bench

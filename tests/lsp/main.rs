@@ -896,3 +896,17 @@ fn large_file_timing() {
     eprintln!("10 keystrokes then one hover: {:?}", started.elapsed());
     assert!(server.shutdown().success());
 }
+
+/// Copies a fixture tree (to a temporary folder the test may change).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

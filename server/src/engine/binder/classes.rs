@@ -8,7 +8,7 @@ use oxc_ast::ast::*;
 use oxc_ast_visit::Visit;
 use oxc_span::GetSpan;
 
-use super::names::key_name;
+use super::names::{is_function_like, key_name};
 use super::{Binder, FunctionContext, READ, span};
 use crate::engine::model::{Construct, DeclarationKind, EnvKind, FunctionFlavor, Owner};
 
@@ -105,7 +105,7 @@ impl<'a> Binder<'_> {
                 self.walk_computed_key(&property.key);
                 if let Some(value) = &property.value {
                     let owner = member(class, &property.key);
-                    self.walk_field_initializer(value, owner);
+                    self.walk_field_initializer(&property.key, value, owner);
                 }
             }
             ClassElement::AccessorProperty(property) => {
@@ -113,7 +113,7 @@ impl<'a> Binder<'_> {
                 self.walk_computed_key(&property.key);
                 if let Some(value) = &property.value {
                     let owner = member(class, &property.key);
-                    self.walk_field_initializer(value, owner);
+                    self.walk_field_initializer(&property.key, value, owner);
                 }
             }
             ClassElement::StaticBlock(block) => {
@@ -147,7 +147,12 @@ impl<'a> Binder<'_> {
 
     /// A class field's initializer runs as a method of the class (ClassFieldDefinition), so it
     /// is a closure over the class's environment.
-    fn walk_field_initializer(&mut self, value: &Expression<'a>, owner: Owner) {
+    fn walk_field_initializer(
+        &mut self,
+        key: &PropertyKey<'a>,
+        value: &Expression<'a>,
+        owner: Owner,
+    ) {
         let saved = self.lexical;
         let env = self.push_env(
             EnvKind::Function,
@@ -156,7 +161,13 @@ impl<'a> Binder<'_> {
             Some(FunctionFlavor::FieldInitializer),
         );
         self.set_strict(env, true);
-        self.in_function(FunctionContext::one(env), |b| b.visit_expression(value));
+        // `x = () => {}`: the function is named after the field (NamedEvaluation).
+        let name = is_function_like(value).then(|| key_name(key));
+        self.in_function(FunctionContext::one(env), |b| {
+            b.pending_name = name;
+            b.visit_expression(value);
+            b.pending_name = None;
+        });
         self.lexical = saved;
     }
 }

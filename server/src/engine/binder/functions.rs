@@ -165,7 +165,13 @@ impl<'a> Binder<'_> {
             self.visit_decorators(&param.decorators);
             self.declare_pattern(&param.pattern, env, DeclarationKind::Parameter);
             if let Some(init) = &param.initializer {
-                self.visit_expression(init);
+                match &param.pattern {
+                    // `(cb = () => {})`: the default is named after the parameter.
+                    BindingPattern::BindingIdentifier(id) => {
+                        self.named_value(id.name.as_str(), init)
+                    }
+                    _ => self.visit_expression(init),
+                }
             }
         }
         if let Some(rest) = &params.rest {

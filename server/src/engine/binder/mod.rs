@@ -290,7 +290,12 @@ impl<'a> Visit<'a> for Binder<'_> {
 
     fn visit_assignment_target_with_default(&mut self, target: &AssignmentTargetWithDefault<'a>) {
         self.visit_assignment_target(&target.binding);
-        self.visit_expression(&target.init);
+        match &target.binding {
+            AssignmentTarget::AssignmentTargetIdentifier(id) => {
+                self.named_value(id.name.as_str(), &target.init);
+            }
+            _ => self.visit_expression(&target.init),
+        }
     }
 
     fn visit_assignment_target_property_property(
@@ -322,7 +327,13 @@ impl<'a> Visit<'a> for Binder<'_> {
     fn visit_assignment_pattern(&mut self, pattern: &AssignmentPattern<'a>) {
         self.visit_binding_pattern(&pattern.left);
         let saved = self.declaring.take();
-        self.visit_expression(&pattern.right);
+        match &pattern.left {
+            // `(cb = () => {})`, `{ a = function () {} }`: named after the binding.
+            BindingPattern::BindingIdentifier(id) => {
+                self.named_value(id.name.as_str(), &pattern.right)
+            }
+            _ => self.visit_expression(&pattern.right),
+        }
         self.declaring = saved;
     }
 

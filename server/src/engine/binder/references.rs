@@ -34,7 +34,20 @@ impl<'a> Binder<'_> {
             return;
         }
         self.assign_target(&expression.left, mode);
-        self.visit_expression(&expression.right);
+        // `x ||= () => {}` (and `&&=`, `??=`) names the function `x`; other operators do not.
+        match &expression.left {
+            AssignmentTarget::AssignmentTargetIdentifier(id)
+                if matches!(
+                    expression.operator,
+                    AssignmentOperator::LogicalOr
+                        | AssignmentOperator::LogicalAnd
+                        | AssignmentOperator::LogicalNullish
+                ) =>
+            {
+                self.named_value(id.name.as_str(), &expression.right);
+            }
+            _ => self.visit_expression(&expression.right),
+        }
     }
 
     /// Walks an assignment target, its bare identifiers used as `mode` says.

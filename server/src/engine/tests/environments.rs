@@ -357,8 +357,8 @@ const o = { get x() { return total; }, set x(v) { total = v; }, m() { return gen
               · parameter url
               · const r captured by <arrow at 3:63>
               function <arrow at 3:63> (captures r)
-            function x
-            function x
+            function get x
+            function set x
               · parameter v
             function m
         i 2:36 → block <for loop at 2:20>, hops 0
@@ -371,7 +371,7 @@ const o = { get x() { return total; }, set x(v) { total = v; }, m() { return gen
         r 3:75 → function load, hops 1, captured
         total 4:30 → script script, hops 1
         total 4:51 → script script, hops 1, write
-        v 4:59 → function x, hops 0
+        v 4:59 → function set x, hops 0
         gen 4:78 → global globalThis, hops 2
     "#]]
     .assert_eq(&dump(&a));
@@ -502,4 +502,47 @@ fn env_at_end_of_file_is_the_top_level() {
     assert_eq!(a.env(env).kind.as_str(), "script");
     let m = analyze_as("export const x = 1;\n", "eof.mjs");
     assert_eq!(m.env(m.env_at(20)).kind.as_str(), "module");
+}
+
+/// Anonymous functions and classes get the names V8 gives them (NamedEvaluation): class fields,
+/// accessors (`get g`), literal and well-known-symbol computed keys, parameter and destructuring
+/// defaults, logical assignments. Checked against node: `a.field.name` is `field`, the getter's
+/// is `get g`, `o[Symbol.iterator].name` is `[Symbol.iterator]`, and so on.
+#[test]
+fn anonymous_functions_are_named_as_v8_names_them() {
+    let a = analyze_as(
+        "class A { field = () => 1; #priv = function () {}; }\n\
+         const o = { get g() { return 1; }, set g(v) {}, ['lit']: () => 2, [Symbol.iterator]: function* () {}, [`t`]: () => 3, [k]: () => 4 };\n\
+         function f(cb = () => {}) { return cb; }\n\
+         const { d = () => {} } = {};\n\
+         let x; x ||= () => {}; let y = null; y ??= function () {}; let n = 0; n += (() => 1)();\n\
+         let z; ({ z = () => {} } = {});\n\
+         let w; [w = () => {}] = [];\n",
+        "names.js",
+    );
+    let names: Vec<String> = a
+        .env_ids()
+        .filter(|&id| a.env(id).is_closure())
+        .map(|id| crate::ide::owner(&a, id).to_string())
+        .collect();
+    expect![[r#"
+        A.field
+        field
+        A.#priv
+        #priv
+        get g
+        set g
+        lit
+        [Symbol.iterator]
+        t
+        <arrow at 2:124>
+        f
+        cb
+        d
+        x
+        y
+        <arrow at 5:77>
+        z
+        w"#]]
+    .assert_eq(&names.join("\n"));
 }

@@ -22,7 +22,7 @@ fn parameter_defaults_do_not_see_body_vars() {
           function f
             · parameter a
             · parameter c
-            function <arrow at 2:16>
+            function a
             function-body f
               · var b
               · var a

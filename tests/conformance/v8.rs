@@ -21,7 +21,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use scopelens::engine::{
-    Analysis, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Input, Reference, SourceKind,
+    Analysis, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Input, Owner, Reference, SourceKind,
     analyze_in_thread,
 };
 use scopelens::ide::owner;
@@ -76,6 +76,8 @@ struct Stats {
     capture_bindings: usize,
     /// Pauses inside a closure whose `retains` was compared.
     retains_checked: usize,
+    /// Pauses whose function's name was compared with V8's.
+    names_checked: usize,
     /// Exclusion name → times applied.
     excluded: BTreeMap<&'static str, usize>,
 }
@@ -92,6 +94,7 @@ impl Stats {
         self.capture_scopes += other.capture_scopes;
         self.capture_bindings += other.capture_bindings;
         self.retains_checked += other.retains_checked;
+        self.names_checked += other.names_checked;
         for (k, v) in other.excluded {
             *self.excluded.entry(k).or_default() += v;
         }
@@ -201,7 +204,7 @@ fn v8_scope_chains_agree() {
     }
     let summary = format!(
         "V8 conformance: {} fixtures, {} pauses, {} identifiers checked ({} agree), \
-         {} outer scopes / {} captured bindings compared, {} closures' retains; exclusions applied: {:?}",
+         {} outer scopes / {} captured bindings compared, {} closures' retains, {} function names; exclusions applied: {:?}",
         total.fixtures,
         total.pauses,
         total.identifiers,
@@ -209,6 +212,7 @@ fn v8_scope_chains_agree() {
         total.capture_scopes,
         total.capture_bindings,
         total.retains_checked,
+        total.names_checked,
         total.excluded
     );
     println!("{summary}");
@@ -639,6 +643,42 @@ fn check_pause(
             diffs.push(format!(
                 "{here}: retains differ\n    V8:        {v8_union:?}\n    scopelens: {retained:?}"
             ));
+        }
+    }
+
+    // 4. Names: the paused function is named as V8 names it (NamedEvaluation; its call frame's
+    // `functionName`; "" for anonymous code).
+    if let Some(p) = paused {
+        let env = a.env(p);
+        let ours = match &env.owner {
+            // A class's constructor is the class: its name.
+            Owner::Member { class, key } if key == "constructor" => match &**class {
+                Owner::Named(name) => Some(name.clone()),
+                _ => Some(String::new()),
+            },
+            // Exclusion: a computed key known only at run time.
+            Owner::Member { key, .. } if key == "[computed]" => {
+                stats.exclude("computed class member key: known at run time only");
+                None
+            }
+            // A class member's function is named by its key (accessors `get x`/`set x`).
+            Owner::Member { key, .. } => Some(key.clone()),
+            Owner::Named(name) => Some(name.clone()),
+            Owner::Anonymous { .. } => Some(String::new()),
+            _ => None,
+        };
+        // Exclusion: V8 names field initializers `<instance_members_initializer>` (and static
+        // ones `<static_initializer>`), functions of its own making, not of the source.
+        if env.function == Some(FunctionFlavor::FieldInitializer) {
+            stats.exclude("field initializer: V8's own function name");
+        } else if let Some(ours) = ours {
+            stats.names_checked += 1;
+            if ours != pause.function {
+                diffs.push(format!(
+                    "{here}: function names differ\n    V8:        {:?}\n    scopelens: {ours:?}",
+                    pause.function
+                ));
+            }
         }
     }
 

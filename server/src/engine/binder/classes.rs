@@ -97,7 +97,13 @@ impl<'a> Binder<'_> {
             ClassElement::MethodDefinition(method) => {
                 self.visit_decorators(&method.decorators);
                 self.walk_computed_key(&method.key);
-                let owner = member(class, &method.key);
+                let mut owner = member(class, &method.key);
+                // Accessors are named `get x` / `set x`, as V8 names them.
+                if let (Owner::Member { key, .. }, Some(prefix)) =
+                    (&mut owner, accessor(method.kind))
+                {
+                    *key = format!("{prefix} {key}");
+                }
                 self.with_strict(|b| b.walk_function(&method.value, owner));
             }
             ClassElement::PropertyDefinition(property) => {
@@ -180,6 +186,14 @@ fn private_key<'k, 'a>(key: &'k PropertyKey<'a>) -> Option<&'k PrivateIdentifier
 }
 
 /// The owner of a class member: `Foo.bar`.
+fn accessor(kind: MethodDefinitionKind) -> Option<&'static str> {
+    match kind {
+        MethodDefinitionKind::Get => Some("get"),
+        MethodDefinitionKind::Set => Some("set"),
+        MethodDefinitionKind::Method | MethodDefinitionKind::Constructor => None,
+    }
+}
+
 fn member(class: &Arc<Owner>, key: &PropertyKey<'_>) -> Owner {
     Owner::Member {
         class: Arc::clone(class),

@@ -283,7 +283,7 @@ const Named = class Inner { m() { return Inner; } };
               function Counter.instances (strict; captures Counter)
               function <class Counter static block> (strict; captures Counter)
               function Counter.increment (strict)
-              function Counter.value (strict)
+              function Counter.get value (strict)
             function Anon.m (strict)
             class Inner (strict)
               · class name Inner captured by Inner.m

@@ -6,6 +6,7 @@
 
 mod binder;
 mod dynamic;
+mod eval_code;
 mod globals;
 mod invariants;
 mod model;

@@ -3,6 +3,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::eval_code;
 use super::model::{
     BindingId, Construct, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Owner, Span,
 };
@@ -107,6 +108,16 @@ fn find_direct_evals(t: &mut Tables, calls: Vec<EvalCall>) {
         t.add_environment(call.env, EnvKind::Eval, owner, call.span, None);
         if !t.env(call.env).strict {
             t.env_mut(call.var_env).has_sloppy_eval = true;
+            // A literal's `var`s and functions are bound in the variable environment, where
+            // the eval puts them (their binding points at the string).
+            if let Some((code, at)) = &call.source {
+                for name in eval_code::var_scoped_names(code) {
+                    let name = t.intern_name(&name);
+                    if t.lookup(call.var_env, name).is_none() {
+                        t.add_binding(call.var_env, name, DeclarationKind::Var, *at);
+                    }
+                }
+            }
         }
     }
 }

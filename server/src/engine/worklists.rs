@@ -41,11 +41,13 @@ pub(crate) struct AnnexBCandidate {
 }
 
 /// A call `eval(...)`: a direct eval if `eval` resolves to the global one.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct EvalCall {
     /// The callee `eval`.
     pub reference: ReferenceIndex,
     pub env: EnvId,
     pub var_env: EnvId,
     pub span: Span,
+    /// A string literal argument: its value and span (the code is known before run time).
+    pub source: Option<(String, Span)>,
 }

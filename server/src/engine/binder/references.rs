@@ -87,6 +87,12 @@ impl<'a> Binder<'_> {
                 env: self.lexical,
                 var_env: self.function.var_env,
                 span: span(call.span),
+                source: match call.arguments.as_slice() {
+                    [Argument::StringLiteral(code)] => {
+                        Some((code.value.to_string(), span(code.span)))
+                    }
+                    _ => None,
+                },
             });
         }
     }

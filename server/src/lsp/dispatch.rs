@@ -47,7 +47,8 @@ const CONCURRENT_REQUESTS: usize = 32;
 
 type Answer = Pin<Box<dyn Future<Output = Result<Option<Response>, ExitedError>> + Send>>;
 
-/// The `tower::Service` tower-lsp-server serves: every message passes through [`Self::call`].
+/// The `tower::Service` in front of tower-lsp-server's router: every message passes through
+/// [`Self::call`], which [`serve`] calls in arrival order.
 pub struct Dispatcher {
     router: LspService<Backend>,
     session: Arc<Session>,

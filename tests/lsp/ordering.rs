@@ -156,3 +156,37 @@ fn a_malformed_frame_mid_session_is_answered_and_the_session_goes_on() {
     assert_eq!(error["error"]["code"], -32700, "{error}");
     assert!(server.shutdown().success());
 }
+
+/// A client that sends `initialize` and closes stdin still gets the answer: the server writes
+/// everything queued before it exits (this lost the answer about one time in ten).
+#[test]
+fn answers_queued_at_end_of_input_are_written_before_exit() {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let binary = std::env::var("SCOPELENS_TEST_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_scopelens-under-test").to_owned());
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#;
+    for _ in 0..20 {
+        let mut child = Command::new(&binary)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn scopelens");
+        let mut stdin = child.stdin.take().unwrap();
+        write!(stdin, "Content-Length: {}\r\n\r\n{init}", init.len()).unwrap();
+        drop(stdin);
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        child.wait().unwrap();
+        assert!(
+            out.contains("\"hoverProvider\""),
+            "no answer to initialize: {out:?}"
+        );
+    }
+}

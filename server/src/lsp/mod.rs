@@ -97,9 +97,11 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
         dispatch::Dispatcher::new(service, session),
         socket,
         incoming,
-        output,
+        output.clone(),
     )
     .await;
+    // The last answers (`shutdown`'s, or those to a client that closed stdin) go out first.
+    output.flush(std::time::Duration::from_secs(2));
     tracing::info!("exit");
     Ok(())
 }

@@ -31,6 +31,8 @@ pub enum Incoming {
 pub enum Outgoing {
     Response(Response),
     Request(Request),
+    /// Not a message: acknowledged once everything queued before it is written.
+    Flushed(mpsc::Sender<()>),
 }
 
 /// Where messages to the client go.
@@ -43,6 +45,16 @@ impl Output {
     /// Queues a message for the writer thread; `false` once stdout is gone.
     pub fn send(&self, message: Outgoing) -> bool {
         self.tx.send(message).is_ok()
+    }
+
+    /// Waits, at most `timeout`, until every message queued so far is written: the process
+    /// must not exit with answers still in the queue (a client that sends `initialize` and
+    /// closes stdin still gets its answer).
+    pub fn flush(&self, timeout: std::time::Duration) {
+        let (ack, written) = mpsc::channel();
+        if self.send(Outgoing::Flushed(ack)) {
+            let _ = written.recv_timeout(timeout);
+        }
     }
 }
 
@@ -63,6 +75,10 @@ pub fn stdio(
                 let body = match &message {
                     Outgoing::Response(response) => serde_json::to_vec(response),
                     Outgoing::Request(request) => serde_json::to_vec(request),
+                    Outgoing::Flushed(ack) => {
+                        let _ = ack.send(());
+                        continue;
+                    }
                 };
                 // Dropped here, on this thread: a large answer's `Value` tree too.
                 drop(message);
@@ -329,7 +345,7 @@ mod tests {
             .iter()
             .map(|message| match message {
                 Outgoing::Response(response) => serde_json::to_value(response).unwrap(),
-                Outgoing::Request(_) => panic!("a request written"),
+                Outgoing::Request(_) | Outgoing::Flushed(_) => panic!("a request written"),
             })
             .collect();
         (passed, replies)

@@ -39,12 +39,16 @@ pub enum Encoding {
     Utf16,
 }
 
+/// The server under test; SCOPELENS_TEST_BIN runs the tests against another build (e.g. an
+/// older release).
+pub fn binary() -> String {
+    std::env::var("SCOPELENS_TEST_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_scopelens-under-test").to_owned())
+}
+
 impl Server {
     pub fn spawn() -> Server {
-        // SCOPELENS_TEST_BIN runs the tests against another build (e.g. an older release).
-        let binary = std::env::var("SCOPELENS_TEST_BIN")
-            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_scopelens-under-test").to_owned());
-        let mut child = Command::new(binary)
+        let mut child = Command::new(binary())
             // Warnings only: the chaos and soak tests send tens of thousands of messages.
             .env(
                 "RUST_LOG",

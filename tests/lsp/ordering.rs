@@ -163,8 +163,7 @@ fn a_malformed_frame_mid_session_is_answered_and_the_session_goes_on() {
 fn answers_queued_at_end_of_input_are_written_before_exit() {
     use std::io::{Read, Write};
     use std::process::{Command, Stdio};
-    let binary = std::env::var("SCOPELENS_TEST_BIN")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_scopelens-under-test").to_owned());
+    let binary = crate::client::binary();
     let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#;
     for _ in 0..20 {
         let mut child = Command::new(&binary)

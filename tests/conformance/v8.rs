@@ -661,6 +661,12 @@ fn check_pause(
                 stats.exclude("computed class member key: known at run time only");
                 None
             }
+            // Exclusion: an object literal's computed key known only at run time (shown as
+            // its code, `[prefix + name]`); V8 names the function after the key's value.
+            Owner::Named(name) if name.starts_with('[') && !name.starts_with("[Symbol.") => {
+                stats.exclude("computed key: known at run time only");
+                None
+            }
             // A class member's function is named by its key (accessors `get x`/`set x`).
             Owner::Member { key, .. } => Some(key.clone()),
             Owner::Named(name) => Some(name.clone()),

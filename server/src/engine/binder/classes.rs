@@ -104,7 +104,9 @@ impl<'a> Binder<'_> {
                 {
                     *key = format!("{prefix} {key}");
                 }
-                self.with_strict(|b| b.walk_function(&method.value, owner));
+                self.with_strict(|b| {
+                    b.walk_function(&method.value, owner);
+                });
             }
             ClassElement::PropertyDefinition(property) => {
                 self.visit_decorators(&property.decorators);
@@ -170,9 +172,11 @@ impl<'a> Binder<'_> {
         // `x = () => {}`: the function is named after the field (NamedEvaluation).
         let name = is_function_like(value).then(|| key_name(key));
         self.in_function(FunctionContext::one(env), |b| {
-            b.pending_name = name;
-            b.visit_expression(value);
-            b.pending_name = None;
+            b.infer_field(key, |b| {
+                b.pending_name = name;
+                b.visit_expression(value);
+                b.pending_name = None;
+            });
         });
         self.lexical = saved;
     }

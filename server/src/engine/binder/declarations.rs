@@ -29,15 +29,25 @@ impl<'a> Binder<'_> {
                     .push((span(declarator.id.span()), declarator.span.end));
             }
             if let Some(init) = &declarator.init {
-                if let BindingPattern::BindingIdentifier(id) = &declarator.id
-                    && is_function_like(init)
-                {
-                    self.pending_name = Some(id.name.to_string());
+                let mark = self.names.mark();
+                let id = match &declarator.id {
+                    BindingPattern::BindingIdentifier(id) => Some(id),
+                    _ => None,
+                };
+                if let Some(id) = id {
+                    self.names.push_variable(id.span);
+                    if is_function_like(init) {
+                        self.pending_name = Some(id.name.to_string());
+                    }
                 }
                 let saved = std::mem::replace(&mut self.in_for_var_head, false);
                 self.visit_expression(init);
                 self.in_for_var_head = saved;
                 self.pending_name = None;
+                if id.is_some() {
+                    self.infer_names_unless_call(init);
+                }
+                self.names.truncate(mark);
             }
         }
     }

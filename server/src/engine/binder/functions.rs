@@ -30,11 +30,21 @@ impl<'a> Binder<'_> {
         } else {
             self.owner_for(func.id.as_ref(), Construct::Function, func.span.start)
         };
-        self.walk_function(func, owner);
+        let method = std::mem::take(&mut self.names.method_next);
+        let env = self.walk_function(func, owner);
+        // V8 infers a name for function expressions that have none of their own.
+        if func.r#type == FunctionType::FunctionExpression
+            && func.id.is_none()
+            && !method
+            && let Some(env) = env
+        {
+            self.names.add_function(env);
+        }
     }
 
     pub(super) fn walk_arrow(&mut self, arrow: &ArrowFunctionExpression<'a>) {
         let owner = self.owner_for(None, Construct::Arrow, arrow.span.start);
+        let inferrer = self.names.enter_body(spec_name(&owner));
         let saved_lexical = self.lexical;
         let env = self.push_env(
             EnvKind::Function,
@@ -63,11 +73,14 @@ impl<'a> Binder<'_> {
             });
         });
         self.lexical = saved_lexical;
+        self.names.leave_body(inferrer);
+        self.names.add_function(env);
     }
 
     /// The environments of a function with a body, owned by `owner`: also a method's.
-    pub(super) fn walk_function(&mut self, func: &Function<'a>, owner: Owner) {
-        let Some(body) = &func.body else { return };
+    pub(super) fn walk_function(&mut self, func: &Function<'a>, owner: Owner) -> Option<EnvId> {
+        let body = func.body.as_ref()?;
+        let inferrer = self.names.enter_body(spec_name(&owner));
         let saved_lexical = self.lexical;
         let is_expression = func.r#type == FunctionType::FunctionExpression;
         let whole = span(func.span);
@@ -102,6 +115,8 @@ impl<'a> Binder<'_> {
             });
         });
         self.lexical = saved_lexical;
+        self.names.leave_body(inferrer);
+        Some(env)
     }
 
     /// The owner of a function, arrow or class: its own name, else the one inferred from where
@@ -236,5 +251,19 @@ fn pattern_has_expression(pattern: &BindingPattern<'_>) -> bool {
                     .as_ref()
                     .is_some_and(|r| pattern_has_expression(&r.argument))
         }
+    }
+}
+
+/// The name the spec gives a function (V8's `SharedFunctionInfo::Name`): a class's constructor
+/// is the class.
+fn spec_name(owner: &Owner) -> Option<&str> {
+    match owner {
+        Owner::Named(name) => Some(name),
+        Owner::Member { class, key } if key == "constructor" => match &**class {
+            Owner::Named(name) => Some(name),
+            _ => None,
+        },
+        Owner::Member { key, .. } => Some(key),
+        _ => None,
     }
 }

@@ -103,6 +103,8 @@ struct Binder<'t> {
     in_for_var_head: bool,
     /// A name inferred for the next function, arrow or class expression (`const f = () => …`).
     pending_name: Option<String>,
+    /// V8's name inference for functions the spec leaves unnamed.
+    names: names::Inferrer,
 }
 
 impl<'t, 'a> Binder<'t> {
@@ -119,6 +121,7 @@ impl<'t, 'a> Binder<'t> {
             assign_mode: None,
             in_for_var_head: false,
             pending_name: None,
+            names: names::Inferrer::default(),
         }
     }
 
@@ -203,6 +206,14 @@ impl<'t, 'a> Binder<'t> {
         self.in_for_var_head = saved_for;
     }
 
+    /// Visits an expression in a position where V8's name inferrer keeps the names it pushes
+    /// (a member's object, a callee, an operand): no state of its own.
+    fn visit_flat(&mut self, expression: &Expression<'a>) {
+        let saved = self.assign_mode.take();
+        walk::walk_expression(self, expression);
+        self.assign_mode = saved;
+    }
+
     fn walk_computed_key(&mut self, key: &PropertyKey<'a>) {
         if let Some(expression) = key.as_expression() {
             self.visit_expression(expression);
@@ -251,9 +262,64 @@ impl<'a> Visit<'a> for Binder<'_> {
     fn visit_expression(&mut self, expression: &Expression<'a>) {
         // Identifiers inside an expression are read, even within an assignment target
         // (`a[i] = 1` reads `a` and `i`).
-        let saved = self.assign_mode.take();
-        walk::walk_expression(self, expression);
-        self.assign_mode = saved;
+        // Every other position is an AssignmentExpression to V8's parser: a state of its name
+        // inferrer, which forgets the names pushed inside when it ends.
+        let mark = self.names.mark();
+        self.visit_flat(expression);
+        self.names.truncate(mark);
+    }
+
+    fn visit_statement(&mut self, statement: &Statement<'a>) {
+        let mark = self.names.mark();
+        walk::walk_statement(self, statement);
+        self.names.truncate(mark);
+        self.names.statement_ended();
+    }
+
+    fn visit_static_member_expression(&mut self, expression: &StaticMemberExpression<'a>) {
+        self.visit_flat(&expression.object);
+        self.push_property_name(&expression.property);
+    }
+
+    fn visit_computed_member_expression(&mut self, expression: &ComputedMemberExpression<'a>) {
+        self.visit_flat(&expression.object);
+        self.visit_expression(&expression.expression);
+        self.push_computed_name(&expression.expression);
+    }
+
+    fn visit_new_expression(&mut self, expression: &NewExpression<'a>) {
+        self.visit_flat(&expression.callee);
+        self.visit_arguments(&expression.arguments);
+        self.names.remove_last_function();
+    }
+
+    fn visit_binary_expression(&mut self, expression: &BinaryExpression<'a>) {
+        self.visit_flat(&expression.left);
+        self.visit_flat(&expression.right);
+    }
+
+    fn visit_logical_expression(&mut self, expression: &LogicalExpression<'a>) {
+        self.visit_flat(&expression.left);
+        self.visit_flat(&expression.right);
+    }
+
+    fn visit_conditional_expression(&mut self, expression: &ConditionalExpression<'a>) {
+        self.visit_flat(&expression.test);
+        self.visit_expression(&expression.consequent);
+        self.visit_expression(&expression.alternate);
+    }
+
+    fn visit_await_expression(&mut self, expression: &AwaitExpression<'a>) {
+        self.visit_flat(&expression.argument);
+    }
+
+    fn visit_parenthesized_expression(&mut self, expression: &ParenthesizedExpression<'a>) {
+        // `(function () { … })`: V8 compiles it eagerly, its body parsed within these names.
+        if matches!(expression.expression, Expression::FunctionExpression(_)) {
+            self.names.eager_next = true;
+        }
+        self.visit_expression(&expression.expression);
+        self.names.eager_next = false;
     }
 
     fn visit_identifier_reference(&mut self, ident: &IdentifierReference<'a>) {
@@ -372,7 +438,7 @@ impl<'a> Visit<'a> for Binder<'_> {
     }
 
     fn visit_private_field_expression(&mut self, expression: &PrivateFieldExpression<'a>) {
-        self.visit_expression(&expression.object);
+        self.visit_flat(&expression.object);
         self.private_reference(&expression.field);
     }
 

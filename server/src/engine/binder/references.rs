@@ -3,9 +3,8 @@
 //! calls `eval(...)` that may be direct evals (§19.2.1), for resolution to decide.
 
 use oxc_ast::ast::*;
-use oxc_ast_visit::{Visit, walk};
+use oxc_ast_visit::Visit;
 
-use super::names::is_function_like;
 use super::{Binder, READ, READ_WRITE, WRITE, span};
 use crate::engine::model::ReferenceFlags;
 use crate::engine::worklists::EvalCall;
@@ -15,6 +14,7 @@ impl<'a> Binder<'_> {
         let flags = self.assign_mode.unwrap_or(READ);
         let name = self.intern(ident.name.as_str());
         self.reference(name, span(ident.span), flags);
+        self.names.push_variable(ident.span);
     }
 
     pub(super) fn walk_assignment(&mut self, expression: &AssignmentExpression<'a>) {
@@ -23,31 +23,29 @@ impl<'a> Binder<'_> {
         } else {
             READ_WRITE
         };
-        if expression.operator == AssignmentOperator::Assign
-            && is_function_like(&expression.right)
-            && let Some(name) = self.target_name(&expression.left)
-        {
-            self.assign_target(&expression.left, mode);
-            self.pending_name = Some(name);
-            self.visit_expression(&expression.right);
-            self.pending_name = None;
-            return;
-        }
+        // `x = () => {}` and `x ||= () => {}` (and `&&=`, `??=`) name the function `x` (the
+        // spec); V8 infers a name for the others from the target (`a.b = function` is `a.b`).
+        let naming = matches!(
+            expression.operator,
+            AssignmentOperator::Assign
+                | AssignmentOperator::LogicalOr
+                | AssignmentOperator::LogicalAnd
+                | AssignmentOperator::LogicalNullish
+        );
+        let mark = self.names.mark();
         self.assign_target(&expression.left, mode);
-        // `x ||= () => {}` (and `&&=`, `??=`) names the function `x`; other operators do not.
         match &expression.left {
-            AssignmentTarget::AssignmentTargetIdentifier(id)
-                if matches!(
-                    expression.operator,
-                    AssignmentOperator::LogicalOr
-                        | AssignmentOperator::LogicalAnd
-                        | AssignmentOperator::LogicalNullish
-                ) =>
-            {
+            AssignmentTarget::AssignmentTargetIdentifier(id) if naming => {
                 self.named_value(id.name.as_str(), &expression.right);
             }
             _ => self.visit_expression(&expression.right),
         }
+        if naming {
+            self.infer_names_unless_call(&expression.right);
+        } else {
+            self.names.remove_last_function();
+        }
+        self.names.truncate(mark);
     }
 
     /// Walks an assignment target, its bare identifiers used as `mode` says.
@@ -64,13 +62,18 @@ impl<'a> Binder<'_> {
             let name = self.intern(ident.name.as_str());
             let index = self.reference(name, span(ident.span), READ);
             self.tables.references[index].typeof_operand = true;
+            self.names.push_variable(ident.span);
             return;
         }
-        walk::walk_unary_expression(self, expression);
+        self.visit_flat(&expression.argument);
     }
 
     pub(super) fn walk_call(&mut self, call: &CallExpression<'a>) {
-        walk::walk_call_expression(self, call);
+        // V8 keeps the callee's names (`a.b().c = function` is `a.b.c`) and drops the last
+        // function collected: a callback passed to a call is not named after an assignment.
+        self.visit_flat(&call.callee);
+        self.visit_arguments(&call.arguments);
+        self.names.remove_last_function();
         if let Expression::Identifier(callee) = &call.callee
             && callee.name == "eval"
             && !call.optional

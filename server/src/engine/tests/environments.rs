@@ -535,7 +535,7 @@ fn anonymous_functions_are_named_as_v8_names_them() {
         lit
         [Symbol.iterator]
         t
-        <arrow at 2:124>
+        [k]
         f
         cb
         d
@@ -544,5 +544,40 @@ fn anonymous_functions_are_named_as_v8_names_them() {
         <arrow at 5:77>
         z
         w"#]]
+    .assert_eq(&names.join("\n"));
+}
+
+#[test]
+fn functions_the_spec_leaves_unnamed_get_v8s_inferred_names() {
+    let a = analyze_as(
+        "config.format = function () {};\n\
+         h['x-id'] = function () {};\n\
+         Widget.prototype.destroy = Widget.prototype.destroy || function () {};\n\
+         var f = cond ? null : function () {};\n\
+         o.x ||= () => {};\n\
+         var q = { k: c ? null : function () {} };\n\
+         function Widget() { this.init = function () {}; }\n\
+         [1].forEach(function () {});\n\
+         var m = [1].map(function () {}).length;\n\
+         h[k] = function () {};\n",
+        "names.js",
+    );
+    let names: Vec<String> = a
+        .env_ids()
+        .filter(|&id| a.env(id).is_closure())
+        .map(|id| crate::ide::owner(&a, id).to_string())
+        .collect();
+    expect![[r#"
+        config.format
+        h.x-id
+        Widget.destroy
+        f
+        o.x
+        q.k
+        Widget
+        Widget.init
+        <function at 8:13>
+        <function at 9:17>
+        h.<computed>"#]]
     .assert_eq(&names.join("\n"));
 }

@@ -2,6 +2,7 @@
 //! against eslint-scope (an independent static analyser). See docs/fidelity.md for the method,
 //! the mapping rules, the exclusions and the figures.
 
+mod bundles;
 mod eslint;
 mod v8;
 

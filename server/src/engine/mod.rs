@@ -90,12 +90,23 @@ pub fn analyze_with(input: &Input<'_>, scratch: &mut Scratch) -> Analysis {
 /// captures), freeze the tables into the model, then record the module's imports and exports
 /// (which need the bindings resolved: is this `require` Node's?).
 fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
-    let (mut tables, mut worklists) = binder::bind(parsed.program, parsed.text, parsed.source_kind);
-    let allocation = std::mem::take(&mut worklists.allocation);
+    let mut kind = parsed.source_kind;
+    let (mut tables, mut worklists) = binder::bind(parsed.program, parsed.text, kind);
+    let mut allocation = std::mem::take(&mut worklists.allocation);
     let mut facts = std::mem::take(&mut worklists.facts);
     resolve::resolve(&mut tables, worklists);
+    // A text that names `exports` or `require(` only through its own locals (a bundle's
+    // prelude) does not use Node's wrapper: it is a script.
+    if parsed.commonjs_guessed && !source_kind::uses_node_wrapper(&tables) {
+        kind = SourceKind::Script;
+        let (script_tables, mut script_worklists) = binder::bind(parsed.program, parsed.text, kind);
+        tables = script_tables;
+        allocation = std::mem::take(&mut script_worklists.allocation);
+        facts = std::mem::take(&mut script_worklists.facts);
+        resolve::resolve(&mut tables, script_worklists);
+    }
     retention::allocate(&mut tables, &allocation);
-    let mut analysis = tables.into_analysis(parsed.source_kind, parsed.line_index);
+    let mut analysis = tables.into_analysis(kind, parsed.line_index);
     analysis.module = module_record::collect(parsed.program, parsed.text, &analysis);
     facts.closure_heads.sort_unstable_by_key(|(s, _)| s.start);
     facts.initializations.sort_unstable_by_key(|(s, _)| s.start);

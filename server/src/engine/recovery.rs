@@ -33,6 +33,9 @@ pub(crate) struct Parsed<'p, 'a> {
     /// The text parsed: the input with the regions in `blanked` blanked.
     pub text: &'p str,
     pub source_kind: SourceKind,
+    /// `source_kind` is CommonJS by a guess from the text (no extension or setting said so, no
+    /// `import`/`export`): the bindings confirm it or make it a script.
+    pub commonjs_guessed: bool,
     pub line_index: Arc<LineIndex>,
     /// Of the first parse, before any blanking.
     pub syntax_errors: Vec<SyntaxError>,
@@ -98,6 +101,7 @@ pub(crate) fn parse(
                 program: &ret.program,
                 text: &work,
                 source_kind: kind,
+                commonjs_guessed: chosen.is_none() && kind == SourceKind::CommonJs,
                 line_index,
                 syntax_errors: std::mem::take(reported),
                 blanked,

@@ -276,8 +276,10 @@ fn bind_implicit_globals(t: &mut Tables) {
 }
 
 /// Code run by a direct eval can read any binding it can see, so every binding of every
-/// environment around it (short of the global ones) is kept alive: captured by the eval.
+/// environment around it (short of the global ones) is kept alive: captured by the eval. That
+/// includes the `arguments` of every function around it, created here if no code named it.
 fn capture_around_evals(t: &mut Tables) {
+    let arguments = t.intern_name("arguments");
     let evals: Vec<EnvId> = (0..t.environments.len() as u32)
         .map(EnvId)
         .filter(|&e| t.environments[e.0 as usize].kind == EnvKind::Eval)
@@ -289,6 +291,16 @@ fn capture_around_evals(t: &mut Tables) {
             if matches!(environment.kind, EnvKind::Global | EnvKind::Script) {
                 break;
             }
+            if is_arguments_owner(environment.function) && t.lookup(e, arguments).is_none() {
+                let start = environment.span.start;
+                t.add_binding(
+                    e,
+                    arguments,
+                    DeclarationKind::Arguments,
+                    Span::new(start, start),
+                );
+            }
+            let environment = &t.environments[e.0 as usize];
             let bindings = environment.bindings.clone();
             env = environment.parent;
             for binding in bindings {

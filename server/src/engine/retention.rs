@@ -49,6 +49,12 @@ pub(crate) fn allocate(t: &mut Tables, facts: &AllocationFacts) {
             && match env.kind {
                 EnvKind::Global => false,
                 EnvKind::Script => true,
+                // A named function expression's own name is the function itself: a context
+                // slot only when a closure inside it (or an eval) uses the name.
+                EnvKind::FunctionName => binding
+                    .captured_by
+                    .iter()
+                    .any(|&c| t.environments[c.0 as usize].parent != Some(binding.environment)),
                 _ => {
                     !binding.captured_by.is_empty()
                         || (env.kind == EnvKind::Module

@@ -2,7 +2,8 @@
 
 use oxc_span::SourceType;
 
-use super::model::SourceKind;
+use super::model::{DeclarationKind, SourceKind};
+use super::tables::Tables;
 
 /// The user's choice of top-level kind; `Auto` decides from the extension and the code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -77,8 +78,9 @@ pub(crate) fn parse_source_type(language: Language, kind: Option<SourceKind>) ->
     }
 }
 
-/// After an unambiguous parse: a module if it has `import`/`export`, CommonJS if it uses Node's
-/// wrapper names (`require(`, `module.exports`, `exports.`), else a classic script.
+/// After an unambiguous parse: a module if it has `import`/`export`, CommonJS if it may use
+/// Node's wrapper names (`require(`, `module.exports`, `exports.`), else a classic script. The
+/// guess of CommonJS is confirmed after resolution by [`uses_node_wrapper`].
 pub(crate) fn decide(has_module_syntax: bool, text: &str) -> SourceKind {
     if has_module_syntax {
         SourceKind::Module
@@ -115,4 +117,17 @@ fn on_comment_line(text: &str, i: usize) -> bool {
     let line_start = memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[..i]).map_or(0, |p| p + 1);
     let line = text[line_start..i].trim_start();
     line.starts_with("//") || line.starts_with('*')
+}
+
+/// Whether code resolves a free `require`, `module` or `exports` to Node's wrapper: a bundle
+/// whose prelude declares its own `module`/`exports`/`require` (webpack, rollup, esbuild) does
+/// not, and runs as a script. O(references), only for files guessed CommonJS.
+pub(crate) fn uses_node_wrapper(t: &Tables) -> bool {
+    t.references.iter().any(|r| {
+        r.binding.is_some_and(|b| {
+            let binding = &t.bindings[b.0 as usize];
+            binding.declaration == DeclarationKind::CommonJsParameter
+                && matches!(t.names.get(binding.name), "require" | "module" | "exports")
+        })
+    })
 }

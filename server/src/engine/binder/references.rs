@@ -74,7 +74,8 @@ impl<'a> Binder<'_> {
         self.visit_flat(&call.callee);
         self.visit_arguments(&call.arguments);
         self.names.remove_last_function();
-        if let Expression::Identifier(callee) = &call.callee
+        // `(eval)(src)` is still a direct eval: a parenthesized identifier is the identifier.
+        if let Expression::Identifier(callee) = call.callee.without_parentheses()
             && callee.name == "eval"
             && !call.optional
         {

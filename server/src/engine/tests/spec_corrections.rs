@@ -4,7 +4,7 @@
 use expect_test::expect;
 
 use super::{analyze_as, analyze_kind, dump};
-use crate::engine::SourceKindChoice;
+use crate::engine::{EnvKind, SourceKind, SourceKindChoice};
 
 /// FunctionDeclarationInstantiation step 28: with parameter expressions, body `var`s live in a
 /// separate environment the parameters cannot see. oxc puts both in one scope.
@@ -220,8 +220,9 @@ fn direct_eval_makes_resolution_dynamic_and_captures() {
           function f (sloppy-eval)
             · parameter code captured by <eval at 4:3>
             · var local captured by <arrow at 5:10>, <eval at 4:3>
+            · arguments arguments captured by <eval at 4:3>
             function <arrow at 5:10> (captures local)
-            eval <eval at 4:3> (captures code, local)
+            eval <eval at 4:3> (captures code, local, arguments)
           function h
             · parameter code
             · var quiet
@@ -250,7 +251,8 @@ fn strict_direct_eval_captures_but_is_not_dynamic() {
           function f (strict)
             · parameter code captured by <eval at 3:35>
             · var local captured by <eval at 3:35>
-            eval <eval at 3:35> (strict; captures code, local)
+            · arguments arguments captured by <eval at 3:35>
+            eval <eval at 3:35> (strict; captures code, local, arguments)
         eval 3:35 → unresolved, hops 1
         code 3:40 → function f, hops 0
         g 3:54 → global globalThis, hops 1
@@ -326,4 +328,75 @@ fn shadowing_at_every_level() {
         s 6:10 → function f, hops 0
     "#]]
     .assert_eq(&dump(&a));
+}
+
+#[test]
+fn a_parenthesized_eval_is_direct_and_an_optional_or_comma_one_is_not() {
+    for (code, direct) in [
+        ("(eval)('0')", true),
+        ("((eval))('0')", true),
+        ("(0, eval)('0')", false),
+        ("eval?.('0')", false),
+    ] {
+        let text = format!("function f(p) {{ var kept = 1; {code}; return () => p; }}\n");
+        let a = analyze_as(&text, "t.js");
+        let has_eval = a.env_ids().any(|e| a.env(e).kind == EnvKind::Eval);
+        assert_eq!(has_eval, direct, "{code}");
+        let arrow = a
+            .env_ids()
+            .find(|&e| a.env(e).function == Some(crate::engine::FunctionFlavor::Arrow))
+            .unwrap();
+        let kept: Vec<&str> = a
+            .retains(arrow)
+            .iter()
+            .map(|r| a.name(a.binding(r.binding).name))
+            .collect();
+        let expected: &[&str] = if direct {
+            &["p", "kept", "arguments"]
+        } else {
+            &["p"]
+        };
+        assert_eq!(kept, expected, "{code}");
+    }
+}
+
+#[test]
+fn a_named_function_expressions_own_name_is_kept_only_for_inner_closures_using_it() {
+    let a = analyze_as(
+        "const walk = function walk(n) { var big = [n]; keep(() => big); return walk(n - 1); };\n\
+         const walk2 = function walk2(n) { return () => walk2; };\n",
+        "t.js",
+    );
+    let kept = |start: &str| -> Vec<String> {
+        let arrow = a
+            .env_ids()
+            .filter(|&e| a.env(e).function == Some(crate::engine::FunctionFlavor::Arrow))
+            .find(|&e| {
+                let (line, _) = a.line_index.human(a.env(e).span.start);
+                line.to_string() == start
+            })
+            .unwrap();
+        a.retains(arrow)
+            .iter()
+            .map(|r| a.name(a.binding(r.binding).name).to_string())
+            .collect()
+    };
+    assert_eq!(kept("1"), ["big"]);
+    assert_eq!(kept("2"), ["walk2"]);
+}
+
+#[test]
+fn a_bundle_naming_exports_only_as_its_own_locals_is_a_script() {
+    let bundle = "(() => { var m = { 1: (module, exports) => { module.exports = 1; } };\n\
+                  function req(id) { var module = { exports: {} }; m[id](module, module.exports); return module.exports; }\n\
+                  console.log(req(1)); })();\n";
+    assert_eq!(
+        crate::engine::analyze_in_thread(&crate::engine::Input::new(bundle, "b.js")).source_kind,
+        SourceKind::Script
+    );
+    let node = "const fs = require('fs');\nmodule.exports = fs;\n";
+    assert_eq!(
+        crate::engine::analyze_in_thread(&crate::engine::Input::new(node, "n.js")).source_kind,
+        SourceKind::CommonJs
+    );
 }

@@ -275,6 +275,7 @@ fn direct_eval_makes_resolution_dynamic() {
         expect![[r#"
             function `f` 2:1-5:2 (dynamic)
               code: parameter 2:12 captured
+              arguments: arguments implicit captured
             global `globalThis` 1:1-5:2
               x: var 1:5
               f: function 2:10

@@ -32,6 +32,7 @@ enum Eslint {
 const IMPLICIT_GLOBAL: &str = "implicit global: eslint-scope declares no variable for a sloppy assignment to an undeclared name";
 const EVAL: &str =
     "direct eval: eslint-scope leaves references to variables of scopes around it unresolved";
+const OPTIONAL_EVAL: &str = "`eval?.(…)`: eslint-scope takes an optional call of `eval` for a direct eval (the spec and V8: an indirect one)";
 const COMMONJS: &str = "CommonJS: eslint-scope declares no module wrapper parameters";
 const ANNEX_B: &str = "Annex B.3.3: eslint-scope has no var copy of a sloppy block function";
 const PARAM_BODY_VAR: &str =
@@ -182,7 +183,7 @@ fn compare(path: &Path) -> FileReport {
             report.agree += 1;
             continue;
         }
-        let category = categorize(&a, offset, theirs, binding);
+        let category = categorize(&a, &text, offset, theirs, binding);
         match category {
             Some(c) => *report.explained.entry(c).or_default() += 1,
             None => {
@@ -211,6 +212,7 @@ fn compare(path: &Path) -> FileReport {
 /// Which explained category a difference falls into, if any.
 fn categorize(
     a: &Analysis,
+    text: &str,
     offset: u32,
     theirs: Eslint,
     binding: Option<BindingId>,
@@ -245,6 +247,13 @@ fn categorize(
                 });
             if around_eval {
                 return Some(EVAL);
+            }
+            let span = a.env(env).span;
+            if text
+                .get(span.start as usize..span.end as usize)
+                .is_some_and(|code| code.contains("eval?.("))
+            {
+                return Some(OPTIONAL_EVAL);
             }
             if b.declaration == DeclarationKind::Arguments {
                 let body_start = a

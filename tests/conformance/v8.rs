@@ -670,7 +670,7 @@ fn check_pause(
             // A class member's function is named by its key (accessors `get x`/`set x`).
             Owner::Member { key, .. } => Some(key.clone()),
             Owner::Named(name) => Some(name.clone()),
-            Owner::Anonymous { .. } => Some(String::new()),
+            Owner::Anonymous { .. } | Owner::Callback { .. } => Some(String::new()),
             _ => None,
         };
         // Exclusion: V8 names field initializers `<instance_members_initializer>` (and static

@@ -215,6 +215,13 @@ pub enum Owner {
     Namespace(String),
     /// Code without a name: what it is and the offset where it starts.
     Anonymous { what: Construct, start: u32 },
+    /// An unnamed function or arrow written as a call's argument (`to`: the callee as written,
+    /// `handlers.push`, `forEach`) or called where it is written (`to` is `None`: an IIFE).
+    Callback {
+        what: Construct,
+        to: Option<Box<str>>,
+        start: u32,
+    },
 }
 
 /// The syntax that creates an environment without naming it.
@@ -224,6 +231,12 @@ pub enum Construct {
     Arrow,
     Class,
     Block,
+    /// The blocks of `if`/`else`, `try`/`finally` and a loop's body.
+    IfBlock,
+    ElseBlock,
+    TryBlock,
+    FinallyBlock,
+    LoopBody,
     ForLoop,
     ForInLoop,
     ForOfLoop,
@@ -241,6 +254,11 @@ impl Construct {
             Construct::Arrow => "arrow",
             Construct::Class => "class",
             Construct::Block => "block",
+            Construct::IfBlock => "if block",
+            Construct::ElseBlock => "else block",
+            Construct::TryBlock => "try block",
+            Construct::FinallyBlock => "finally block",
+            Construct::LoopBody => "loop body",
             Construct::ForLoop => "for loop",
             Construct::ForInLoop => "for-in loop",
             Construct::ForOfLoop => "for-of loop",

@@ -15,7 +15,9 @@ pub(crate) fn chain_label(analysis: &Analysis, env: EnvId) -> String {
         EnvKind::Global | EnvKind::Script | EnvKind::Module => e.kind.as_str().to_string(),
         EnvKind::Function => format!("`{}`", owner(analysis, env)),
         // Unnamed code (`<for loop at 7:1>`) already says what it is.
-        _ if matches!(e.owner, Owner::Anonymous { .. }) => format!("`{}`", owner(analysis, env)),
+        _ if matches!(e.owner, Owner::Anonymous { .. } | Owner::Callback { .. }) => {
+            format!("`{}`", owner(analysis, env))
+        }
         kind => format!("`{}` ({kind})", owner(analysis, env)),
     }
 }
@@ -69,7 +71,8 @@ pub(crate) fn describe_env(analysis: &Analysis, env: EnvId) -> String {
     }
 }
 
-/// The owner of an environment as people read it: `skulk`, `Foo.bar`, `<arrow at 12:5>`.
+/// The owner of an environment as people read it: `skulk`, `Foo.bar`, `<arrow at 12:5>`,
+/// `<function passed to forEach at 3:9>`, `<if block at 7:12>`, `CommonJS module`.
 pub fn owner(analysis: &Analysis, env: EnvId) -> OwnerLabel<'_> {
     OwnerLabel {
         owner: &analysis.env(env).owner,
@@ -110,7 +113,7 @@ impl fmt::Display for OwnerLabel<'_> {
             Owner::Global => f.write_str("globalThis"),
             Owner::Script => f.write_str("script"),
             Owner::Module => f.write_str("module"),
-            Owner::CommonJsWrapper => f.write_str("<CommonJS module wrapper>"),
+            Owner::CommonJsWrapper => f.write_str("CommonJS module"),
             Owner::Named(name) => f.write_str(name),
             Owner::Member { class, key } => write!(f, "{}.{key}", self.class(class)),
             Owner::StaticBlock { class } => write!(f, "<class {} static block>", self.class(class)),
@@ -120,6 +123,17 @@ impl fmt::Display for OwnerLabel<'_> {
                 write!(f, "<{} at {line}:{col}>", what.as_str())
             }
             Owner::Anonymous { what, .. } => write!(f, "<{}>", what.as_str()),
+            Owner::Callback { what, to, start } => {
+                match to {
+                    Some(callee) => write!(f, "<{} passed to {callee}", what.as_str())?,
+                    None => write!(f, "<immediately invoked {}", what.as_str())?,
+                }
+                if self.position {
+                    let (line, col) = self.lines.human(*start);
+                    write!(f, " at {line}:{col}")?;
+                }
+                f.write_str(">")
+            }
         }
     }
 }

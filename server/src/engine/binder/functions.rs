@@ -128,10 +128,15 @@ impl<'a> Binder<'_> {
         start: u32,
     ) -> Owner {
         let inferred = self.pending_name.take();
+        // Taken by the first function met, named or not, so that none inside inherits it.
+        let callback_to = self.callback_to.take();
         match (id, inferred) {
             (Some(id), _) => Owner::Named(id.name.to_string()),
             (None, Some(name)) => Owner::Named(name),
-            (None, None) => Owner::Anonymous { what, start },
+            (None, None) => match callback_to {
+                Some(to) => Owner::Callback { what, to, start },
+                None => Owner::Anonymous { what, start },
+            },
         }
     }
 

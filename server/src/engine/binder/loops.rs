@@ -40,7 +40,7 @@ impl<'a> Binder<'_> {
                     .extend(updates.map(|r| (r, env)));
             }
         }
-        self.visit_statement(&statement.body);
+        self.visit_body(Construct::LoopBody, &statement.body);
         self.lexical = saved;
     }
 
@@ -71,7 +71,7 @@ impl<'a> Binder<'_> {
         // The iterated expression sees the loop's bindings in their TDZ (ForIn/OfHeadEvaluation
         // step 2), so resolving it inside the loop environment gives the spec's answer.
         self.visit_expression(right);
-        self.visit_statement(body);
+        self.visit_body(Construct::LoopBody, body);
         self.lexical = saved;
     }
 

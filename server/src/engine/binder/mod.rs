@@ -103,6 +103,11 @@ struct Binder<'t> {
     in_for_var_head: bool,
     /// A name inferred for the next function, arrow or class expression (`const f = () => …`).
     pending_name: Option<String>,
+    /// The next function or arrow is a call's argument (the callee as written) or is called
+    /// where it is written (`Some(None)`).
+    callback_to: Option<Option<Box<str>>>,
+    /// The next block is the body of this statement (`if`, `else`, `try`, a loop).
+    block_role: Option<Construct>,
     /// V8's name inference for functions the spec leaves unnamed.
     names: names::Inferrer,
 }
@@ -121,6 +126,8 @@ impl<'t, 'a> Binder<'t> {
             assign_mode: None,
             in_for_var_head: false,
             pending_name: None,
+            callback_to: None,
+            block_role: None,
             names: names::Inferrer::default(),
         }
     }
@@ -214,6 +221,15 @@ impl<'t, 'a> Binder<'t> {
         self.assign_mode = saved;
     }
 
+    /// A statement's body; a block there is named after the statement (`<if block at 3:9>`).
+    fn visit_body(&mut self, role: Construct, body: &Statement<'a>) {
+        if matches!(body, Statement::BlockStatement(_)) {
+            self.block_role = Some(role);
+        }
+        self.visit_statement(body);
+        self.block_role = None;
+    }
+
     fn walk_computed_key(&mut self, key: &PropertyKey<'a>) {
         if let Some(expression) = key.as_expression() {
             self.visit_expression(expression);
@@ -289,8 +305,39 @@ impl<'a> Visit<'a> for Binder<'_> {
 
     fn visit_new_expression(&mut self, expression: &NewExpression<'a>) {
         self.visit_flat(&expression.callee);
-        self.visit_arguments(&expression.arguments);
+        self.visit_call_arguments(&expression.callee, &expression.arguments);
         self.names.remove_last_function();
+    }
+
+    fn visit_if_statement(&mut self, statement: &IfStatement<'a>) {
+        self.visit_expression(&statement.test);
+        self.visit_body(Construct::IfBlock, &statement.consequent);
+        if let Some(alternate) = &statement.alternate {
+            self.visit_body(Construct::ElseBlock, alternate);
+        }
+    }
+
+    fn visit_try_statement(&mut self, statement: &TryStatement<'a>) {
+        self.block_role = Some(Construct::TryBlock);
+        self.visit_block_statement(&statement.block);
+        if let Some(handler) = &statement.handler {
+            self.visit_catch_clause(handler);
+        }
+        if let Some(finalizer) = &statement.finalizer {
+            self.block_role = Some(Construct::FinallyBlock);
+            self.visit_block_statement(finalizer);
+        }
+        self.block_role = None;
+    }
+
+    fn visit_while_statement(&mut self, statement: &WhileStatement<'a>) {
+        self.visit_expression(&statement.test);
+        self.visit_body(Construct::LoopBody, &statement.body);
+    }
+
+    fn visit_do_while_statement(&mut self, statement: &DoWhileStatement<'a>) {
+        self.visit_body(Construct::LoopBody, &statement.body);
+        self.visit_expression(&statement.test);
     }
 
     fn visit_binary_expression(&mut self, expression: &BinaryExpression<'a>) {

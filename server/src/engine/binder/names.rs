@@ -185,7 +185,8 @@ impl<'a> Binder<'_> {
         let name = self.names.name(self.text);
         for env in std::mem::take(&mut self.names.funcs) {
             let owner = &mut self.tables.env_mut(env).owner;
-            if matches!(owner, Owner::Anonymous { .. }) && !name.is_empty() {
+            if matches!(owner, Owner::Anonymous { .. } | Owner::Callback { .. }) && !name.is_empty()
+            {
                 *owner = Owner::Named(name.clone());
             }
         }

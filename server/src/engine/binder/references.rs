@@ -4,6 +4,7 @@
 
 use oxc_ast::ast::*;
 use oxc_ast_visit::Visit;
+use oxc_span::GetSpan;
 
 use super::{Binder, READ, READ_WRITE, WRITE, span};
 use crate::engine::model::ReferenceFlags;
@@ -68,11 +69,39 @@ impl<'a> Binder<'_> {
         self.visit_flat(&expression.argument);
     }
 
+    /// A call's arguments; an unnamed function or arrow among them is owned as a callback
+    /// passed to the callee (`<arrow passed to handlers.push at 3:15>`).
+    pub(super) fn visit_call_arguments(
+        &mut self,
+        callee: &Expression<'a>,
+        arguments: &oxc_allocator::Vec<'a, Argument<'a>>,
+    ) {
+        for argument in arguments {
+            if let Some(value) = argument.as_expression()
+                && matches!(
+                    value,
+                    Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_)
+                )
+            {
+                self.callback_to = Some(Some(callee_label(self.text, callee)));
+            }
+            self.visit_argument(argument);
+            self.callback_to = None;
+        }
+    }
+
     pub(super) fn walk_call(&mut self, call: &CallExpression<'a>) {
         // V8 keeps the callee's names (`a.b().c = function` is `a.b.c`) and drops the last
         // function collected: a callback passed to a call is not named after an assignment.
+        if matches!(
+            call.callee.without_parentheses(),
+            Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_)
+        ) {
+            self.callback_to = Some(None);
+        }
         self.visit_flat(&call.callee);
-        self.visit_arguments(&call.arguments);
+        self.callback_to = None;
+        self.visit_call_arguments(&call.callee, &call.arguments);
         self.names.remove_last_function();
         // `(eval)(src)` is still a direct eval: a parenthesized identifier is the identifier.
         if let Expression::Identifier(callee) = call.callee.without_parentheses()
@@ -99,5 +128,24 @@ impl<'a> Binder<'_> {
                 },
             });
         }
+    }
+}
+
+/// The callee as a person reads it: `handlers.push`, `setTimeout`; a long or complex callee by
+/// its last property name (`[1, 2].forEach` is `forEach`).
+fn callee_label(text: &str, callee: &Expression<'_>) -> Box<str> {
+    let callee = callee.without_parentheses();
+    let at = callee.span();
+    if let Some(code) = text.get(at.start as usize..at.end as usize)
+        && code.len() <= 40
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
+    {
+        return code.into();
+    }
+    match callee {
+        Expression::StaticMemberExpression(member) => member.property.name.as_str().into(),
+        _ => "a call".into(),
     }
 }

@@ -12,9 +12,10 @@ use crate::engine::model::{Construct, DeclarationKind, EnvKind, Owner, SwitchFac
 impl<'a> Binder<'_> {
     pub(super) fn walk_block(&mut self, block: &BlockStatement<'a>) {
         let saved = self.lexical;
+        let role = self.block_role.take();
         if declares_lexically(&block.body) {
             let owner = Owner::Anonymous {
-                what: Construct::Block,
+                what: role.unwrap_or(Construct::Block),
                 start: block.span.start,
             };
             self.push_env(EnvKind::Block, owner, span(block.span), None);

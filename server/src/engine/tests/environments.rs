@@ -90,12 +90,12 @@ for (var key in {}) {}
           · var j mutated shared-across-iterations
           · var key shared-across-iterations
           block <for loop at 1:1> (per-iteration)
-            · let i captured by <arrow at 1:40>
-            function <arrow at 1:40> (captures i)
-          function <arrow at 2:40>
+            · let i captured by <arrow passed to setTimeout at 1:40>
+            function <arrow passed to setTimeout at 1:40> (captures i)
+          function <arrow passed to setTimeout at 2:40>
           block <for-of loop at 3:1> (per-iteration)
             · const k captured by f
-            block <block at 3:22>
+            block <loop body at 3:22>
               · const f
               function f (captures k)
         i 1:17 → block <for loop at 1:1>, hops 0
@@ -170,7 +170,7 @@ fn commonjs_wrapper() {
     expect![[r#"
         kind: commonjs
         global globalThis
-          function <CommonJS module wrapper>
+          function CommonJS module
             · module wrapper parameter exports
             · module wrapper parameter require
             · module wrapper parameter module
@@ -181,11 +181,11 @@ fn commonjs_wrapper() {
             function-name read
               · function name read
               function read (captures fs, __filename, x)
-        require 1:12 → function <CommonJS module wrapper>, hops 0
-        module 3:1 → function <CommonJS module wrapper>, hops 0
-        fs 3:43 → function <CommonJS module wrapper>, hops 2, captured
-        __filename 3:59 → function <CommonJS module wrapper>, hops 2, captured
-        x 3:71 → function <CommonJS module wrapper>, hops 2, captured
+        require 1:12 → function CommonJS module, hops 0
+        module 3:1 → function CommonJS module, hops 0
+        fs 3:43 → function CommonJS module, hops 2, captured
+        __filename 3:59 → function CommonJS module, hops 2, captured
+        x 3:71 → function CommonJS module, hops 2, captured
     "#]]
     .assert_eq(&dump(&a));
 }
@@ -199,16 +199,16 @@ fn commonjs_detected_in_js() {
     expect![[r#"
         kind: commonjs
         global globalThis
-          function <CommonJS module wrapper>
+          function CommonJS module
             · module wrapper parameter exports
             · module wrapper parameter require
             · module wrapper parameter module
             · module wrapper parameter __filename
             · module wrapper parameter __dirname
             · const path
-        require 1:14 → function <CommonJS module wrapper>, hops 0
-        exports 2:1 → function <CommonJS module wrapper>, hops 0
-        path 2:16 → function <CommonJS module wrapper>, hops 0
+        require 1:14 → function CommonJS module, hops 0
+        exports 2:1 → function CommonJS module, hops 0
+        path 2:16 → function CommonJS module, hops 0
     "#]]
     .assert_eq(&dump(&a));
 }
@@ -541,7 +541,7 @@ fn anonymous_functions_are_named_as_v8_names_them() {
         d
         x
         y
-        <arrow at 5:77>
+        <immediately invoked arrow at 5:77>
         z
         w"#]]
     .assert_eq(&names.join("\n"));
@@ -576,8 +576,8 @@ fn functions_the_spec_leaves_unnamed_get_v8s_inferred_names() {
         q.k
         Widget
         Widget.init
-        <function at 8:13>
-        <function at 9:17>
+        <function passed to forEach at 8:13>
+        <function passed to map at 9:17>
         h.<computed>"#]]
     .assert_eq(&names.join("\n"));
 }

@@ -191,9 +191,9 @@ fn with_makes_resolution_dynamic() {
           · function f
           function f
             · parameter obj
-            · var x captured by <with at 3:3>, <arrow at 3:23>
+            · var x captured by <with at 3:3>, <immediately invoked arrow at 3:23>
             with <with at 3:3> (captures x)
-              function <arrow at 3:23> (captures x)
+              function <immediately invoked arrow at 3:23> (captures x)
         obj 3:9 → function f, hops 0
         x 3:16 → function f, hops 1, dynamic
         y 3:19 → unresolved, hops 2, dynamic

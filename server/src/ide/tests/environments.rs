@@ -51,7 +51,7 @@ fn commonjs_top_level_is_the_wrapper_function() {
     check_chain(
         "//- main.cjs\nconst fs = require('fs');\n$0module.exports = {};\n",
         expect![[r#"
-            function `<CommonJS module wrapper>` 1:1-3:1
+            function `CommonJS module` 1:1-3:1
               exports: module wrapper parameter implicit
               require: module wrapper parameter implicit
               module: module wrapper parameter implicit
@@ -68,7 +68,7 @@ fn commonjs_detected_from_require_in_js() {
     check_resolves(
         "const path = require('path');\nmodule.exports = $0path;",
         expect![[r#"
-            `path` — `const` binding in the **function environment of `<CommonJS module wrapper>`**
+            `path` — `const` binding in the **function environment of `CommonJS module`**
         "#]],
     );
 }

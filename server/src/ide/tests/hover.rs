@@ -195,9 +195,9 @@ fn for_let_has_a_binding_per_iteration() {
 
             `i` — `let` binding in the **block environment of `<for loop at 1:1>`**
 
-            - found **1 environment out**: `<arrow at 1:40>` → `<for loop at 1:1>`
+            - found **1 environment out**: `<arrow passed to setTimeout at 1:40>` → `<for loop at 1:1>`
             - declared at line 1
-            - **captured** by closure `<arrow at 1:40>`, which keeps this environment alive
+            - **captured** by closure `<arrow passed to setTimeout at 1:40>`, which keeps this environment alive
             - each loop iteration has **its own copy** of `i`: closures from different iterations see different values
         "#]],
     );
@@ -212,9 +212,9 @@ fn for_var_is_one_binding_shared_by_the_closures() {
 
             `j` — `var` binding in the **function environment of `f`**
 
-            - found **1 environment out**: `<arrow at 2:42>` → `f`
+            - found **1 environment out**: `<arrow passed to setTimeout at 2:42>` → `f`
             - declared at line 2
-            - **captured** by closure `<arrow at 2:42>`, which keeps this environment alive
+            - **captured** by closure `<arrow passed to setTimeout at 2:42>`, which keeps this environment alive
             - **mutable capture**: assigned after its declaration, so closures see the change
             - **one binding shared** by every iteration: closures created in the loop all see the last value of `j`
         "#]],
@@ -336,13 +336,13 @@ fn commonjs_wrapper_parameter() {
     check(
         "//- main.cjs\nconst fs = $0require('fs');",
         expect![[r#"
-        hover on `require`
+            hover on `require`
 
-        `require` — `module wrapper parameter` binding in the **function environment of `<CommonJS module wrapper>`**
+            `require` — `module wrapper parameter` binding in the **function environment of `CommonJS module`**
 
-        - **local** to `<CommonJS module wrapper>`
-        - a parameter of Node's CommonJS module wrapper `(exports, require, module, __filename, __dirname)`
-    "#]],
+            - **local** to `CommonJS module`
+            - a parameter of Node's CommonJS module wrapper `(exports, require, module, __filename, __dirname)`
+        "#]],
     );
 }
 
@@ -412,15 +412,15 @@ fn for_of_const_is_a_fresh_binding_per_iteration() {
     check(
         "for (const x of [1, 2]) setTimeout(() => $0x);",
         expect![[r#"
-        hover on `x`
+            hover on `x`
 
-        `x` — `const` binding in the **block environment of `<for-of loop at 1:1>`**
+            `x` — `const` binding in the **block environment of `<for-of loop at 1:1>`**
 
-        - found **1 environment out**: `<arrow at 1:36>` → `<for-of loop at 1:1>`
-        - declared at line 1
-        - **captured** by closure `<arrow at 1:36>`, which keeps this environment alive
-        - each loop iteration has **its own copy** of `x`: closures from different iterations see different values
-    "#]],
+            - found **1 environment out**: `<arrow passed to setTimeout at 1:36>` → `<for-of loop at 1:1>`
+            - declared at line 1
+            - **captured** by closure `<arrow passed to setTimeout at 1:36>`, which keeps this environment alive
+            - each loop iteration has **its own copy** of `x`: closures from different iterations see different values
+        "#]],
     );
 }
 

@@ -122,7 +122,7 @@ function h() {
 }
 "#,
         expect![[r#"
-            3:18 loop-var-capture: `i` is one `var` binding of the global environment, shared by every iteration: the closure `<arrow at 3:12>` created in the loop body sees `i` as it is when the closure runs — after the loop, its last value — not as it was when the closure was made. `let` gives each iteration its own copy.
+            3:18 loop-var-capture: `i` is one `var` binding of the global environment, shared by every iteration: the closure `<arrow passed to fns.push at 3:12>` created in the loop body sees `i` as it is when the closure runs — after the loop, its last value — not as it was when the closure was made. `let` gives each iteration its own copy.
               fix `Declare with `let`: one binding per iteration` (0 loop-var-capture left):
                 var fns = [];
                 for (let i = 0; i < 3; i++) {

@@ -4,6 +4,7 @@
 
 mod eslint;
 mod v8;
+mod v8_inline_values;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -167,4 +167,7 @@ pub struct ChainBinding {
     pub mutated: bool,
     /// A binding further out with the same name is hidden by this one.
     pub shadows: Option<BindingId>,
+    /// Whether V8 keeps it for a frame paused at the position asked about (`None`: the
+    /// debugger does not list it by name, see [`PausedFrame::keeps`]).
+    pub v8: Option<KeptByV8>,
 }

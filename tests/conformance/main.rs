@@ -5,6 +5,7 @@
 mod bundles;
 mod eslint;
 mod v8;
+mod v8_inline_values;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

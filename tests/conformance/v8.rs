@@ -34,28 +34,28 @@ use crate::{repo_root, require_node};
 const PARALLEL: usize = 3;
 
 #[derive(Deserialize, Debug, Clone, Copy)]
-struct Loc {
+pub(super) struct Loc {
     line: u32,
     column: u32,
 }
 
 #[derive(Deserialize, Debug)]
-struct Scope {
+pub(super) struct Scope {
     #[serde(rename = "type")]
-    kind: String,
+    pub(super) kind: String,
     name: Option<String>,
     start: Option<Loc>,
     names: Vec<String>,
 }
 
 #[derive(Deserialize, Debug)]
-struct Pause {
-    line: u32,
-    column: u32,
+pub(super) struct Pause {
+    pub(super) line: u32,
+    pub(super) column: u32,
     function: String,
     #[serde(rename = "functionLocation")]
     function_location: Option<Loc>,
-    scopes: Vec<Scope>,
+    pub(super) scopes: Vec<Scope>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -67,7 +67,7 @@ struct Run {
 
 /// Counters for the figures in docs/fidelity.md.
 #[derive(Default, Debug)]
-struct Stats {
+pub(super) struct Stats {
     fixtures: usize,
     pauses: usize,
     identifiers: usize,
@@ -78,12 +78,16 @@ struct Stats {
     retains_checked: usize,
     /// Pauses whose function's name was compared with V8's.
     names_checked: usize,
+    /// Pauses whose inline values were compared (`v8_inline_values.rs`), and what they held.
+    pub(super) inline_pauses: usize,
+    pub(super) inline_lookups: usize,
+    pub(super) inline_notes: usize,
     /// Exclusion name → times applied.
     excluded: BTreeMap<&'static str, usize>,
 }
 
 impl Stats {
-    fn exclude(&mut self, why: &'static str) {
+    pub(super) fn exclude(&mut self, why: &'static str) {
         *self.excluded.entry(why).or_default() += 1;
     }
     fn add(&mut self, other: Stats) {
@@ -95,6 +99,9 @@ impl Stats {
         self.capture_bindings += other.capture_bindings;
         self.retains_checked += other.retains_checked;
         self.names_checked += other.names_checked;
+        self.inline_pauses += other.inline_pauses;
+        self.inline_lookups += other.inline_lookups;
+        self.inline_notes += other.inline_notes;
         for (k, v) in other.excluded {
             *self.excluded.entry(k).or_default() += v;
         }
@@ -204,7 +211,7 @@ fn v8_scope_chains_agree() {
     }
     let summary = format!(
         "V8 conformance: {} fixtures, {} pauses, {} identifiers checked ({} agree), \
-         {} outer scopes / {} captured bindings compared, {} closures' retains, {} function names; exclusions applied: {:?}",
+         {} outer scopes / {} captured bindings compared, {} closures' retains, {} function names, {} pauses' inline values ({} lookups, {} not-kept notes); exclusions applied: {:?}",
         total.fixtures,
         total.pauses,
         total.identifiers,
@@ -213,6 +220,9 @@ fn v8_scope_chains_agree() {
         total.capture_bindings,
         total.retains_checked,
         total.names_checked,
+        total.inline_pauses,
+        total.inline_lookups,
+        total.inline_notes,
         total.excluded
     );
     println!("{summary}");
@@ -352,7 +362,7 @@ impl Ctx<'_> {
 }
 
 /// Names V8 lists that are not bindings: `this`, internal `.foo` slots, `new.target`.
-fn v8_binding_names(scope: &Scope) -> BTreeSet<&str> {
+pub(super) fn v8_binding_names(scope: &Scope) -> BTreeSet<&str> {
     scope
         .names
         .iter()
@@ -440,6 +450,7 @@ fn check_fixture(path: &Path) -> (Vec<String>, Stats) {
     for pause in &run.pauses {
         stats.pauses += 1;
         check_pause(&analysis, &text, pause, &mut diffs, &mut stats);
+        super::v8_inline_values::check_pause(&analysis, &text, pause, &mut diffs, &mut stats);
     }
     (diffs, stats)
 }

@@ -230,6 +230,43 @@ test(':ScopelensChain quickfix lists every environment and binding', function()
   assert(screen_has('function report'), 'quickfix window not on screen')
 end)
 
+test(':ScopelensChain at a pause in report: report itself is not kept by V8', function()
+  cursor_on('console.log', 'intro')
+  vim.cmd('ScopelensChain')
+  local text = wait_for('the chain float', function()
+    return float_text()
+  end)
+  -- skulk calls report directly: no closure captures the name, so V8 drops it from report's frame.
+  assert(text:find('report%s+function, not kept by V8: no closure captures it'), text)
+  assert(not text:find('action%s+var, captured, not kept'), text)
+  vim.cmd('fclose!')
+end)
+
+test('textDocument/inlineValue at a pause on line 6 of ninja.js', function()
+  local client = require('scopelens').client(0)
+  local result = client:request_sync('textDocument/inlineValue', {
+    textDocument = { uri = vim.uri_from_bufnr(0) },
+    range = { start = { line = 0, character = 0 }, ['end'] = { line = 10, character = 0 } },
+    context = {
+      frameId = 1,
+      stoppedLocation = { start = { line = 5, character = 4 }, ['end'] = { line = 5, character = 4 } },
+    },
+  }, 2000, 0)
+  assert(result and not result.err, vim.inspect(result))
+  local shown = {}
+  for _, v in ipairs(result.result) do
+    table.insert(shown, ('%d:%s'):format(v.range.start.line + 1, v.variableName or v.text))
+  end
+  -- `ninja` and `skulk` are global object properties (no lookup); `report` was dropped by V8.
+  eq({
+    '3:action',
+    '4:not kept by V8: no closure captures it',
+    '5:intro',
+    '6:intro',
+    '6:action',
+  }, shown, 'inline values')
+end)
+
 test(':ScopelensToggleHints hides the hints; again brings them back', function()
   vim.cmd('ScopelensToggleHints')
   eq('scopelens: capture hints off', notified[#notified], 'message')

@@ -9,6 +9,8 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { contextColouringMiddleware, refreshTokens, toggleContextColouring } from './contextColouring';
+import { registerPausedHover } from './pausedHover';
+import { PausedLocation } from './pausedLocation';
 import { LANGUAGES, outerBindingRequest } from './protocol';
 import { ScopeChainView } from './scopeChainView';
 import { findServer } from './serverPath';
@@ -27,6 +29,7 @@ export function serverSettings(): { scopelens: object } {
         closureCaptures: config.get<boolean>('inlayHints.closureCaptures', true),
         capturedUses: config.get<boolean>('inlayHints.capturedUses', true),
       },
+      inlineValues: { enabled: config.get<boolean>('inlineValues.enabled', true) },
     },
   };
 }
@@ -133,11 +136,14 @@ async function toggleCaptureHints(): Promise<void> {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('scopelens');
   traceOutput = vscode.window.createOutputChannel('scopelens LSP trace');
-  const view = new ScopeChainView(() => client);
+  const paused = new PausedLocation();
+  const view = new ScopeChainView(() => client, paused);
   context.subscriptions.push(
     output,
     traceOutput,
+    paused,
     view,
+    registerPausedHover(() => client, paused),
     vscode.commands.registerCommand('scopelens.showScopeChain', async () => {
       await vscode.commands.executeCommand('scopelens.scopeChain.focus');
       view.schedule(0);

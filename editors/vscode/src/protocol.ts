@@ -10,6 +10,10 @@ export interface ChainBinding {
   mutated: boolean;
   /** The outer binding this one shadows. */
   shadows?: Location;
+  /** Whether V8 keeps it for a frame paused at the position asked about (absent: not listed). */
+  keptByV8?: boolean;
+  /** Why V8 did not keep it (`no closure captures it`). */
+  notKeptReason?: string;
 }
 
 export interface ChainEnvironment {

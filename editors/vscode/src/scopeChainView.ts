@@ -2,10 +2,11 @@
 // each with its bindings, like DevTools' Scope pane. All data comes from `scopelens/scopeChain`.
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
+import { PausedLocation } from './pausedLocation';
 import { ChainBinding, ChainEnvironment, LANGUAGES, scopeChainRequest } from './protocol';
 
 type EnvNode = { type: 'env'; env: ChainEnvironment; index: number; uri: vscode.Uri; key: string };
-type BindingNode = { type: 'binding'; binding: ChainBinding; uri: vscode.Uri };
+type BindingNode = { type: 'binding'; binding: ChainBinding; uri: vscode.Uri; outer: boolean };
 type Node = EnvNode | BindingNode;
 
 /** `function skulk`, `block`, `script`... as a heading. */
@@ -13,12 +14,21 @@ export function environmentLabel(env: ChainEnvironment): string {
   return env.owner && env.owner !== env.kind ? `${env.kind} ${env.owner}` : env.kind;
 }
 
-function bindingDescription(b: ChainBinding): string {
+function bindingDescription(b: ChainBinding, outer: boolean, paused: boolean): string {
   const flags = [b.declaration];
   if (b.captured) flags.push('captured');
   if (b.mutated) flags.push('mutated');
   if (b.shadows) flags.push('shadows outer');
+  // What a debugger paused here finds (V8 keeps only what closures capture of outer functions).
+  if (b.keptByV8 === false) flags.push(`not kept by V8: ${b.notKeptReason ?? 'dropped'}`);
+  else if (paused && outer && b.keptByV8) flags.push('kept by V8');
   return flags.join(' · ');
+}
+
+/** Environments of the functions around the innermost one (where V8's Closure scopes are). */
+function outerFrom(envs: ChainEnvironment[]): number {
+  const own = envs.findIndex((e) => e.kind === 'function');
+  return own < 0 ? envs.length : own + 1;
 }
 
 export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -29,8 +39,14 @@ export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Dis
   private roots: EnvNode[] = [];
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
+  /** The chain shown is at the paused debugger's frame, not the cursor. */
+  private pausedView = false;
+  private outerStart = 0;
 
-  constructor(private readonly client: () => LanguageClient | undefined) {
+  constructor(
+    private readonly client: () => LanguageClient | undefined,
+    private readonly paused?: PausedLocation,
+  ) {
     this.view = vscode.window.createTreeView('scopelens.scopeChain', {
       treeDataProvider: this,
       showCollapseAll: true,
@@ -49,6 +65,7 @@ export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Dis
         if (e.visible) this.schedule(0);
       }),
     );
+    if (paused) this.disposables.push(paused.onDidChange(() => this.schedule(0)));
   }
 
   get visible(): boolean {
@@ -69,6 +86,19 @@ export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Dis
     const generation = ++this.generation;
     const editor = vscode.window.activeTextEditor;
     const client = this.client();
+    const frame = this.paused?.current;
+    if (frame && client?.isRunning()) {
+      // While a debugger is paused in a file scopelens serves, follow its frame.
+      const document = await vscode.workspace.openTextDocument(frame.uri).then(
+        (d) => d,
+        () => undefined,
+      );
+      if (generation !== this.generation) return;
+      if (document && LANGUAGES.includes(document.languageId)) {
+        await this.show(client, document, frame.position, generation, `paused in ${frame.name || 'anonymous'} · line ${frame.position.line + 1}`, true);
+        return;
+      }
+    }
     if (!editor || !LANGUAGES.includes(editor.document.languageId)) {
       this.setRoots([], 'Open a JavaScript or TypeScript file to see its scope chain.');
       return;
@@ -77,8 +107,17 @@ export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Dis
       this.setRoots([], 'The scopelens server is not running.');
       return;
     }
-    const document = editor.document;
-    const position = editor.selection.active;
+    await this.show(client, editor.document, editor.selection.active, generation, `line ${editor.selection.active.line + 1}`, false);
+  }
+
+  private async show(
+    client: LanguageClient,
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    generation: number,
+    description: string,
+    paused: boolean,
+  ): Promise<void> {
     try {
       const chain = await client.sendRequest(scopeChainRequest, {
         textDocument: { uri: client.code2ProtocolConverter.asUri(document.uri) },
@@ -86,6 +125,8 @@ export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Dis
       });
       if (generation !== this.generation) return;
       const envs = chain?.environments ?? [];
+      this.pausedView = paused;
+      this.outerStart = outerFrom(envs);
       this.setRoots(
         envs.map((env, index) => ({
           type: 'env',
@@ -97,7 +138,7 @@ export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Dis
         })),
         envs.length ? undefined : 'No environments here.',
       );
-      this.view.description = `line ${position.line + 1}`;
+      this.view.description = description;
     } catch (err) {
       if (generation !== this.generation) return;
       this.setRoots([], `scopelens/scopeChain failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -114,7 +155,8 @@ export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Dis
   getChildren(node?: Node): Node[] {
     if (!node) return this.roots;
     if (node.type === 'env') {
-      return node.env.bindings.map((binding) => ({ type: 'binding', binding, uri: node.uri }));
+      const outer = node.index >= this.outerStart && node.env.kind !== 'global' && node.env.kind !== 'script';
+      return node.env.bindings.map((binding) => ({ type: 'binding', binding, uri: node.uri, outer }));
     }
     return [];
   }
@@ -151,7 +193,7 @@ export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Dis
     }
     const { binding } = node;
     const item = new vscode.TreeItem(binding.name, vscode.TreeItemCollapsibleState.None);
-    item.description = bindingDescription(binding);
+    item.description = bindingDescription(binding, node.outer, this.pausedView);
     item.iconPath = new vscode.ThemeIcon(
       binding.declaration.startsWith('function')
         ? 'symbol-function'
@@ -163,7 +205,11 @@ export class ScopeChainView implements vscode.TreeDataProvider<Node>, vscode.Dis
               ? 'symbol-parameter'
               : 'symbol-variable',
     );
-    item.tooltip = `${binding.declaration} ${binding.name}, declared at line ${binding.range.start.line + 1}`;
+    item.tooltip =
+      `${binding.declaration} ${binding.name}, declared at line ${binding.range.start.line + 1}` +
+      (binding.keptByV8 === false
+        ? `\nNot kept by V8 for code paused here: ${binding.notKeptReason ?? 'dropped'}; the debugger cannot show it.`
+        : '');
     item.contextValue = 'binding';
     const r = binding.range;
     item.command = {

@@ -108,6 +108,7 @@ fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
     retention::allocate(&mut tables, &allocation);
     let mut analysis = tables.into_analysis(kind, parsed.line_index);
     analysis.module = module_record::collect(parsed.program, parsed.text, &analysis);
+    retention::allocate_exports(&mut analysis);
     facts.closure_heads.sort_unstable_by_key(|(s, _)| s.start);
     facts.initializations.sort_unstable_by_key(|(s, _)| s.start);
     facts.var_loops.sort_unstable_by_key(|l| l.whole.start);

@@ -143,6 +143,17 @@ impl Analysis {
         &self.references[lo..hi]
     }
 
+    /// Declaring identifiers whose start lies in `range`, in source order.
+    pub fn declarations_in(&self, range: Span) -> &[Declaration] {
+        let lo = self
+            .declarations
+            .partition_point(|d| d.span.start < range.start);
+        let hi = self
+            .declarations
+            .partition_point(|d| d.span.start < range.end);
+        &self.declarations[lo..hi]
+    }
+
     /// Closures (function-like environments) that start in `range`, in source order.
     pub fn closures_in(&self, range: Span) -> impl Iterator<Item = EnvId> + '_ {
         let lo = self

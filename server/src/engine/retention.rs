@@ -16,7 +16,8 @@
 //! - it is the parameter of a `catch (e)` (V8's catch scope always context-allocates it; a
 //!   destructured parameter is a block scope, allocated as any block's);
 //! - it is a top-level `let`/`const`/`class` of a script (the script context), or a module's
-//!   import (module cells; a module's own variables follow the rules above).
+//!   import or exported variable (module cells, [`allocate_exports`]; a module's other variables
+//!   follow the rules above).
 //!
 //! Every closure created in one scope instance shares that scope's context, so a closure keeps
 //! alive every context-allocated variable of every context on its chain, including those only
@@ -25,7 +26,9 @@
 
 use rustc_hash::FxHashSet;
 
-use super::model::{Analysis, BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor};
+use super::model::{
+    Analysis, BindingId, DeclarationKind, EnvId, EnvKind, ExportTarget, FunctionFlavor,
+};
 use super::tables::Tables;
 use super::worklists::AllocationFacts;
 
@@ -106,6 +109,19 @@ pub(crate) fn allocate(t: &mut Tables, facts: &AllocationFacts) {
                 environment.contains_direct_eval = true;
             }
             env = environment.parent;
+        }
+    }
+}
+
+/// A module's exported variables live in module cells (V8's `VariableLocation::MODULE`), as its
+/// imports do: kept whatever closures capture. Needs the module record (pass 3).
+pub(crate) fn allocate_exports(analysis: &mut Analysis) {
+    for export in &analysis.module.exports {
+        if let ExportTarget::Local(b) = export.target {
+            let binding = &analysis.bindings[b.0 as usize];
+            if analysis.environments[binding.environment.0 as usize].kind == EnvKind::Module {
+                analysis.bindings[b.0 as usize].context_allocated = true;
+            }
         }
     }
 }

@@ -8,6 +8,8 @@ mod goto;
 mod hover;
 mod imports;
 mod inlay_hints;
+mod inline_values;
+mod paused_frame;
 mod pitfalls;
 mod references;
 mod rename;
@@ -21,6 +23,8 @@ pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
 pub use imports::{import_link, unlinked};
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
+pub use inline_values::{InlineValue, inline_values, not_kept_note};
+pub use paused_frame::{KeptByV8, PausedFrame};
 pub use pitfalls::{Edit, Fix, Pitfall, PitfallCode, PitfallsConfig, apply_fix, pitfalls};
 pub use references::{highlights, references};
 pub use rename::{
@@ -163,4 +167,7 @@ pub struct ChainBinding {
     pub mutated: bool,
     /// A binding further out with the same name is hidden by this one.
     pub shadows: Option<BindingId>,
+    /// Whether V8 keeps it for a frame paused at the position asked about (`None`: the
+    /// debugger does not list it by name, see [`PausedFrame::keeps`]).
+    pub v8: Option<KeptByV8>,
 }

@@ -1,6 +1,7 @@
 //! The Scope pane: every environment from the cursor outward, with its bindings.
 
 use super::describe::owner;
+use super::paused_frame::PausedFrame;
 use super::{ChainBinding, ChainEnvironment, RetainedBinding};
 use crate::engine::{Analysis, EnvId, EnvKind};
 
@@ -10,13 +11,19 @@ use crate::engine::{Analysis, EnvId, EnvKind};
 pub fn scope_chain(analysis: &Analysis, offset: u32) -> Vec<ChainEnvironment> {
     let here = analysis.env_at(offset);
     let innermost = analysis.enclosing_closure(here);
+    let frame = PausedFrame::at(analysis, offset);
     analysis
         .chain(here)
-        .map(|env| environment(analysis, env, Some(env) == innermost))
+        .map(|env| environment(analysis, &frame, env, Some(env) == innermost))
         .collect()
 }
 
-fn environment(analysis: &Analysis, env: EnvId, with_retains: bool) -> ChainEnvironment {
+fn environment(
+    analysis: &Analysis,
+    frame: &PausedFrame,
+    env: EnvId,
+    with_retains: bool,
+) -> ChainEnvironment {
     let e = analysis.env(env);
     let bindings = analysis
         .bindings_of(env)
@@ -30,6 +37,7 @@ fn environment(analysis: &Analysis, env: EnvId, with_retains: bool) -> ChainEnvi
                 captured: !b.captured_by.is_empty(),
                 mutated: b.mutated,
                 shadows: analysis.shadowed_binding(id),
+                v8: frame.keeps(id),
             }
         })
         .collect();

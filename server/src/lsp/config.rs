@@ -6,11 +6,24 @@ use serde_json::Value;
 use crate::engine::SourceKindChoice;
 use crate::ide::{InlayHintsConfig, PitfallsConfig};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
     pub source_kind: SourceKindChoice,
     pub inlay_hints: InlayHintsConfig,
     pub pitfalls: PitfallsConfig,
+    /// Answer `textDocument/inlineValue` (`inlineValues.enabled`).
+    pub inline_values: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            source_kind: SourceKindChoice::default(),
+            inlay_hints: InlayHintsConfig::default(),
+            pitfalls: PitfallsConfig::default(),
+            inline_values: true,
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -19,6 +32,13 @@ struct RawSettings {
     source_kind: Option<String>,
     inlay_hints: RawInlayHints,
     diagnostics: RawDiagnostics,
+    inline_values: RawInlineValues,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RawInlineValues {
+    enabled: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -72,6 +92,9 @@ impl Config {
         if let Some(on) = raw.inlay_hints.all_captures {
             config.inlay_hints.all_captures = on;
         }
+        if let Some(on) = raw.inline_values.enabled {
+            config.inline_values = on;
+        }
         let d = &raw.diagnostics;
         for (setting, on) in [
             (&mut config.pitfalls.loop_var_capture, d.loop_var_capture),
@@ -107,6 +130,9 @@ mod tests {
         let off = json!({"diagnostics": {"tdz": false}});
         let (config, _) = Config::from_json(&off);
         assert!(!config.pitfalls.tdz && config.pitfalls.loop_var_capture);
+        assert!(config.inline_values);
+        let (config, _) = Config::from_json(&json!({"inlineValues": {"enabled": false}}));
+        assert!(!config.inline_values);
     }
 
     #[test]

@@ -162,6 +162,7 @@ impl LanguageServer for Backend {
                 } else {
                     OneOf::Left(true)
                 }),
+                inline_value_provider: Some(OneOf::Left(true)),
                 experimental: Some(serde_json::json!({
                     "scopeChainProvider": handlers::scope_chain::METHOD,
                     "outerBindingProvider": handlers::outer_binding::METHOD,
@@ -261,5 +262,9 @@ impl LanguageServer for Backend {
 
     async fn inlay_hint_resolve(&self, hint: InlayHint) -> Result<InlayHint> {
         handlers::inlay_hint::inlay_hint_resolve(&self.session, hint).await
+    }
+
+    async fn inline_value(&self, params: InlineValueParams) -> Result<Option<Vec<InlineValue>>> {
+        handlers::inline_value::inline_value(&self.session, params).await
     }
 }

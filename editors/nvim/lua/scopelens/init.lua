@@ -16,6 +16,8 @@ local defaults = {
   settings = {
     sourceKind = 'auto', -- 'auto' | 'script' | 'module' | 'commonjs'
     inlayHints = { closureCaptures = true, capturedUses = true },
+    -- textDocument/inlineValue, for debugger clients that ask (nvim-dap plugins).
+    inlineValues = { enabled = true },
   },
   -- Turn on Neovim's inlay hints in buffers scopelens attaches to.
   inlay_hints = true,
@@ -103,6 +105,10 @@ local function chain_lines(chain, uri)
       if b.shadows then
         table.insert(flags, 'shadows outer')
       end
+      -- What a debugger paused here finds: V8 drops outer variables no closure captures.
+      if b.keptByV8 == false then
+        table.insert(flags, 'not kept by V8: ' .. (b.notKeptReason or 'dropped'))
+      end
       table.insert(lines, ('      %-16s %s  :%d'):format(b.name, table.concat(flags, ', '), b.range.start.line + 1))
       targets[#lines] = { uri = uri, range = b.range, binding = b }
     end
@@ -160,7 +166,13 @@ local function show_chain_quickfix(chain, uri)
         filename = filename,
         lnum = b.range.start.line + 1,
         col = b.range.start.character + 1,
-        text = ('  %s › %s (%s%s)'):format(title, b.name, b.declaration, b.captured and ', captured' or ''),
+        text = ('  %s › %s (%s%s%s)'):format(
+          title,
+          b.name,
+          b.declaration,
+          b.captured and ', captured' or '',
+          b.keptByV8 == false and ', not kept by V8' or ''
+        ),
       })
     end
   end

@@ -30,7 +30,7 @@ fn module_top_level() {
             module `module` 1:1-4:1
               readFile: import 1:10
               a: let 2:12
-              f: function 3:10
+              f: function 3:10 dropped-by-v8
             global `globalThis` 1:1-4:1
         "#]],
     );
@@ -184,8 +184,8 @@ fn class_name_is_bound_inside_the_class() {
         expect![[r#"
             function `Foo.m` 3:4-5:4
             class `Foo` 1:1-6:2
-              Foo: class name 1:7 shadows class@1:7
-              #x: private name 2:3
+              Foo: class name 1:7 shadows class@1:7 dropped-by-v8
+              #x: private name 2:3 unlisted-by-v8
             script `script` 1:1-6:2
               Foo: class 1:7
             global `globalThis` 1:1-6:2
@@ -221,7 +221,7 @@ fn static_block() {
             function `<class C static block>` 2:3-5:4
               s: let 3:9
             class `C` 1:1-6:2
-              C: class name 1:7 shadows class@1:7
+              C: class name 1:7 shadows class@1:7 dropped-by-v8
             script `script` 1:1-6:2
               C: class 1:7
             global `globalThis` 1:1-6:2
@@ -234,14 +234,14 @@ fn named_function_expression_binds_its_own_name() {
     check_chain(
         "const g = function fact(n) {\n  $0\n};",
         expect![[r#"
-        function `fact` 1:11-3:2
-          n: parameter 1:25
-        function-name `fact` 1:11-3:2
-          fact: function name 1:20
-        script `script` 1:1-3:3
-          g: const 1:7
-        global `globalThis` 1:1-3:3
-    "#]],
+            function `fact` 1:11-3:2
+              n: parameter 1:25
+            function-name `fact` 1:11-3:2
+              fact: function name 1:20 unlisted-by-v8
+            script `script` 1:1-3:3
+              g: const 1:7
+            global `globalThis` 1:1-3:3
+        "#]],
     );
 }
 

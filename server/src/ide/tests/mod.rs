@@ -9,6 +9,7 @@ mod environments;
 mod goto;
 mod hover;
 mod inlay_hints;
+mod inline_values;
 mod pitfalls;
 mod references;
 mod rename;

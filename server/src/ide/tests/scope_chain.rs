@@ -34,6 +34,11 @@ pub(super) fn render_chain(src: &str) -> String {
                     f.pos(o.span.start)
                 ));
             }
+            match b.v8 {
+                Some(kept) if !kept.is_kept() => flags.push_str(" dropped-by-v8"),
+                Some(_) => {}
+                None => flags.push_str(" unlisted-by-v8"),
+            }
             let at = if b.span.start == b.span.end {
                 "implicit".to_string()
             } else {
@@ -68,7 +73,7 @@ skulk();
               intro: var 5:9
             function `skulk` 2:1-9:2
               action: var 3:7 captured
-              report: function 4:12
+              report: function 4:12 dropped-by-v8
             global `globalThis` 1:1-11:1
               ninja: var 1:5
               skulk: function 2:10

@@ -8,6 +8,7 @@ pub mod document_highlight;
 pub mod document_link;
 pub mod hover;
 pub mod inlay_hint;
+pub mod inline_value;
 pub mod outer_binding;
 pub mod references;
 pub mod rename;

@@ -1,7 +1,8 @@
 //! `scopelens/scopeChain` {textDocument, position} → the environments from the cursor outward,
 //! like DevTools' Scope pane but static:
 //! `{ environments: [{kind, owner, range, dynamic, bindings: [{name, declaration, range,
-//! captured, mutated, shadows?}], retains?: [{name, range, used}]}] }`, innermost first;
+//! captured, mutated, shadows?, keptByV8?, notKeptReason?}], retains?: [{name, range, used}]}] }`,
+//! innermost first (`keptByV8`: whether a debugger paused here finds the binding);
 //! `retains` (on the closure the cursor is in) lists what it keeps alive, V8's context slots on
 //! its chain.
 
@@ -47,6 +48,7 @@ pub struct Retained {
 }
 
 #[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
 pub struct Binding {
     pub name: String,
     pub declaration: &'static str,
@@ -55,6 +57,13 @@ pub struct Binding {
     pub mutated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shadows: Option<Location>,
+    /// Whether V8 keeps it for a frame paused at the position (absent for what the debugger
+    /// does not list by name: private names, a function expression's own name from inside).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept_by_v8: Option<bool>,
+    /// Why V8 did not keep it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_kept_reason: Option<&'static str>,
     /// For an import binding: the binding of the other module it is bound to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub import: Option<ImportTarget>,
@@ -109,6 +118,8 @@ pub async fn scope_chain(
                     range: range(b.span),
                     captured: b.captured,
                     mutated: b.mutated,
+                    kept_by_v8: b.v8.map(|v| v.is_kept()),
+                    not_kept_reason: b.v8.and_then(|v| v.reason()),
                     shadows: b.shadows.map(|outer| {
                         Location::new(uri.clone(), range(analysis.binding(outer).span))
                     }),

@@ -80,12 +80,24 @@ impl<'a> PausedFrame<'a> {
     pub fn sees(&mut self, binding: BindingId) -> bool {
         let a = self.analysis;
         let name = a.binding(binding).name;
-        let here = self.here;
-        *self
-            .visible
-            .entry(name)
-            .or_insert_with(|| a.resolve(here, a.name(name)).map(|(b, _)| b))
-            == Some(binding)
+        if let Some(&seen) = self.visible.get(&name) {
+            return seen == Some(binding);
+        }
+        let mut found = a.resolve(self.here, a.name(name)).map(|(b, _)| b);
+        // A named function expression's own name that V8 does not allocate is in no scope the
+        // debugger walks: there the name means the next binding out.
+        while let Some(b) = found
+            && a.binding(b).declaration == DeclarationKind::FunctionName
+            && self.keeps(b).is_none()
+        {
+            found = a
+                .env(a.binding(b).environment)
+                .parent
+                .and_then(|outer| a.resolve(outer, a.name(name)))
+                .map(|(b, _)| b);
+        }
+        self.visible.insert(name, found);
+        found == Some(binding)
     }
 
     /// How V8 keeps `binding` for this frame; `None` for what the debugger does not list by

@@ -29,6 +29,7 @@ use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_syntax::scope::ScopeFlags;
 
+use super::loop_facts::Loop;
 use super::model::{
     self, Construct, DeclarationKind, EnvId, EnvKind, FunctionFlavor, NameId, Owner,
     ReferenceFlags, SourceKind,
@@ -103,6 +104,8 @@ struct Binder<'t> {
     in_for_var_head: bool,
     /// A name inferred for the next function, arrow or class expression (`const f = () => …`).
     pending_name: Option<String>,
+    /// The end of the outermost loop whose syntax `loop_facts` has recorded.
+    loop_facts_until: u32,
 }
 
 impl<'t, 'a> Binder<'t> {
@@ -119,6 +122,16 @@ impl<'t, 'a> Binder<'t> {
             assign_mode: None,
             in_for_var_head: false,
             pending_name: None,
+            loop_facts_until: 0,
+        }
+    }
+
+    /// Records the syntax of an outermost loop for the pitfalls (`loop_facts`).
+    fn loop_facts(&mut self, statement: Loop<'_, 'a>) {
+        let at = statement.span();
+        if at.start >= self.loop_facts_until {
+            self.loop_facts_until = at.end;
+            super::loop_facts::collect(&mut self.worklists.facts.loops, statement);
         }
     }
 
@@ -400,10 +413,22 @@ impl<'a> Visit<'a> for Binder<'_> {
     }
 
     fn visit_for_statement(&mut self, statement: &ForStatement<'a>) {
+        self.loop_facts(Loop::For(statement));
         self.walk_for(statement);
     }
 
+    fn visit_while_statement(&mut self, statement: &WhileStatement<'a>) {
+        self.loop_facts(Loop::While(statement));
+        walk::walk_while_statement(self, statement);
+    }
+
+    fn visit_do_while_statement(&mut self, statement: &DoWhileStatement<'a>) {
+        self.loop_facts(Loop::DoWhile(statement));
+        walk::walk_do_while_statement(self, statement);
+    }
+
     fn visit_for_in_statement(&mut self, statement: &ForInStatement<'a>) {
+        self.loop_facts(Loop::ForIn(statement));
         let kind = Construct::ForInLoop;
         self.walk_for_in_of(
             &statement.left,
@@ -415,6 +440,7 @@ impl<'a> Visit<'a> for Binder<'_> {
     }
 
     fn visit_for_of_statement(&mut self, statement: &ForOfStatement<'a>) {
+        self.loop_facts(Loop::ForOf(statement));
         let kind = Construct::ForOfLoop;
         self.walk_for_in_of(
             &statement.left,

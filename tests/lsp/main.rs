@@ -6,6 +6,7 @@ mod client;
 mod cross_module;
 mod cross_references;
 mod ordering;
+mod panic_guard;
 mod pitfalls;
 
 use client::{Encoding, Server, lsp_pos, pos, range_start};

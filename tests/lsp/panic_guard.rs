@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use crate::client::{Encoding, Server, pos};
 
 const URI: &str = "file:///project/guard.js";
-const TEXT: &str = "let a = 1;\nfor (var i = 0; i < 3; i++) { setTimeout(() => a + i); }\nlet b = ;\n";
+const TEXT: &str =
+    "let a = 1;\nfor (var i = 0; i < 3; i++) { setTimeout(() => a + i); }\nlet b = ;\n";
 
 #[test]
 fn a_panicking_handler_answers_an_internal_error_and_the_server_goes_on() {
@@ -19,14 +20,24 @@ fn a_panicking_handler_answers_an_internal_error_and_the_server_goes_on() {
         let error = server.at("textDocument/hover", URI, at).unwrap_err();
         assert_eq!(error["code"], -32603, "{error}");
         assert!(
-            error["message"].as_str().unwrap().contains("textDocument/hover"),
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("textDocument/hover"),
             "{error}"
         );
         // Another method on the same document is answered as usual.
         let definition = server.at("textDocument/definition", URI, at).unwrap();
-        assert_eq!(definition["range"]["start"], json!({"line": 0, "character": 4}));
+        assert_eq!(
+            definition["range"]["start"],
+            json!({"line": 0, "character": 4})
+        );
     }
-    assert!(server.stderr().contains("the handler panicked"), "{}", server.stderr());
+    assert!(
+        server.stderr().contains("the handler panicked"),
+        "{}",
+        server.stderr()
+    );
     assert!(server.shutdown().success());
 }
 

@@ -66,7 +66,10 @@ fn loop_var_capture_is_published_and_fixed() {
     assert_eq!(action["diagnostics"][0], published["diagnostics"][0]);
     let diagnostic = &published["diagnostics"][0];
     let message = diagnostic["message"].as_str().unwrap();
-    assert!(!message.contains('`') && message.ends_with('.'), "{message}");
+    assert!(
+        !message.contains('`') && message.ends_with('.'),
+        "{message}"
+    );
     assert_eq!(
         diagnostic["relatedInformation"][0]["location"]["range"]["start"],
         json!({"line": 1, "character": 9})

@@ -10,8 +10,9 @@
 //!   expressions) that, when it runs, runs before the declaration initialized it: same
 //!   function, not inside a closure; a later `switch` case that cannot fall through the
 //!   declaring one.
-//! - `implicit-global`: an assignment to an undeclared name in sloppy code. Fixes: declare it
-//!   with `var`, or assign `globalThis.name` if a global is meant.
+//! - `implicit-global`: an assignment to an undeclared name in sloppy code, when nothing before
+//!   it reads the name (code that reads or `typeof`-tests it first expects the global to exist).
+//!   Fixes: declare it with `var`, or assign `globalThis.name` if a global is meant.
 //!
 //! Messages are one sentence of plain text (editors show them unformatted); details go in
 //! `related`. `// scopelens-ignore-next-line code` and `// scopelens-ignore-file code` turn a
@@ -19,7 +20,7 @@
 //!
 //! Whole-file: O(references + declarations).
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::describe::{describe_env, owner};
 use crate::engine::{
@@ -221,11 +222,11 @@ fn loop_var_captures(analysis: &Analysis, found: &mut Vec<Pitfall>) {
 
 /// The `var`s declared in `body` (not in a function inside it) that live outside the loop, each
 /// with whether a declaration of it in the body has an initializer and its statement.
-fn body_vars<'a>(
-    analysis: &'a Analysis,
+fn body_vars(
+    analysis: &Analysis,
     whole: Span,
     body: Span,
-) -> Vec<(BindingId, bool, &'a LoopVarStatement)> {
+) -> Vec<(BindingId, bool, &LoopVarStatement)> {
     let list = &analysis.facts.loops.var_statements;
     let lo = list.partition_point(|v| v.statement.start < body.start);
     let mut out: Vec<(BindingId, bool, &LoopVarStatement)> = Vec::new();
@@ -501,10 +502,21 @@ fn later_case_index(analysis: &Analysis, env: EnvId, declared: Span, r: &Referen
 fn implicit_globals(analysis: &Analysis, found: &mut Vec<Pitfall>) {
     // Per implicit global: the closure of every use, when they all share one.
     let mut one_closure: FxHashMap<BindingId, Option<Option<EnvId>>> = FxHashMap::default();
+    // Names read (or tested with `typeof`) before any assignment: the code expects a global of
+    // that name to exist already (`if (typeof _ == 'function') _ = wrap(_)`), so assigning it
+    // creates nothing.
+    let mut assigned: FxHashSet<BindingId> = FxHashSet::default();
+    let mut expected: FxHashSet<BindingId> = FxHashSet::default();
     for r in &analysis.references {
         let Some(binding) = r.binding else { continue };
         if analysis.binding(binding).declaration != DeclarationKind::ImplicitGlobal {
             continue;
+        }
+        if r.flags.read && !assigned.contains(&binding) {
+            expected.insert(binding);
+        }
+        if r.flags.write {
+            assigned.insert(binding);
         }
         let here = closure_of(analysis, r.environment);
         one_closure
@@ -524,6 +536,7 @@ fn implicit_globals(analysis: &Analysis, found: &mut Vec<Pitfall>) {
             || !r.flags.write
             || r.flags.read
             || analysis.env(r.environment).strict
+            || expected.contains(&binding)
         {
             continue;
         }

@@ -106,6 +106,8 @@ function f(v) {
 function g(a = b, b) {} // expect: tdz
 function g2(a, b = a) {}
 function h() { total = 1; total += 2; } // expect: implicit-global
+if (typeof _ == "function") { _ = wrap(_); }
+if (!registry) registry = {};
 exports.ok = function () {};
 (function () { "use strict"; let w; w = 1; })();
 "#,
@@ -313,5 +315,24 @@ function f() {
             12:7 tdz: x is used before its declaration (line 13) has run, so this throws a ReferenceError.
               related 13:7: x is a let binding of the function environment of f: it exists from the start of that environment but cannot be used until this declaration runs
         "#]],
+    );
+}
+
+#[test]
+fn tdz_only_where_the_use_certainly_runs_first() {
+    check_lines(
+        r#"function f() {
+  class A { x = B; m() { return B; } }
+  class B {}
+  const o = { get v() { return late; } };
+  let late = 1;
+  const g = function () { return c; };
+  let c;
+  use(typeof d); // expect: tdz
+  let d;
+  label: { use(e); } // expect: tdz
+  let e;
+}
+"#,
     );
 }

@@ -47,4 +47,7 @@ if [ "${1:-}" = "--packages" ]; then
   fetch_package webpack@5.113.0 webpack
   fetch_package eslint@10.16.0 eslint
   fetch_package rxjs@7.8.2 rxjs
+  fetch_package less@4.4.1 less
+  fetch_package codemirror@5.65.20 codemirror
+  fetch_package @babel/standalone@7.28.4 babel-standalone
 fi

@@ -11,7 +11,8 @@
 //!   function, not inside a closure; a later `switch` case that cannot fall through the
 //!   declaring one.
 //! - `implicit-global`: an assignment to an undeclared name in sloppy code, when nothing before
-//!   it reads the name (code that reads or `typeof`-tests it first expects the global to exist).
+//!   it reads the name (code that reads or `typeof`-tests it first expects the global to exist),
+//!   and not at the top level of a classic script (where it shares a global on purpose).
 //!   Fixes: declare it with `var`, or assign `globalThis.name` if a global is meant.
 //!
 //! Messages are one sentence of plain text (editors show them unformatted); details go in
@@ -25,7 +26,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::describe::{describe_env, owner};
 use crate::engine::{
     Analysis, BindingId, ClosureUse, DeclarationKind, EnvId, EnvKind, LoopVarStatement, Reference,
-    Span, VarLoop, is_known_global,
+    SourceKind, Span, VarLoop, is_known_global,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -544,8 +545,12 @@ fn implicit_globals(analysis: &Analysis, found: &mut Vec<Pitfall>) {
         if is_known_global(name) {
             continue;
         }
-        let mut fixes = Vec::new();
         let here = closure_of(analysis, r.environment);
+        // At the top level of a classic script, `x = …` is how scripts share globals on purpose.
+        if here.is_none() && analysis.source_kind == SourceKind::Script {
+            continue;
+        }
+        let mut fixes = Vec::new();
         if one_closure.get(&binding) == Some(&Some(here))
             && !offered_var.contains(&binding)
             && analysis

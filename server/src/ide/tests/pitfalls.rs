@@ -319,6 +319,20 @@ function f() {
 }
 
 #[test]
+fn implicit_global_at_a_script_top_level_is_on_purpose() {
+    check_lines(
+        r#"shared = function () {};
+function f() { leaked = 1; } // expect: implicit-global
+"#,
+    );
+    check_lines(
+        r#"//- m.cjs
+started = Date.now(); // expect: implicit-global
+"#,
+    );
+}
+
+#[test]
 fn tdz_only_where_the_use_certainly_runs_first() {
     check_lines(
         r#"function f() {

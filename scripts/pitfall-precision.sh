@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The pitfall precision run (docs/fidelity.md, "Pitfall precision"): every diagnostic on the whole
+# The pitfall precision run (docs/fidelity.md, "Pitfall diagnostics on real packages"): every diagnostic on the whole
 # npm packages fetched by `scripts/fetch-corpus.sh --packages`, each listed with its source line
 # to be judged, then the counts per package.
 set -euo pipefail

@@ -48,7 +48,13 @@ pub fn binary() -> String {
 
 impl Server {
     pub fn spawn() -> Server {
+        Self::spawn_with_env(&[])
+    }
+
+    /// Spawns with these environment variables set too (e.g. `SCOPELENS_TEST_PANIC`).
+    pub fn spawn_with_env(env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(binary())
+            .envs(env.iter().copied())
             // Warnings only: the chaos and soak tests send tens of thousands of messages.
             .env(
                 "RUST_LOG",
@@ -100,7 +106,16 @@ impl Server {
 
     /// Spawns and initializes, offering `encodings` (none: the client says nothing).
     pub fn start(encodings: &[&str], options: Value) -> (Server, Value) {
-        let mut server = Server::spawn();
+        Self::start_with_env(encodings, options, &[])
+    }
+
+    /// [`Self::start`] with environment variables (see [`Self::spawn_with_env`]).
+    pub fn start_with_env(
+        encodings: &[&str],
+        options: Value,
+        env: &[(&str, &str)],
+    ) -> (Server, Value) {
+        let mut server = Server::spawn_with_env(env);
         let mut general = json!({});
         if !encodings.is_empty() {
             general = json!({ "positionEncodings": encodings });

@@ -7,6 +7,7 @@ mod cross_module;
 mod cross_references;
 mod inline_values;
 mod ordering;
+mod panic_guard;
 mod pitfalls;
 
 use client::{Encoding, Server, lsp_pos, pos, range_start};

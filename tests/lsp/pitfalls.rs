@@ -62,6 +62,19 @@ fn loop_var_capture_is_published_and_fixed() {
     let action = &actions[0];
     assert_eq!(action["kind"], "quickfix");
     assert_eq!(action["diagnostics"][0]["code"], "loop-var-capture");
+    // The same diagnostic as published: one sentence of plain text, details related.
+    assert_eq!(action["diagnostics"][0], published["diagnostics"][0]);
+    let diagnostic = &published["diagnostics"][0];
+    let message = diagnostic["message"].as_str().unwrap();
+    assert!(
+        !message.contains('`') && message.ends_with('.'),
+        "{message}"
+    );
+    assert_eq!(
+        diagnostic["relatedInformation"][0]["location"]["range"]["start"],
+        json!({"line": 1, "character": 9})
+    );
+    assert!(!action["title"].as_str().unwrap().contains('`'), "{action}");
     let edits = action["edit"]["changes"][URI].as_array().unwrap();
     let fixed = apply(TEXT, edits);
     assert!(fixed.contains("for (let i = 0;"), "{fixed}");

@@ -9,6 +9,7 @@ mod dynamic;
 mod eval_code;
 mod globals;
 mod invariants;
+mod loop_facts;
 mod model;
 mod module_record;
 mod query;
@@ -17,6 +18,7 @@ mod resolve;
 mod retention;
 mod scratch;
 mod source_kind;
+mod suppressions;
 mod tables;
 mod worklists;
 
@@ -114,6 +116,8 @@ fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
     facts.var_loops.sort_unstable_by_key(|l| l.whole.start);
     facts.switches.sort_unstable_by_key(|s| s.whole.start);
     facts.statement_assignments.sort_unstable();
+    facts.loops.sort();
+    facts.suppressions = suppressions::collect(parsed.program, parsed.text);
     analysis.facts = facts;
     analysis.syntax_errors = parsed.syntax_errors;
     analysis.degradation.blanked = parsed.blanked;

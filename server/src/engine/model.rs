@@ -503,6 +503,64 @@ pub struct SyntaxFacts {
     /// Starts of the identifiers assigned by an expression statement `x = …;` (so `var ` can be
     /// written in front of them).
     pub statement_assignments: Vec<u32>,
+    /// Inside loops (`super::loop_facts`): every loop, how each closure made there is used, the
+    /// `var` statements of loop bodies, and the identifiers called there.
+    pub loops: LoopFacts,
+    /// `scopelens-ignore…` comments: which diagnostics the user turned off, and where.
+    pub suppressions: Vec<Suppression>,
+}
+
+/// What the pitfall `loop-var-capture` needs of the syntax inside loops; each list sorted by start.
+#[derive(Debug, Default)]
+pub struct LoopFacts {
+    /// Every `for`, `for-in`, `for-of`, `while` and `do-while` loop: (whole, body).
+    pub loops: Vec<(Span, Span)>,
+    /// Closures (functions, arrows, methods) made inside a loop, by the start of their span (the
+    /// span of their function environment), with what is done with them.
+    pub closures: Vec<(u32, ClosureUse)>,
+    /// `var` statements inside loop bodies.
+    pub var_statements: Vec<LoopVarStatement>,
+    /// Identifiers (by start) handed on inside loops as a closure would be: `setTimeout(f)`,
+    /// `list.push(f)`, `o.x = f`, `a.forEach(f)`.
+    pub handed: Vec<(u32, ClosureUse)>,
+}
+
+/// What the code around a closure does with it, as far as the syntax says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClosureUse {
+    /// Called where it is made: `(function () {…})()`, `(() => …).call(this)`.
+    CalledAtOnce,
+    /// Passed to a callee that calls it back before returning: `forEach`, `map`, `new Promise`, …
+    CalledBack(String),
+    /// Bound to a name (`function f`, `var f = …`): how that name is used decides (see
+    /// [`LoopFacts::handed`]). The start of the name.
+    Named(u32),
+    /// Handed to what runs it later: a timer, an event listener, a promise reaction (the callee).
+    Deferred(String),
+    /// Kept for later: pushed or added to a collection, assigned to a property, defined as an
+    /// accessor (the callee, or `=` for an assignment).
+    Stored(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct LoopVarStatement {
+    pub statement: Span,
+    /// The `var` keyword.
+    pub keyword: Span,
+    /// A direct child of a loop body's block (so `let` there is scoped to one iteration).
+    pub in_body_block: bool,
+    /// Each declarator's pattern, and whether it has an initializer.
+    pub declarators: Vec<(Span, bool)>,
+}
+
+/// A `// scopelens-ignore-next-line code…` (the line after the comment) or
+/// `// scopelens-ignore-file code…` (the whole file) comment. No codes: every code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The comment itself.
+    pub comment: Span,
+    pub whole_file: bool,
+    pub codes: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug)]

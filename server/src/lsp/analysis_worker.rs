@@ -11,7 +11,6 @@
 //! closes or after [`IDLE_RELEASE`] without work.
 
 use std::collections::{HashSet, VecDeque};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -21,7 +20,8 @@ use tower_lsp_server::ls_types::Uri;
 use super::config::Config;
 use super::documents::{Base, Documents, Job};
 use super::memory;
-use super::snapshot::{OffsetMap, Snapshot};
+use super::panic_guard;
+use super::snapshot::{OffsetMap, Pitfalls, Snapshot};
 use crate::engine::{self, Analysis, Input, Scratch, Span, SyntaxError};
 use crate::text::LineIndex;
 
@@ -41,8 +41,8 @@ pub struct Report {
     /// Why nothing could be analysed, when nothing could.
     pub unanalysed: Option<String>,
     /// The pitfalls of the text (all codes; settings filter them when they are published), in
-    /// its offsets. Empty when the text did not parse.
-    pub pitfalls: Vec<crate::ide::Pitfall>,
+    /// its offsets; the same list the snapshot keeps. Empty when the text did not parse.
+    pub pitfalls: Arc<[crate::ide::Pitfall]>,
 }
 
 /// How long, per MiB of text, the worker waits for a quiet moment before analysing: the edits
@@ -136,6 +136,7 @@ impl AnalysisWorker {
                     let analysed = snapshot.analysis.clone().filter(|a| {
                         snapshot.map.is_identity() && a.degradation.unanalysed.is_none()
                     });
+                    let pitfalls = snapshot.pitfalls.clone();
                     // Nothing else queued: return the memory freed by this analysis (and by the
                     // one it supersedes) before its answers go out.
                     let idle = worker_shared.is_idle();
@@ -150,10 +151,7 @@ impl AnalysisWorker {
                         // After the snapshot is out: requests waiting for it are answered
                         // first, the diagnostics follow.
                         if let Some(analysis) = analysed {
-                            report.pitfalls = crate::ide::pitfalls(
-                                &analysis,
-                                &crate::ide::PitfallsConfig::default(),
-                            );
+                            report.pitfalls = pitfalls.find(&analysis);
                         }
                         let _ = finished.send(Finished { uri, report });
                     }
@@ -323,19 +321,11 @@ fn analyse(
         previously_blanked: &previously_blanked,
         line_index: Some(&job.line_index),
     };
-    let analysis: Option<Arc<Analysis>> =
-        match catch_unwind(AssertUnwindSafe(|| engine::analyze_with(&input, scratch))) {
-            Ok(analysis) => Some(Arc::new(analysis)),
-            Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                tracing::error!(file = &*job.file_name, message, "the analysis panicked");
-                None
-            }
-        };
+    let what = format!("the analysis of {}", job.file_name);
+    let analysis: Option<Arc<Analysis>> = panic_guard::catch(&what, || {
+        panic_guard::inject("analysis");
+        Arc::new(engine::analyze_with(&input, scratch))
+    });
     let mut report = Report {
         version: job.version,
         line_index: job.line_index.clone(),
@@ -347,36 +337,48 @@ fn analyse(
             .as_ref()
             .and_then(|a| a.degradation.unanalysed.clone()),
         // Found after the snapshot is published (see the worker loop): answers do not wait.
-        pitfalls: Vec::new(),
+        pitfalls: Arc::new([]),
     };
-    let snapshot = |analysis, map| Snapshot {
+    let snapshot = |analysis, map, pitfalls| Snapshot {
         revision: job.revision,
         line_index: job.line_index.clone(),
         analysis,
         map,
+        pitfalls,
     };
     match (analysis, &job.base) {
         (Some(analysis), _) if analysis.degradation.unanalysed.is_none() => {
+            let pitfalls = Arc::new(Pitfalls::default());
             let base = Base {
                 revision: job.revision,
                 text: job.text.clone(),
                 analysis: analysis.clone(),
+                pitfalls: pitfalls.clone(),
             };
             (
-                snapshot(Some(analysis), OffsetMap::IDENTITY),
+                snapshot(Some(analysis), OffsetMap::IDENTITY, pitfalls),
                 Some(base),
                 report,
             )
         }
         (_, Some(base)) => {
             tracing::debug!(file = &*job.file_name, region = ?map.current_region(), "serving the last analysis that parsed");
-            (snapshot(Some(base.analysis.clone()), map), None, report)
+            let answered_by = (base.analysis.clone(), base.pitfalls.clone());
+            (
+                snapshot(Some(answered_by.0), map, answered_by.1),
+                None,
+                report,
+            )
         }
         (analysis, None) => {
             if analysis.is_none() {
                 report.unanalysed = Some("the analysis failed (this is a bug in scopelens)".into());
             }
-            (snapshot(analysis, OffsetMap::IDENTITY), None, report)
+            (
+                snapshot(analysis, OffsetMap::IDENTITY, Default::default()),
+                None,
+                report,
+            )
         }
     }
 }

@@ -5,12 +5,55 @@
 use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedReceiver;
-use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
+use tower_lsp_server::ls_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
+};
 
 use super::analysis_worker::Finished;
 use super::convert;
 use super::session::Session;
+use super::snapshot::OffsetMap;
 use crate::engine::Span;
+use crate::ide::Pitfall;
+use crate::text::{Encoding, LineIndex};
+
+/// A pitfall as a diagnostic of the document `uri` whose text `line_index` indexes, `map` taking
+/// the analysed text's offsets to it; `None` when its span does not survive the map. The one
+/// conversion: published diagnostics and the code actions' diagnostics are the same.
+pub fn pitfall_diagnostic(
+    p: &Pitfall,
+    uri: &Uri,
+    line_index: &LineIndex,
+    map: &OffsetMap,
+    encoding: Encoding,
+) -> Option<Diagnostic> {
+    let range = |span: Span| {
+        Some(convert::range(
+            line_index,
+            map.span_to_current(span)?,
+            encoding,
+        ))
+    };
+    let related: Vec<DiagnosticRelatedInformation> = p
+        .related
+        .iter()
+        .filter_map(|(span, message)| {
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(uri.clone(), range(*span)?),
+                message: message.clone(),
+            })
+        })
+        .collect();
+    Some(Diagnostic {
+        range: range(p.span)?,
+        severity: Some(DiagnosticSeverity::WARNING),
+        code: Some(NumberOrString::String(p.code.as_str().to_string())),
+        source: Some("scopelens".into()),
+        message: p.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        ..Diagnostic::default()
+    })
+}
 
 /// Publishes what each finished analysis reports, until the worker goes away.
 pub async fn publish(session: Arc<Session>, mut finished: UnboundedReceiver<Finished>) {
@@ -36,11 +79,11 @@ pub async fn publish(session: Arc<Session>, mut finished: UnboundedReceiver<Fini
         diagnostics.extend(
             report
                 .pitfalls
-                .into_iter()
+                .iter()
                 .filter(|p| enabled.enabled(p.code))
-                .map(|p| Diagnostic {
-                    code: Some(NumberOrString::String(p.code.as_str().to_string())),
-                    ..diagnostic(p.span, p.message)
+                .filter_map(|p| {
+                    let map = OffsetMap::IDENTITY;
+                    pitfall_diagnostic(p, &uri, &report.line_index, &map, encoding)
                 }),
         );
         if let Some(why) = report.unanalysed

@@ -11,6 +11,9 @@
 //!        ─▶ transport (writer thread: encodes and writes) ─▶ stdout
 //! ```
 //!
+//! Every handler runs inside the one panic guard ([`panic_guard`]): a panic answers its request
+//! with an internal error, and the server goes on.
+//!
 //! [`serve`] calls [`Dispatcher::call`] for every message in the order the client sent them,
 //! before it takes the next, and runs the returned futures concurrently. So a notification
 //! applied inside `call` is seen by every later message, and a request stamped inside `call`
@@ -38,6 +41,7 @@ use tower_lsp_server::ls_types::notification::{
 use tower_lsp_server::{ClientSocket, ExitedError, LspService};
 
 use super::handlers::{configuration, text_document_sync, watched_files};
+use super::panic_guard;
 use super::server::Backend;
 use super::session::{Arrival, Session};
 use super::transport::{Incoming, Outgoing, Output};
@@ -122,12 +126,13 @@ impl Service<Request> for Dispatcher {
             && self.session.accepts_notifications()
         {
             let (method, _, params) = request.into_parts();
-            self.apply(&method, params);
+            panic_guard::catch(&method, || self.apply(&method, params));
             return Box::pin(std::future::ready(Ok(None)));
         }
         let is_initialize = request.method() == "initialize";
         let arrival = Arrival::now(&self.session);
-        let answer = arrival.scope(self.router.call(request));
+        let (method, id) = (request.method().to_string(), request.id().cloned());
+        let answer = panic_guard::answer(method, id, arrival.scope(self.router.call(request)));
         if is_initialize {
             let (answered, initializing) = oneshot::channel();
             self.initializing = Some(initializing);

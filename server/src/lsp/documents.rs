@@ -56,6 +56,8 @@ pub struct Base {
     pub revision: u64,
     pub text: Arc<str>,
     pub analysis: Arc<Analysis>,
+    /// The pitfalls of `analysis`, for the snapshots it answers while the text does not parse.
+    pub pitfalls: Arc<super::snapshot::Pitfalls>,
 }
 
 /// What the analysis worker needs to analyse the current text of a document.
@@ -389,6 +391,7 @@ mod tests {
             line_index: Arc::new(LineIndex::new("let old;")),
             analysis: None,
             map: OffsetMap::IDENTITY,
+            pitfalls: Default::default(),
         };
         assert!(!docs.publish(&u, snapshot(old_job.revision), None, false));
         assert!(docs.subscribe(&u).unwrap().1.borrow().is_none());

@@ -18,6 +18,7 @@ mod dispatch;
 mod documents;
 mod handlers;
 mod memory;
+mod panic_guard;
 mod server;
 mod session;
 mod snapshot;

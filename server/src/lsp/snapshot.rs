@@ -2,9 +2,11 @@
 //! index, and the analysis that answers for it — either the analysis of that very text, or the
 //! last analysis that parsed, seen through an [`OffsetMap`] while the text has syntax errors.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use super::panic_guard;
 use crate::engine::{Analysis, Span};
+use crate::ide::{self, Pitfall, PitfallsConfig};
 use crate::text::LineIndex;
 
 #[derive(Debug)]
@@ -17,6 +19,36 @@ pub struct Snapshot {
     pub analysis: Option<Arc<Analysis>>,
     /// Maps offsets of the current text to those of `analysis`'s text.
     pub map: OffsetMap,
+    /// The pitfalls of `analysis`, shared by every snapshot it answers.
+    pub pitfalls: Arc<Pitfalls>,
+}
+
+/// The pitfalls of one analysis (every code; the settings filter them where they are shown),
+/// in its offsets. Found once, by the analysis worker right after the snapshot is out (answers
+/// do not wait for them), and read by the diagnostics and the code actions.
+#[derive(Debug, Default)]
+pub struct Pitfalls(OnceLock<Arc<[Pitfall]>>);
+
+impl Pitfalls {
+    /// The pitfalls, if found already.
+    pub fn found(&self) -> Option<Arc<[Pitfall]>> {
+        self.0.get().cloned()
+    }
+
+    /// The pitfalls of `analysis` (the analysis these belong to), found now if not yet. A panic
+    /// in the pass is logged and leaves none.
+    pub fn find(&self, analysis: &Analysis) -> Arc<[Pitfall]> {
+        self.0
+            .get_or_init(|| {
+                panic_guard::catch("pitfalls", || {
+                    panic_guard::inject("pitfalls");
+                    ide::pitfalls(analysis, &PitfallsConfig::default())
+                })
+                .unwrap_or_default()
+                .into()
+            })
+            .clone()
+    }
 }
 
 /// Offsets between two texts that differ in one region. The texts share a prefix `[0, start)`

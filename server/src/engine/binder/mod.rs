@@ -29,6 +29,7 @@ use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_syntax::scope::ScopeFlags;
 
+use super::loop_facts::Loop;
 use super::model::{
     self, Construct, DeclarationKind, EnvId, EnvKind, FunctionFlavor, NameId, Owner,
     ReferenceFlags, SourceKind,
@@ -110,6 +111,8 @@ struct Binder<'t> {
     block_role: Option<Construct>,
     /// V8's name inference for functions the spec leaves unnamed.
     names: names::Inferrer,
+    /// The end of the outermost loop whose syntax `loop_facts` has recorded.
+    loop_facts_until: u32,
 }
 
 impl<'t, 'a> Binder<'t> {
@@ -129,6 +132,16 @@ impl<'t, 'a> Binder<'t> {
             callback_to: None,
             block_role: None,
             names: names::Inferrer::default(),
+            loop_facts_until: 0,
+        }
+    }
+
+    /// Records the syntax of an outermost loop for the pitfalls (`loop_facts`).
+    fn loop_facts(&mut self, statement: Loop<'_, 'a>) {
+        let at = statement.span();
+        if at.start >= self.loop_facts_until {
+            self.loop_facts_until = at.end;
+            super::loop_facts::collect(&mut self.worklists.facts.loops, statement);
         }
     }
 
@@ -331,11 +344,13 @@ impl<'a> Visit<'a> for Binder<'_> {
     }
 
     fn visit_while_statement(&mut self, statement: &WhileStatement<'a>) {
+        self.loop_facts(Loop::While(statement));
         self.visit_expression(&statement.test);
         self.visit_body(Construct::LoopBody, &statement.body);
     }
 
     fn visit_do_while_statement(&mut self, statement: &DoWhileStatement<'a>) {
+        self.loop_facts(Loop::DoWhile(statement));
         self.visit_body(Construct::LoopBody, &statement.body);
         self.visit_expression(&statement.test);
     }
@@ -513,10 +528,12 @@ impl<'a> Visit<'a> for Binder<'_> {
     }
 
     fn visit_for_statement(&mut self, statement: &ForStatement<'a>) {
+        self.loop_facts(Loop::For(statement));
         self.walk_for(statement);
     }
 
     fn visit_for_in_statement(&mut self, statement: &ForInStatement<'a>) {
+        self.loop_facts(Loop::ForIn(statement));
         let kind = Construct::ForInLoop;
         self.walk_for_in_of(
             &statement.left,
@@ -528,6 +545,7 @@ impl<'a> Visit<'a> for Binder<'_> {
     }
 
     fn visit_for_of_statement(&mut self, statement: &ForOfStatement<'a>) {
+        self.loop_facts(Loop::ForOf(statement));
         let kind = Construct::ForOfLoop;
         self.walk_for_in_of(
             &statement.left,

@@ -43,6 +43,9 @@ fn check_fixes(src: &str, expected: Expect) {
             p.code.as_str(),
             p.message
         ));
+        for (span, note) in &p.related {
+            out.push_str(&format!("  related {}: {note}\n", f.pos(span.start)));
+        }
         for fix in &p.fixes {
             let fixed = apply_fix(&f.text, fix);
             let again = analyze_in_thread(&Input::new(&fixed, "test.js"));
@@ -103,8 +106,91 @@ function f(v) {
 function g(a = b, b) {} // expect: tdz
 function g2(a, b = a) {}
 function h() { total = 1; total += 2; } // expect: implicit-global
+if (typeof _ == "function") { _ = wrap(_); }
+if (!registry) registry = {};
 exports.ok = function () {};
 (function () { "use strict"; let w; w = 1; })();
+"#,
+    );
+}
+
+#[test]
+fn loop_var_capture_in_every_loop_form_when_the_closure_escapes() {
+    check_lines(
+        r#"var list = [], i, el;
+for (var a = 0; a < 3; a++) { setTimeout(function () { log(a); }); } // expect: loop-var-capture
+for (var b in obj) { el.addEventListener("click", () => log(b)); } // expect: loop-var-capture
+for (var c of items) { p.then(() => log(c)); } // expect: loop-var-capture
+for (i = 0; i < 3; i++) {
+  var d = items[i];
+  list.push(() => d); // expect: loop-var-capture
+}
+while (i--) {
+  var e = items[i];
+  el["on" + e] = function () { return e; }; // expect: loop-var-capture
+}
+do {
+  var g = next();
+  emitter.on("x", () => g); // expect: loop-var-capture
+} while (g);
+for (var h of items) {
+  function later() { return h; } // expect: loop-var-capture
+  queueMicrotask(later);
+}
+for (var o in mod) {
+  Object.defineProperty(exports, o, { get: function () { return mod[o]; } }); // expect: loop-var-capture
+}
+for (var q = 0; q < 3; q++) {
+  items.forEach(function (x) { setTimeout(() => log(x, q)); }); // expect: loop-var-capture
+}
+"#,
+    );
+}
+
+#[test]
+fn loop_var_capture_quiet_when_the_closure_runs_within_its_iteration() {
+    check_lines(
+        r#"var out = [], done = false, i;
+for (var a = 0; a < 3; a++) { out.push(items.map(function (x) { return x + a; })); }
+for (var b in obj) { keys.forEach(function (k, j) { log(b, k, j); }); }
+for (var c of items) { (function () { log(c); })(); }
+for (var d of items) { (() => log(d)).call(this); }
+for (var e of items) { const show = () => log(e); show(); }
+for (var f of items) { function each() { log(f); } each(); }
+for (var g of items) { out.sort((x, y) => x[g] - y[g]); }
+for (var h of items) { new Promise((resolve) => resolve(h)); }
+for (var k of items) { helper(() => k); }
+for (var m = 0; m < 3; m++) { return () => m; }
+for (let n = 0; n < 3; n++) { setTimeout(() => n); }
+for (const p of items) { setTimeout(() => p); }
+for (i = 0; i < 3; i++) { let q = i; setTimeout(() => q); }
+for (var r = 0, len = items.length; r < len; r++) { setTimeout(() => len); }
+while (i--) { var s; setTimeout(() => s); }
+for (i = 0; i < 3; i++) { setTimeout(function () { var t = 1; return t; }); }
+for (var u = 0; u < 3; u++) {
+  context.addInitializer = function () { if (done) throw new Error(); };
+}
+done = true;
+"#,
+    );
+}
+
+#[test]
+fn suppression_comments() {
+    check_lines(
+        r#"// scopelens-ignore-file tdz
+for (var a = 0; a < 3; a++) {
+  // scopelens-ignore-next-line loop-var-capture -- the timers read the final value on purpose
+  setTimeout(() => log(a));
+  setTimeout(() => log(a)); // expect: loop-var-capture
+  // scopelens-ignore-next-line tdz
+  setTimeout(() => log(a)); // expect: loop-var-capture
+  /* scopelens-ignore-next-line */
+  setTimeout(() => log(a));
+}
+use(x);
+let x = 1;
+function h() { total = 1; } // expect: implicit-global
 "#,
     );
 }
@@ -122,8 +208,9 @@ function h() {
 }
 "#,
         expect![[r#"
-            3:18 loop-var-capture: `i` is one `var` binding of the global environment, shared by every iteration: the closure `<arrow passed to fns.push at 3:12>` created in the loop body sees `i` as it is when the closure runs — after the loop, its last value — not as it was when the closure was made. `let` gives each iteration its own copy.
-              fix `Declare with `let`: one binding per iteration` (0 loop-var-capture left):
+            3:18 loop-var-capture: Every iteration shares one var i, so this function, kept by push, sees i as it is when called, not as it was in this iteration.
+              related 2:10: i is declared with var: one binding in the global environment for every iteration (let would give each iteration its own)
+              fix `Declare with let: one binding per iteration` (0 loop-var-capture left):
                 var fns = [];
                 for (let i = 0; i < 3; i++) {
                   fns.push(() => i);
@@ -132,8 +219,8 @@ function h() {
                   total = 1;
                   return total;
                 }
-            6:3 implicit-global: `total` is not declared in any environment here: in sloppy code this assignment creates a property of the global object (an implicit global), shared with every script and never collected; strict code would throw a ReferenceError. Declare it, or assign `globalThis.total` if a global is meant.
-              fix `Declare `total` with `var` (local to `h`)` (0 implicit-global left):
+            6:3 implicit-global: total is not declared, so this assignment creates a global variable (strict code would throw a ReferenceError).
+              fix `Declare total with var (local to h)` (0 implicit-global left):
                 var fns = [];
                 for (var i = 0; i < 3; i++) {
                   fns.push(() => i);
@@ -142,7 +229,7 @@ function h() {
                   var total = 1;
                   return total;
                 }
-              fix `Assign `globalThis.total`: a global on purpose` (0 implicit-global left):
+              fix `Assign globalThis.total: a global on purpose` (0 implicit-global left):
                 var fns = [];
                 for (var i = 0; i < 3; i++) {
                   fns.push(() => i);
@@ -152,5 +239,114 @@ function h() {
                   return total;
                 }
         "#]],
+    );
+}
+
+#[test]
+fn loop_var_capture_fixes_where_let_changes_nothing_else() {
+    check_fixes(
+        r#"for (var k in handlers) {
+  var handler = handlers[k];
+  el.addEventListener(k, function (event) { handler(event, k); });
+}
+var last;
+while (queue.length) {
+  var job = queue.shift();
+  last = job;
+  job.done = () => report(job);
+}
+function f() {
+  use(x);
+  let x = 1;
+}
+"#,
+        expect![[r#"
+            3:45 loop-var-capture: Every iteration shares one var handler, so this function, run later by addEventListener, sees handler as it is when called, not as it was in this iteration.
+              related 2:7: handler is declared with var: one binding in the global environment for every iteration (let would give each iteration its own)
+              fix `Declare with let: one binding per iteration` (2 loop-var-capture left):
+                for (var k in handlers) {
+                  let handler = handlers[k];
+                  el.addEventListener(k, function (event) { handler(event, k); });
+                }
+                var last;
+                while (queue.length) {
+                  var job = queue.shift();
+                  last = job;
+                  job.done = () => report(job);
+                }
+                function f() {
+                  use(x);
+                  let x = 1;
+                }
+            3:60 loop-var-capture: Every iteration shares one var k, so this function, run later by addEventListener, sees k as it is when called, not as it was in this iteration.
+              related 1:10: k is declared with var: one binding in the global environment for every iteration (let would give each iteration its own)
+              fix `Declare with let: one binding per iteration` (2 loop-var-capture left):
+                for (let k in handlers) {
+                  var handler = handlers[k];
+                  el.addEventListener(k, function (event) { handler(event, k); });
+                }
+                var last;
+                while (queue.length) {
+                  var job = queue.shift();
+                  last = job;
+                  job.done = () => report(job);
+                }
+                function f() {
+                  use(x);
+                  let x = 1;
+                }
+            9:27 loop-var-capture: Every iteration shares one var job, so this function, stored in a property, sees job as it is when called, not as it was in this iteration.
+              related 7:7: job is declared with var: one binding in the global environment for every iteration (let would give each iteration its own)
+              fix `Declare with let: one binding per iteration` (2 loop-var-capture left):
+                for (var k in handlers) {
+                  var handler = handlers[k];
+                  el.addEventListener(k, function (event) { handler(event, k); });
+                }
+                var last;
+                while (queue.length) {
+                  let job = queue.shift();
+                  last = job;
+                  job.done = () => report(job);
+                }
+                function f() {
+                  use(x);
+                  let x = 1;
+                }
+            12:7 tdz: x is used before its declaration (line 13) has run, so this throws a ReferenceError.
+              related 13:7: x is a let binding of the function environment of f: it exists from the start of that environment but cannot be used until this declaration runs
+        "#]],
+    );
+}
+
+#[test]
+fn implicit_global_at_a_script_top_level_is_on_purpose() {
+    check_lines(
+        r#"shared = function () {};
+function f() { leaked = 1; } // expect: implicit-global
+"#,
+    );
+    check_lines(
+        r#"//- m.cjs
+started = Date.now(); // expect: implicit-global
+"#,
+    );
+}
+
+#[test]
+fn tdz_only_where_the_use_certainly_runs_first() {
+    check_lines(
+        r#"function f() {
+  class A { x = B; m() { return B; } }
+  class B {}
+  const o = { get v() { return late; } };
+  let late = 1;
+  const g = function () { return c; };
+  let c;
+  use(typeof d); // expect: tdz
+  let d;
+  label: { use(e); } // expect: tdz
+  let e;
+}
+"#,
     );
 }

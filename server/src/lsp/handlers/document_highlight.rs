@@ -6,7 +6,6 @@ use tower_lsp_server::ls_types::{
     DocumentHighlight, DocumentHighlightKind, DocumentHighlightParams,
 };
 
-use super::guarded;
 use crate::ide::{self, HighlightKind};
 use crate::lsp::convert;
 use crate::lsp::session::Session;
@@ -21,7 +20,7 @@ pub async fn document_highlight(
     let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
         return Ok(None);
     };
-    let highlights = guarded("highlights", || ide::highlights(analysis, offset))?;
+    let highlights = ide::highlights(analysis, offset);
     if highlights.is_empty() {
         return Ok(None);
     }

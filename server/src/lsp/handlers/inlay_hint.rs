@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::{
     MarkupContent, MarkupKind, Position, Range, Uri,
 };
 
-use super::{guarded, location};
+use super::location;
 use crate::engine::Span;
 use crate::ide::{self, InlayHintId, InlayHintKind};
 use crate::lsp::convert;
@@ -61,23 +61,21 @@ fn inlay_hints(
     let document = session.document_ids.id(uri);
     let encoding = session.encoding();
     let links = (!lazy).then_some((uri, snapshot, encoding));
-    guarded("inlay hints", || {
-        let mut hints = Vec::new();
-        // The hints come sorted by offset: each position is found from the previous one's line.
-        let mut lines = snapshot.line_index.cursor();
-        ide::InlayHint::for_each_in(analysis, range, &config, |hint| {
-            let Some(at) = snapshot.map.to_current(hint.offset) else {
-                return; // inside the text being edited
-            };
-            let position = convert::position_at(&mut lines, at, encoding);
-            let tooltip = (!lazy)
-                .then(|| ide::inlay_hint_tooltip(analysis, hint.id))
-                .flatten();
-            let data = lazy.then(|| HintData::new(document, snapshot, hint.id).to_json());
-            hints.push(protocol_hint(position, hint, tooltip, links, data));
-        });
-        hints
-    })
+    let mut hints = Vec::new();
+    // The hints come sorted by offset: each position is found from the previous one's line.
+    let mut lines = snapshot.line_index.cursor();
+    ide::InlayHint::for_each_in(analysis, range, &config, |hint| {
+        let Some(at) = snapshot.map.to_current(hint.offset) else {
+            return; // inside the text being edited
+        };
+        let position = convert::position_at(&mut lines, at, encoding);
+        let tooltip = (!lazy)
+            .then(|| ide::inlay_hint_tooltip(analysis, hint.id))
+            .flatten();
+        let data = lazy.then(|| HintData::new(document, snapshot, hint.id).to_json());
+        hints.push(protocol_hint(position, hint, tooltip, links, data));
+    });
+    Ok(hints)
 }
 
 /// Fills in the tooltip and label locations of a hint from [`inlay_hint`]. A hint that no longer
@@ -98,7 +96,7 @@ pub async fn inlay_hint_resolve(session: &Session, hint: InlayHint) -> Result<In
     if snapshot.revision != data.revision {
         return Ok(hint);
     }
-    let Some(full) = guarded("inlay hint", || ide::resolve_inlay_hint(analysis, data.id))? else {
+    let Some(full) = ide::resolve_inlay_hint(analysis, data.id) else {
         return Ok(hint);
     };
     let Some(at) = snapshot.map.to_current(full.offset) else {

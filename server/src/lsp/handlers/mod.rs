@@ -27,8 +27,9 @@ use super::snapshot::Snapshot;
 use crate::engine::Span;
 use crate::text::Encoding;
 
-/// Runs a feature, turning a panic into an internal error: a bug in one answer must not take
-/// the server down.
+/// Runs a feature, turning a panic into an internal error. Redundant since every handler runs
+/// inside the dispatcher's one panic guard (`lsp::panic_guard`); the handlers that still call it
+/// (hover, definition, references, rename) drop it when they are next reshaped.
 fn guarded<T>(feature: &str, f: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
         tracing::error!(feature, "the feature panicked");

@@ -4,7 +4,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Location, TextDocumentPositionParams};
 
-use super::{guarded, location};
+use super::location;
 use crate::ide;
 use crate::lsp::session::Session;
 
@@ -20,6 +20,6 @@ pub async fn outer_binding(
     let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
         return Ok(None);
     };
-    let target = guarded("outer binding", || ide::outer_binding(analysis, offset))?;
+    let target = ide::outer_binding(analysis, offset);
     Ok(target.and_then(|target| location(&uri, &snapshot, target.span, session.encoding())))
 }

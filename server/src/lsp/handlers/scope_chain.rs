@@ -10,7 +10,6 @@ use serde::Serialize;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Location, Range, TextDocumentPositionParams};
 
-use super::guarded;
 use crate::engine::{BindingId, Span};
 use crate::ide;
 use crate::lsp::convert;
@@ -98,7 +97,7 @@ pub async fn scope_chain(
     };
     // A cursor inside text being edited still sits in the environments around the edit.
     let offset = snapshot.map.region_to_base(Span::new(offset, offset)).start;
-    let chain = guarded("scope chain", || ide::scope_chain(analysis, offset))?;
+    let chain = ide::scope_chain(analysis, offset);
     let encoding = session.encoding();
     let imports = import_targets(session, &uri, &snapshot, &chain).await?;
     let range = |span| region_range(&snapshot, span, encoding);

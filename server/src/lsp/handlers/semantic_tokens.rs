@@ -17,7 +17,6 @@ use tower_lsp_server::ls_types::{
     SemanticTokensRangeResult, SemanticTokensResult, Uri,
 };
 
-use super::guarded;
 use crate::engine::Span;
 use crate::ide;
 use crate::lsp::convert;
@@ -142,13 +141,11 @@ pub async fn range(
     let range = snapshot
         .map
         .region_to_base(Span::new(start.min(end), start.max(end)));
-    let tokens = guarded("semantic tokens", || {
-        encode(
-            &snapshot,
-            &ide::semantic_tokens_in(analysis, range),
-            encoding,
-        )
-    })?;
+    let tokens = encode(
+        &snapshot,
+        &ide::semantic_tokens_in(analysis, range),
+        encoding,
+    );
     Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
         result_id: None,
         data: tokens,
@@ -165,9 +162,7 @@ async fn whole_file(session: &Arc<Session>, uri: &Uri) -> Result<(u64, Arc<Vec<S
         let Some(analysis) = work.analysis.as_deref() else {
             return Ok(Vec::new());
         };
-        guarded("semantic tokens", || {
-            encode(&work, &ide::semantic_tokens(analysis), encoding)
-        })
+        Ok(encode(&work, &ide::semantic_tokens(analysis), encoding))
     })
     .await
     .map_err(|_| {

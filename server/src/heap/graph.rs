@@ -43,7 +43,9 @@ impl Graph {
         // Columns: 1 + 4 + 4 + 8 + 4 bytes a node, 1 + 4 + 4 an edge; dominators: the
         // predecessor lists (4 a node and an edge) and ten 4-byte arrays a node, then 8 for
         // retained sizes.
-        nodes * (21 + 4 + 40 + 8) + edges * (9 + 4)
+        nodes
+            .saturating_mul(21 + 4 + 40 + 8)
+            .saturating_add(edges.saturating_mul(9 + 4))
     }
 
     pub fn node_count(&self) -> u32 {

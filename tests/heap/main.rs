@@ -33,16 +33,22 @@ fn snapshot() -> &'static Path {
             .arg(here().join("fixtures/app/main.mjs"))
             .env("SNAPSHOT", &path)
             .output()
-            .unwrap_or_else(|e| {
-                panic!("\n*** tests/heap needs Node.js (20+) on PATH: {e} ***\n")
-            });
-        assert!(out.status.success(), "node: {}", String::from_utf8_lossy(&out.stderr));
+            .unwrap_or_else(|e| panic!("\n*** tests/heap needs Node.js (20+) on PATH: {e} ***\n"));
+        assert!(
+            out.status.success(),
+            "node: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         path
     })
 }
 
 fn heap(args: &[&str]) -> Output {
-    Command::new(binary()).arg("heap").args(args).output().expect("run scopelens heap")
+    Command::new(binary())
+        .arg("heap")
+        .args(args)
+        .output()
+        .expect("run scopelens heap")
 }
 
 fn report() -> &'static Value {
@@ -56,7 +62,11 @@ fn report() -> &'static Value {
             "--format",
             "json",
         ]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).expect("json")
     })
 }
@@ -73,7 +83,11 @@ fn render(report: &Value) -> String {
             f["column"],
             f["name"].as_str().unwrap(),
             f["instances"],
-            if f["aligned"] == true { "" } else { " (unaligned)" }
+            if f["aligned"] == true {
+                ""
+            } else {
+                " (unaligned)"
+            }
         );
         for c in f["contexts"].as_array().unwrap() {
             let env = &c["environment"];
@@ -82,7 +96,11 @@ fn render(report: &Value) -> String {
                 .unwrap()
                 .iter()
                 .map(|v| {
-                    let star = if v["kept_for_siblings"] == true { "*" } else { "" };
+                    let star = if v["kept_for_siblings"] == true {
+                        "*"
+                    } else {
+                        ""
+                    };
                     format!("{}{star}", v["name"].as_str().unwrap())
                 })
                 .collect();
@@ -174,9 +192,21 @@ fn retained_sizes_equal_memlabs() {
     let r = report();
     let mut ids: Vec<u64> = Vec::new();
     for f in r["closures"].as_array().unwrap() {
-        ids.extend(f["node_ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()));
+        ids.extend(
+            f["node_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap()),
+        );
         for c in f["contexts"].as_array().unwrap() {
-            ids.extend(c["node_ids"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()));
+            ids.extend(
+                c["node_ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_u64().unwrap()),
+            );
         }
     }
     ids.sort_unstable();
@@ -187,14 +217,22 @@ fn retained_sizes_equal_memlabs() {
         .args(ids.iter().map(|i| i.to_string()))
         .output()
         .expect("run memlab");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let memlab: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     let sum = |list: &Value| -> u64 {
         list.as_array()
             .unwrap()
             .iter()
-            .map(|id| memlab[id.to_string()].as_u64().expect("memlab knows the node"))
+            .map(|id| {
+                memlab[id.to_string()]
+                    .as_u64()
+                    .expect("memlab knows the node")
+            })
             .sum()
     };
     let close = |ours: u64, theirs: u64, what: &str| {
@@ -208,12 +246,20 @@ fn retained_sizes_equal_memlabs() {
     for f in r["closures"].as_array().unwrap() {
         let name = f["name"].as_str().unwrap();
         if f["instances"].as_u64().unwrap() as usize == f["node_ids"].as_array().unwrap().len() {
-            close(f["retained_bytes"].as_u64().unwrap(), sum(&f["node_ids"]), name);
+            close(
+                f["retained_bytes"].as_u64().unwrap(),
+                sum(&f["node_ids"]),
+                name,
+            );
             compared += 1;
         }
         for c in f["contexts"].as_array().unwrap() {
             if c["count"].as_u64().unwrap() as usize == c["node_ids"].as_array().unwrap().len() {
-                close(c["retained_bytes"].as_u64().unwrap(), sum(&c["node_ids"]), name);
+                close(
+                    c["retained_bytes"].as_u64().unwrap(),
+                    sum(&c["node_ids"]),
+                    name,
+                );
                 compared += 1;
             }
         }
@@ -225,7 +271,13 @@ fn retained_sizes_equal_memlabs() {
 fn a_snapshot_of_another_program_lists_its_scripts_and_matches_nothing() {
     let empty = scratch().join("elsewhere");
     std::fs::create_dir_all(&empty).unwrap();
-    let out = heap(&[snapshot().to_str().unwrap(), "--root", empty.to_str().unwrap(), "--format", "json"]);
+    let out = heap(&[
+        snapshot().to_str().unwrap(),
+        "--root",
+        empty.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(out.status.success());
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["closures"], serde_json::json!([]));
@@ -235,17 +287,39 @@ fn a_snapshot_of_another_program_lists_its_scripts_and_matches_nothing() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert!(scripts.iter().any(|s| s.ends_with("/fixtures/app/siblings.js")), "{scripts:?}");
-    assert!(scripts.iter().any(|s| s.starts_with("file://") && s.ends_with("/cache.mjs")), "{scripts:?}");
-    let text = heap(&[snapshot().to_str().unwrap(), "--root", empty.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&text.stdout).contains("no closure of the snapshot belongs to a file under the root"));
+    assert!(
+        scripts
+            .iter()
+            .any(|s| s.ends_with("/fixtures/app/siblings.js")),
+        "{scripts:?}"
+    );
+    assert!(
+        scripts
+            .iter()
+            .any(|s| s.starts_with("file://") && s.ends_with("/cache.mjs")),
+        "{scripts:?}"
+    );
+    let text = heap(&[
+        snapshot().to_str().unwrap(),
+        "--root",
+        empty.to_str().unwrap(),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout)
+            .contains("no closure of the snapshot belongs to a file under the root")
+    );
 }
 
 fn refused(bytes: &[u8], name: &str) -> String {
     let path = scratch().join(name);
     std::fs::write(&path, bytes).unwrap();
     let out = heap(&[path.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(out.stdout.is_empty());
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -268,7 +342,11 @@ fn bad_input_is_refused_with_a_reason() {
     let edges = text.find("\"edges\":[").unwrap() + "\"edges\":[".len();
     let comma = edges + text[edges..].find(',').unwrap();
     let second = comma + 1 + text[comma + 1..].find(',').unwrap();
-    let third_end = second + 1 + text[second + 1..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    let third_end = second
+        + 1
+        + text[second + 1..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap();
     let corrupt = format!("{}7000000000{}", &text[..second + 1], &text[third_end..]);
     let err = refused(corrupt.as_bytes(), "corrupt.heapsnapshot");
     assert!(err.contains("corrupt heap snapshot"), "{err}");
@@ -279,4 +357,23 @@ fn bad_input_is_refused_with_a_reason() {
         .replacen("\"edge_count\":", "\"edge_count\":9000000000000", 1);
     let err = refused(format!("{huge}\"nodes\":[").as_bytes(), "huge.heapsnapshot");
     assert!(err.contains("too big"), "{err}");
+}
+
+#[test]
+fn the_html_page_is_self_contained_and_carries_the_report() {
+    let root = here().join("fixtures/app");
+    let out = heap(&[
+        snapshot().to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "html",
+    ]);
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    assert!(!page.contains("src=\"http") && !page.contains("href=\"http"));
+    // The report and the source lines of the biggest closure are in the page's data.
+    assert!(page.contains("\"name\":\"escape\""));
+    assert!(page.contains("const escape = () =\\u003e small;"));
 }

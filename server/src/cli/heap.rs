@@ -47,13 +47,17 @@ pub fn run(args: &[String]) -> ExitCode {
                     Some("json") => Format::Json,
                     Some("html") => Format::Html,
                     Some(other) => {
-                        return bad(&format!("unknown format `{other}` (expected text, json or html)"));
+                        return bad(&format!(
+                            "unknown format `{other}` (expected text, json or html)"
+                        ));
                     }
                     None => return bad("--format needs a value"),
                 }
             }
             _ if flag.starts_with('-') => return bad(&format!("unknown option `{arg}`")),
-            _ if snapshot.is_some() => return bad(&format!("more than one snapshot given (`{arg}`)")),
+            _ if snapshot.is_some() => {
+                return bad(&format!("more than one snapshot given (`{arg}`)"));
+            }
             _ => snapshot = Some(PathBuf::from(arg)),
         }
     }
@@ -62,7 +66,10 @@ pub fn run(args: &[String]) -> ExitCode {
     };
     let root = root.unwrap_or_else(|| PathBuf::from("."));
     let progress = io::stderr().is_terminal().then(|| {
-        let total = std::fs::metadata(&snapshot).map(|m| m.len()).unwrap_or(0).max(1);
+        let total = std::fs::metadata(&snapshot)
+            .map(|m| m.len())
+            .unwrap_or(0)
+            .max(1);
         Progress {
             callback: Box::new(move |done| {
                 eprint!("\rscopelens heap: reading {}%", done * 100 / total);
@@ -156,7 +163,12 @@ fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {
         for c in &f.contexts {
             let env = c.environment.as_ref().map_or_else(
                 || "a Context the source has no environment for".to_string(),
-                |e| format!("{} environment of {} ({}:{})", e.kind, e.owner, e.line, e.column),
+                |e| {
+                    format!(
+                        "{} environment of {} ({}:{})",
+                        e.kind, e.owner, e.line, e.column
+                    )
+                },
             );
             writeln!(
                 out,
@@ -180,7 +192,13 @@ fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {
     if !r.unmatched_scripts.is_empty() {
         writeln!(out, "\nscripts not under the root:")?;
         for s in &r.unmatched_scripts {
-            writeln!(out, "  {} ({} closures, {})", s.name, s.closures, bytes(s.retained_bytes))?;
+            writeln!(
+                out,
+                "  {} ({} closures, {})",
+                s.name,
+                s.closures,
+                bytes(s.retained_bytes)
+            )?;
         }
     }
     if r.closures.is_empty() {

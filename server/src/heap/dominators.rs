@@ -121,12 +121,12 @@ pub fn compute(g: &Graph, document_trees: u32) -> Dominators {
     let mut count = 0u32;
 
     let dfs = |root: u32,
-                   parent: &mut [u32],
-                   semi: &mut [u32],
-                   vertex: &mut [u32],
-                   label: &mut [u32],
-                   cursor: &mut [u32],
-                   count: &mut u32| {
+               parent: &mut [u32],
+               semi: &mut [u32],
+               vertex: &mut [u32],
+               label: &mut [u32],
+               cursor: &mut [u32],
+               count: &mut u32| {
         cursor[root as usize] = g.first_edge[root as usize - 1];
         let mut v = root;
         while v != 0 {
@@ -155,12 +155,28 @@ pub fn compute(g: &Graph, document_trees: u32) -> Dominators {
         }
     };
     let r = ROOT + 1;
-    dfs(r, &mut parent, &mut semi, &mut vertex, &mut label, &mut cursor, &mut count);
+    dfs(
+        r,
+        &mut parent,
+        &mut semi,
+        &mut vertex,
+        &mut label,
+        &mut cursor,
+        &mut count,
+    );
     if count < n {
         for v in 1..=n {
             if semi[v as usize] == 0 && !strong_referrer.get(v - 1) {
                 parent[v as usize] = r;
-                dfs(v, &mut parent, &mut semi, &mut vertex, &mut label, &mut cursor, &mut count);
+                dfs(
+                    v,
+                    &mut parent,
+                    &mut semi,
+                    &mut vertex,
+                    &mut label,
+                    &mut cursor,
+                    &mut count,
+                );
             }
         }
     }
@@ -225,7 +241,11 @@ pub fn compute(g: &Graph, document_trees: u32) -> Dominators {
         while v != 0 {
             let next = bucket_next[v as usize];
             let u = evaluate(v, &mut ancestor, &mut label, &semi);
-            dom[v as usize] = if semi[u as usize] < semi[v as usize] { u } else { pw };
+            dom[v as usize] = if semi[u as usize] < semi[v as usize] {
+                u
+            } else {
+                pw
+            };
             v = next;
         }
     }

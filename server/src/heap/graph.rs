@@ -120,7 +120,10 @@ impl Graph {
 
     /// The location V8 recorded for `node`, if any.
     pub fn location(&self, node: u32) -> Option<Location> {
-        let i = self.locations.binary_search_by_key(&node, |l| l.node).ok()?;
+        let i = self
+            .locations
+            .binary_search_by_key(&node, |l| l.node)
+            .ok()?;
         Some(self.locations[i])
     }
 }

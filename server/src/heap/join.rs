@@ -134,11 +134,7 @@ struct Candidate {
 }
 
 /// Joins `heap` to the files under `root`; `source` reads and analyses a file (`None`: cannot).
-pub fn join(
-    heap: &Heap,
-    root: &Path,
-    source: &mut dyn FnMut(&Path) -> Option<Source>,
-) -> Report {
+pub fn join(heap: &Heap, root: &Path, source: &mut dyn FnMut(&Path) -> Option<Source>) -> Report {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut report = Report {
         total_bytes: heap.total_bytes(),
@@ -225,7 +221,9 @@ pub fn join(
         });
         group.instances += 1;
         group.retained += retained;
-        group.nodes.push((retained, heap.graph.node_id[c.node as usize]));
+        group
+            .nodes
+            .push((retained, heap.graph.node_id[c.node as usize]));
         let chain = align(heap, &group.candidates, c.context);
         if chain.iter().any(|(cand, _)| cand.is_none()) {
             group.aligned = false;
@@ -255,7 +253,9 @@ pub fn join(
         let src = src.as_ref().expect("groups only of analysed files");
         let a = &src.analysis;
         let (env, offset) = match target {
-            Target::Closure(e) | Target::Class(e) | Target::Module(e) => (Some(e), a.env(e).span.start),
+            Target::Closure(e) | Target::Class(e) | Target::Module(e) => {
+                (Some(e), a.env(e).span.start)
+            }
             Target::Unknown(o) => (None, o),
         };
         let (line, column) = match target {
@@ -269,7 +269,11 @@ pub fn join(
             Target::Unknown(_) => group.name.clone(),
         };
         let retains: FxHashMap<BindingId, bool> = match target {
-            Target::Closure(e) => a.retains(e).into_iter().map(|r| (r.binding, r.used)).collect(),
+            Target::Closure(e) => a
+                .retains(e)
+                .into_iter()
+                .map(|r| (r.binding, r.used))
+                .collect(),
             _ => FxHashMap::default(),
         };
         group.positions.sort_by_key(|p| p.depth);
@@ -289,7 +293,12 @@ pub fn join(
             column,
             instances: group.instances,
             retained_bytes: group.retained,
-            node_ids: group.nodes.iter().take(MAX_IDS).map(|&(_, id)| id).collect(),
+            node_ids: group
+                .nodes
+                .iter()
+                .take(MAX_IDS)
+                .map(|&(_, id)| id)
+                .collect(),
             contexts,
             aligned: group.aligned && env.is_some(),
         });
@@ -300,16 +309,22 @@ pub fn join(
             .then_with(|| x.file.cmp(&y.file))
             .then(x.offset.cmp(&y.offset))
     });
-    report
-        .unmatched_scripts
-        .sort_by(|x, y| y.retained_bytes.cmp(&x.retained_bytes).then(x.name.cmp(&y.name)));
+    report.unmatched_scripts.sort_by(|x, y| {
+        y.retained_bytes
+            .cmp(&x.retained_bytes)
+            .then(x.name.cmp(&y.name))
+    });
     if report.closures.iter().any(|f| f.env.is_none()) {
         report.notes.push(
             "some closures start where the current source has no function: was the file edited after the snapshot?"
                 .into(),
         );
     }
-    if report.closures.iter().any(|f| f.env.is_some() && !f.aligned) {
+    if report
+        .closures
+        .iter()
+        .any(|f| f.env.is_some() && !f.aligned)
+    {
         report.notes.push(
             "some Context chains do not match the static model: their unmatched Contexts are listed without an environment"
                 .into(),
@@ -387,7 +402,10 @@ fn percent_decode(s: &str) -> String {
 /// shortly before it, with only its header in between (`function name`, `async`, `*`).
 fn target_of(src: &Source, line: u32, column: u32) -> Target {
     let a = &src.analysis;
-    let Some(offset) = a.line_index.offset(LineCol { line, col: column }, Encoding::Utf16) else {
+    let Some(offset) = a
+        .line_index
+        .offset(LineCol { line, col: column }, Encoding::Utf16)
+    else {
         return Target::Unknown(0);
     };
     let env = a.env_at(offset);
@@ -400,7 +418,11 @@ fn target_of(src: &Source, line: u32, column: u32) -> Target {
         {
             return Target::Closure(w);
         }
-        if let Some(m) = a.env_ids().take(3).find(|&e| a.env(e).kind == EnvKind::Module) {
+        if let Some(m) = a
+            .env_ids()
+            .take(3)
+            .find(|&e| a.env(e).kind == EnvKind::Module)
+        {
             return Target::Module(m);
         }
     }
@@ -453,9 +475,10 @@ fn candidates(a: &Analysis, target: Target) -> Vec<Candidate> {
         let module_cell = |b: BindingId| {
             e.kind == EnvKind::Module
                 && (a.binding(b).declaration == DeclarationKind::Import
-                    || a.module.exports.iter().any(
-                        |x| matches!(x.target, ExportTarget::Local(l) if l == b),
-                    ))
+                    || a.module
+                        .exports
+                        .iter()
+                        .any(|x| matches!(x.target, ExportTarget::Local(l) if l == b)))
         };
         let vars: Vec<BindingId> = e
             .bindings
@@ -474,7 +497,10 @@ fn candidates(a: &Analysis, target: Target) -> Vec<Candidate> {
                         | FunctionFlavor::StaticBlock
                 )
             ),
-            names: vars.iter().map(|&b| a.binding_name(b).to_string()).collect(),
+            names: vars
+                .iter()
+                .map(|&b| a.binding_name(b).to_string())
+                .collect(),
             empty_ok: e.kind == EnvKind::Class || e.has_sloppy_eval,
             vars,
         });
@@ -606,7 +632,10 @@ fn context_report(
     let mut shared_by = 0u32;
     for &ctx in &p.contexts {
         retained += heap.retained[ctx as usize];
-        ids.push((heap.retained[ctx as usize], heap.graph.node_id[ctx as usize]));
+        ids.push((
+            heap.retained[ctx as usize],
+            heap.graph.node_id[ctx as usize],
+        ));
         shared_by = shared_by.max(heap.shared_by.get(&ctx).copied().unwrap_or(0));
         let seen = observe(heap, ctx);
         let dominated = |v: u32| {

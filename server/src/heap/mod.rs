@@ -21,8 +21,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use graph::Graph;
 pub use join::{
-    ContextReport, EnvironmentInfo, FunctionReport, Report, Source, UnmatchedScript, VariableReport,
-    join,
+    ContextReport, EnvironmentInfo, FunctionReport, Report, Source, UnmatchedScript,
+    VariableReport, join,
 };
 pub use reader::Progress;
 

@@ -199,7 +199,10 @@ impl<R: Read> Lexer<R> {
     }
 
     /// Calls `each` with every number of an array of unsigned integers.
-    fn numbers(&mut self, mut each: impl FnMut(u64) -> Result<(), HeapError>) -> Result<(), HeapError> {
+    fn numbers(
+        &mut self,
+        mut each: impl FnMut(u64) -> Result<(), HeapError>,
+    ) -> Result<(), HeapError> {
         self.expect(b'[', "an array")?;
         if self.peek_token()? == Some(b']') {
             self.pos += 1;
@@ -228,7 +231,11 @@ impl<R: Read> Lexer<R> {
         let start = self.offset();
         let mut started = false;
         loop {
-            let Some(b) = (if started { self.peek()? } else { self.peek_token()? }) else {
+            let Some(b) = (if started {
+                self.peek()?
+            } else {
+                self.peek_token()?
+            }) else {
                 return Err(self.truncated("a value"));
             };
             if let Some((out, limit)) = capture.as_mut() {
@@ -259,7 +266,11 @@ impl<R: Read> Lexer<R> {
                 b'[' | b'{' => depth += 1,
                 b']' | b'}' => {
                     depth = depth.checked_sub(1).ok_or_else(|| {
-                        HeapError::Corrupt(format!("unbalanced `{}` at byte {}", b as char, self.offset()))
+                        HeapError::Corrupt(format!(
+                            "unbalanced `{}` at byte {}",
+                            b as char,
+                            self.offset()
+                        ))
                     })?;
                     if depth == 0 {
                         return Ok(());
@@ -403,9 +414,10 @@ fn strings<R: Read>(
 }
 
 fn column(fields: &[String], name: &str) -> Result<usize, HeapError> {
-    fields.iter().position(|f| f == name).ok_or_else(|| {
-        HeapError::NotASnapshot(format!("snapshot.meta has no `{name}` field"))
-    })
+    fields
+        .iter()
+        .position(|f| f == name)
+        .ok_or_else(|| HeapError::NotASnapshot(format!("snapshot.meta has no `{name}` field")))
 }
 
 fn type_names(types: &[serde_json::Value]) -> Result<Vec<String>, HeapError> {
@@ -450,7 +462,9 @@ pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTab
     let mut edge_total: u64 = 0;
     let mut key = Vec::new();
     if lexer.peek_token()? == Some(b'}') {
-        return Err(HeapError::NotASnapshot("the file is an empty JSON object".into()));
+        return Err(HeapError::NotASnapshot(
+            "the file is an empty JSON object".into(),
+        ));
     }
     loop {
         key.clear();
@@ -468,7 +482,9 @@ pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTab
                 let mut raw = Vec::new();
                 lexer.skip_value(Some((&mut raw, MAX_META)))?;
                 let header: Header = serde_json::from_slice(&raw).map_err(|e| {
-                    HeapError::NotASnapshot(format!("`snapshot` is not a V8 heap snapshot header: {e}"))
+                    HeapError::NotASnapshot(format!(
+                        "`snapshot` is not a V8 heap snapshot header: {e}"
+                    ))
                 })?;
                 let l = Layout::new(&header.meta)?;
                 if let (Some(n), Some(e)) = (header.node_count, header.edge_count) {
@@ -506,7 +522,8 @@ pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTab
                     raw.clear();
                     lexer.raw_string(&mut raw, true)?;
                     if raw.len() <= 24
-                        && let Some(k) = KEYWORDS.iter().position(|k| k.as_bytes() == raw.as_slice())
+                        && let Some(k) =
+                            KEYWORDS.iter().position(|k| k.as_bytes() == raw.as_slice())
                         && keywords[k] == u32::MAX
                     {
                         keywords[k] = id;
@@ -530,10 +547,14 @@ pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTab
         }
     }
     let Some(strings) = strings_table else {
-        return Err(HeapError::NotASnapshot("the file has no `strings` array".into()));
+        return Err(HeapError::NotASnapshot(
+            "the file has no `strings` array".into(),
+        ));
     };
     if layout.is_none() || graph.first_edge.is_empty() {
-        return Err(HeapError::NotASnapshot("the file has no `snapshot` and `nodes`".into()));
+        return Err(HeapError::NotASnapshot(
+            "the file has no `snapshot` and `nodes`".into(),
+        ));
     }
     graph.validate(edge_total, strings.count)?;
     Ok((graph, strings))

@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod heap;
 pub mod ide;
 pub mod lsp;
 pub mod text;

@@ -48,7 +48,7 @@ pub(super) fn write(
 
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` only occur inside JSON strings, where
 /// `\u003c` means the same character to `JSON.parse`; U+2028/U+2029 escaped for old parsers.
-fn escape_script_json(json: &str) -> String {
+pub(super) fn escape_script_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + json.len() / 64);
     for c in json.chars() {
         match c {
@@ -63,7 +63,7 @@ fn escape_script_json(json: &str) -> String {
     out
 }
 
-fn escape_html(text: &str) -> String {
+pub(super) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -1,5 +1,8 @@
-//! The command line: `scopelens [--stdio]` (the language server), `scopelens explain`.
+//! The command line: `scopelens [--stdio]` (the language server), `scopelens explain`, `scopelens heap`.
 pub mod explain;
+pub mod heap;
+mod heap_html;
+mod heap_json;
 mod html;
 mod json;
 mod text;
@@ -14,6 +17,9 @@ Usage:
   scopelens explain FILE [--format text|json|html] [--source-kind auto|script|module|commonjs]
                                               print the environments, bindings, captures and
                                               references of FILE (html: one self-contained page)
+  scopelens heap SNAPSHOT [--root DIR] [--format text|json|html]
+                                              what each closure of a V8 heap snapshot keeps
+                                              alive, shown at its source under DIR
   scopelens --version | --help
 
 Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=scopelens=debug) to change the level.
@@ -24,6 +30,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
     match args.first().map(String::as_str) {
         None | Some("--stdio") => crate::lsp::run_stdio(),
         Some("explain") => explain::run(&args[1..]),
+        Some("heap") => heap::run(&args[1..]),
         Some("--version" | "-V") => {
             println!("scopelens {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS

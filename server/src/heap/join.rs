@@ -1,0 +1,722 @@
+//! Closures of a [`Heap`] joined to the source: each closure's function (from V8's position and
+//! script name), its Context chain aligned with the static chain of environments V8 gives a
+//! Context, every slot named by the static model; grouped by function, biggest first.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::{Heap, scope_info_strings};
+use crate::engine::{
+    Analysis, BindingId, DeclarationKind, EnvId, EnvKind, ExportTarget, FunctionFlavor,
+};
+use crate::ide::describe;
+use crate::text::{Encoding, LineCol};
+
+/// At most this many node ids are listed per function or Context (biggest first).
+const MAX_IDS: usize = 100;
+
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Source functions with live closures, biggest retained size first.
+    pub closures: Vec<FunctionReport>,
+    /// Scripts named by a path or `file://` URL that is not a file under the root.
+    pub unmatched_scripts: Vec<UnmatchedScript>,
+    /// Closures of scripts that are not files (Node's own `node:internal/…`, eval code).
+    pub other_closures: u32,
+    pub total_bytes: u64,
+    pub nodes: u32,
+    pub edges: u64,
+    /// Where the answer is partial, and why.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct UnmatchedScript {
+    pub name: String,
+    pub closures: u32,
+    pub retained_bytes: u64,
+}
+
+#[derive(Debug)]
+pub struct FunctionReport {
+    /// As scopelens names functions (`make`, `Widget.constructor`, `<arrow at 8:9>`).
+    pub name: String,
+    /// Relative to the root, `/`-separated.
+    pub file: String,
+    pub path: PathBuf,
+    /// The function's environment; `None` when V8's position matched no function of the
+    /// current source (the file changed since the snapshot?).
+    pub env: Option<EnvId>,
+    /// Where the function starts (byte offset), and 1-based line and UTF-16 column.
+    pub offset: u32,
+    pub line: u32,
+    pub column: u32,
+    pub instances: u32,
+    /// Sum of the instances' retained sizes.
+    pub retained_bytes: u64,
+    pub node_ids: Vec<u32>,
+    /// Innermost first.
+    pub contexts: Vec<ContextReport>,
+    /// Every instance's Context chain matched the static chain.
+    pub aligned: bool,
+}
+
+#[derive(Debug)]
+pub struct ContextReport {
+    /// `None`: a Context the static model has no environment for (alignment failed).
+    pub environment: Option<EnvironmentInfo>,
+    /// Distinct Contexts at this place of the chain over all instances.
+    pub count: u32,
+    /// Sum of their retained sizes.
+    pub retained_bytes: u64,
+    /// The most closures (of any function) sharing one of these Contexts.
+    pub shared_by: u32,
+    pub node_ids: Vec<u32>,
+    pub variables: Vec<VariableReport>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvironmentInfo {
+    pub env: EnvId,
+    pub kind: &'static str,
+    pub owner: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug)]
+pub struct VariableReport {
+    pub name: String,
+    /// `None` for `this` (V8 keeps the receiver in a slot; scopelens has no binding for it).
+    pub binding: Option<BindingId>,
+    /// Bytes that only this slot keeps alive (its value's retained size when the Context
+    /// dominates the value), summed over the Contexts.
+    pub retained_bytes: u64,
+    pub captured_by: Vec<String>,
+    /// Kept alive for this function only because a sibling closure captures it.
+    pub kept_for_siblings: bool,
+}
+
+/// One source file, as the caller supplies it.
+pub struct Source {
+    pub analysis: Arc<Analysis>,
+    pub text: Arc<str>,
+}
+
+/// What each closure's function is.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Target {
+    /// A function-like environment (including the CommonJS wrapper).
+    Closure(EnvId),
+    /// V8's `<instance_members_initializer>` (or another synthetic function) at a class.
+    Class(EnvId),
+    /// An ES module's top-level code.
+    Module(EnvId),
+    /// No function of the source starts there.
+    Unknown(u32),
+}
+
+/// An environment on a function's chain that V8 may give a Context.
+struct Candidate {
+    env: EnvId,
+    /// Context-allocated bindings, in declaration order.
+    vars: Vec<BindingId>,
+    /// V8 certainly gives it a Context.
+    certain: bool,
+    /// Their names.
+    names: Vec<String>,
+    /// A non-arrow function: V8 may keep its `this` in a slot for arrows inside.
+    receiver: bool,
+    /// V8 may give it an empty Context.
+    empty_ok: bool,
+}
+
+/// Joins `heap` to the files under `root`; `source` reads and analyses a file (`None`: cannot).
+pub fn join(heap: &Heap, root: &Path, source: &mut dyn FnMut(&Path) -> Option<Source>) -> Report {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut report = Report {
+        total_bytes: heap.total_bytes(),
+        nodes: heap.graph.node_count(),
+        edges: heap.graph.edge_to.len() as u64,
+        ..Report::default()
+    };
+    // Scripts → files under the root.
+    enum Place {
+        File(usize),
+        Unmatched(usize),
+        Other,
+    }
+    let mut files: Vec<(PathBuf, String, Option<Source>)> = Vec::new();
+    let mut file_index: FxHashMap<PathBuf, usize> = FxHashMap::default();
+    let places: Vec<Place> = heap
+        .scripts
+        .iter()
+        .map(|s| match script_path(&s.name) {
+            None => Place::Other,
+            Some(path) => {
+                let path = path.canonicalize().unwrap_or(path);
+                match path.strip_prefix(&root) {
+                    Ok(rel) if path.is_file() => {
+                        let i = *file_index.entry(path.clone()).or_insert_with(|| {
+                            let rel = rel
+                                .components()
+                                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                                .collect::<Vec<_>>()
+                                .join("/");
+                            let src = source(&path);
+                            files.push((path.clone(), rel, src));
+                            files.len() - 1
+                        });
+                        Place::File(i)
+                    }
+                    _ => {
+                        report.unmatched_scripts.push(UnmatchedScript {
+                            name: s.name.clone(),
+                            closures: 0,
+                            retained_bytes: 0,
+                        });
+                        Place::Unmatched(report.unmatched_scripts.len() - 1)
+                    }
+                }
+            }
+        })
+        .collect();
+    let unreadable: Vec<usize> = (0..files.len()).filter(|&i| files[i].2.is_none()).collect();
+    for i in unreadable {
+        report
+            .notes
+            .push(format!("{}: could not be read or analysed", files[i].1));
+    }
+
+    let mut groups: FxHashMap<(usize, Target), Group> = FxHashMap::default();
+    for c in &heap.closures {
+        let retained = heap.retained[c.node as usize];
+        let Some(place) = places.get(c.script as usize) else {
+            report.other_closures += 1;
+            continue;
+        };
+        let file = match place {
+            Place::File(i) => *i,
+            Place::Unmatched(i) => {
+                let u = &mut report.unmatched_scripts[*i];
+                u.closures += 1;
+                u.retained_bytes += retained;
+                continue;
+            }
+            Place::Other => {
+                report.other_closures += 1;
+                continue;
+            }
+        };
+        let Some(src) = &files[file].2 else { continue };
+        let target = target_of(src, c.line, c.column);
+        let group = groups.entry((file, target)).or_insert_with(|| Group {
+            name: heap.node_name(c.node).to_string(),
+            line: c.line,
+            column: c.column,
+            candidates: candidates(&src.analysis, target),
+            ..Group::default()
+        });
+        group.instances += 1;
+        group.retained += retained;
+        group
+            .nodes
+            .push((retained, heap.graph.node_id[c.node as usize]));
+        let chain = align(heap, &group.candidates, c.context);
+        if chain.iter().any(|(cand, _)| cand.is_none()) {
+            group.aligned = false;
+        }
+        for (position, (cand, ctx)) in chain.into_iter().enumerate() {
+            let slot = match cand {
+                Some(ci) => group.positions.iter().position(|p| p.candidate == Some(ci)),
+                None => group
+                    .positions
+                    .iter()
+                    .position(|p| p.candidate.is_none() && p.depth == position),
+            };
+            let slot = slot.unwrap_or_else(|| {
+                group.positions.push(Position {
+                    candidate: cand,
+                    depth: position,
+                    contexts: Vec::new(),
+                });
+                group.positions.len() - 1
+            });
+            group.positions[slot].contexts.push(ctx);
+        }
+    }
+
+    for ((file, target), mut group) in groups {
+        let (path, rel, src) = &files[file];
+        let src = src.as_ref().expect("groups only of analysed files");
+        let a = &src.analysis;
+        let (env, offset) = match target {
+            Target::Closure(e) | Target::Class(e) | Target::Module(e) => {
+                (Some(e), a.env(e).span.start)
+            }
+            Target::Unknown(o) => (None, o),
+        };
+        let (line, column) = match target {
+            Target::Unknown(_) => (group.line + 1, group.column + 1),
+            _ => a.line_index.human(offset),
+        };
+        let name = match target {
+            Target::Closure(e) => describe::owner(a, e).to_string(),
+            Target::Class(e) => format!("{} ({})", describe::owner(a, e), group.name),
+            Target::Module(_) => "<module>".to_string(),
+            Target::Unknown(_) => group.name.clone(),
+        };
+        let retains: FxHashMap<BindingId, bool> = match target {
+            Target::Closure(e) => a
+                .retains(e)
+                .into_iter()
+                .map(|r| (r.binding, r.used))
+                .collect(),
+            _ => FxHashMap::default(),
+        };
+        group.positions.sort_by_key(|p| p.depth);
+        let contexts = group
+            .positions
+            .iter_mut()
+            .map(|p| context_report(heap, a, &group.candidates, p, &retains))
+            .collect();
+        group.nodes.sort_unstable_by(|x, y| y.cmp(x));
+        report.closures.push(FunctionReport {
+            name,
+            file: rel.clone(),
+            path: path.clone(),
+            env,
+            offset,
+            line,
+            column,
+            instances: group.instances,
+            retained_bytes: group.retained,
+            node_ids: group
+                .nodes
+                .iter()
+                .take(MAX_IDS)
+                .map(|&(_, id)| id)
+                .collect(),
+            contexts,
+            aligned: group.aligned && env.is_some(),
+        });
+    }
+    report.closures.sort_by(|x, y| {
+        y.retained_bytes
+            .cmp(&x.retained_bytes)
+            .then_with(|| x.file.cmp(&y.file))
+            .then(x.offset.cmp(&y.offset))
+    });
+    report.unmatched_scripts.sort_by(|x, y| {
+        y.retained_bytes
+            .cmp(&x.retained_bytes)
+            .then(x.name.cmp(&y.name))
+    });
+    if report.closures.iter().any(|f| f.env.is_none()) {
+        report.notes.push(
+            "some closures start where the current source has no function: was the file edited after the snapshot?"
+                .into(),
+        );
+    }
+    if report
+        .closures
+        .iter()
+        .any(|f| f.env.is_some() && !f.aligned)
+    {
+        report.notes.push(
+            "some Context chains do not match the static model: their unmatched Contexts are listed without an environment"
+                .into(),
+        );
+    }
+    report
+}
+
+struct Group {
+    name: String,
+    line: u32,
+    column: u32,
+    candidates: Vec<Candidate>,
+    instances: u32,
+    retained: u64,
+    nodes: Vec<(u64, u32)>,
+    positions: Vec<Position>,
+    aligned: bool,
+}
+
+impl Default for Group {
+    fn default() -> Self {
+        Group {
+            name: String::new(),
+            line: 0,
+            column: 0,
+            candidates: Vec::new(),
+            instances: 0,
+            retained: 0,
+            nodes: Vec::new(),
+            positions: Vec::new(),
+            aligned: true,
+        }
+    }
+}
+
+struct Position {
+    candidate: Option<usize>,
+    depth: usize,
+    contexts: Vec<u32>,
+}
+
+/// A script name → a path: `file://` URLs decoded, absolute paths as they are; `None` for
+/// names that are not files (`node:internal/…`, `evalmachine.<anonymous>`, empty).
+fn script_path(name: &str) -> Option<PathBuf> {
+    if let Some(rest) = name.strip_prefix("file://") {
+        let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+        return Some(PathBuf::from(percent_decode(rest)));
+    }
+    let p = Path::new(name);
+    (p.is_absolute() || name.as_bytes().get(1) == Some(&b':')).then(|| p.to_path_buf())
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(h) = b.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(std::str::from_utf8(h).unwrap_or("zz"), 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The function V8's position (0-based line, UTF-16 column) is the start of. V8 records the
+/// `(` of a parameter list (or an arrow's first token): a function whose span starts at or
+/// shortly before it, with only its header in between (`function name`, `async`, `*`).
+fn target_of(src: &Source, line: u32, column: u32) -> Target {
+    let a = &src.analysis;
+    let Some(offset) = a
+        .line_index
+        .offset(LineCol { line, col: column }, Encoding::Utf16)
+    else {
+        return Target::Unknown(0);
+    };
+    let env = a.env_at(offset);
+    if offset == 0 && line == 0 && column == 0 {
+        // The code of the whole file: Node's CommonJS wrapper, or a module's top level.
+        if let Some(w) = a
+            .env_ids()
+            .take(3)
+            .find(|&e| a.env(e).function == Some(FunctionFlavor::CommonJsWrapper))
+        {
+            return Target::Closure(w);
+        }
+        if let Some(m) = a
+            .env_ids()
+            .take(3)
+            .find(|&e| a.env(e).kind == EnvKind::Module)
+        {
+            return Target::Module(m);
+        }
+    }
+    if let Some(c) = a.enclosing_closure(env) {
+        let start = a.env(c).span.start;
+        let header = src.text.get(start as usize..offset as usize).unwrap_or("{");
+        if a.env(c).function != Some(FunctionFlavor::CommonJsWrapper)
+            && !header.contains(['{', '}', ';', '=', ','])
+        {
+            return Target::Closure(c);
+        }
+    }
+    // A class's synthetic functions (field initializers) start at the class.
+    if let Some(class) = a.chain(env).find(|&e| a.env(e).kind == EnvKind::Class) {
+        let start = a.env(class).span.start;
+        let header = src.text.get(offset as usize..start as usize).unwrap_or("{");
+        if offset <= start && !header.contains(['{', '}', ';']) || offset == start {
+            return Target::Class(class);
+        }
+    }
+    let next = a
+        .env_ids()
+        .find(|&e| a.env(e).kind == EnvKind::Class && a.env(e).span.start >= offset);
+    if let Some(class) = next {
+        let start = a.env(class).span.start;
+        let between = src.text.get(offset as usize..start as usize).unwrap_or("{");
+        if !between.contains(['{', '}', ';', '(']) {
+            return Target::Class(class);
+        }
+    }
+    Target::Unknown(offset)
+}
+
+/// The environments on `target`'s chain that V8 may give a Context, innermost first.
+fn candidates(a: &Analysis, target: Target) -> Vec<Candidate> {
+    let mut env = match target {
+        Target::Closure(c) => a.env(c).parent,
+        Target::Class(c) | Target::Module(c) => Some(c),
+        Target::Unknown(_) => None,
+    };
+    let mut out = Vec::new();
+    while let Some(id) = env {
+        let e = a.env(id);
+        env = e.parent;
+        // A named function expression's name lives in the function's own Context.
+        if matches!(e.kind, EnvKind::Global | EnvKind::FunctionName) {
+            continue;
+        }
+        // A module's imports and exported variables live in module cells, not Context slots.
+        let module_cell = |b: BindingId| {
+            e.kind == EnvKind::Module
+                && (a.binding(b).declaration == DeclarationKind::Import
+                    || a.module
+                        .exports
+                        .iter()
+                        .any(|x| matches!(x.target, ExportTarget::Local(l) if l == b)))
+        };
+        let vars: Vec<BindingId> = e
+            .bindings
+            .iter()
+            .copied()
+            .filter(|&b| a.binding(b).context_allocated && !module_cell(b))
+            .collect();
+        out.push(Candidate {
+            env: id,
+            certain: !vars.is_empty() || matches!(e.kind, EnvKind::Module | EnvKind::Script),
+            receiver: matches!(
+                e.function,
+                Some(
+                    FunctionFlavor::Function
+                        | FunctionFlavor::FieldInitializer
+                        | FunctionFlavor::StaticBlock
+                )
+            ),
+            names: vars
+                .iter()
+                .map(|&b| a.binding_name(b).to_string())
+                .collect(),
+            empty_ok: e.kind == EnvKind::Class || e.has_sloppy_eval,
+            vars,
+        });
+    }
+    out
+}
+
+/// What the snapshot says of one Context: how many local slots, their names where it gives
+/// them.
+struct Observed {
+    slots: usize,
+    /// `context` edges: (name, value).
+    named: Vec<(String, u32)>,
+    /// The ScopeInfo's leading names.
+    scope_names: Vec<String>,
+}
+
+fn observe(heap: &Heap, ctx: u32) -> Observed {
+    let g = &heap.graph;
+    let k = heap.keywords();
+    let mut header = 4u64;
+    let mut named = Vec::new();
+    let mut scope_names = Vec::new();
+    for e in g.edges(ctx) {
+        let (ty, name, to) = (g.edge_type[e], g.edge_name[e], g.edge_to[e]);
+        if ty == k.ty_context {
+            named.push((heap.name(name).to_string(), to));
+        } else if ty == k.ty_internal && name == k.extension {
+            header += 1;
+        } else if ty == k.ty_internal && name == k.scope_info {
+            scope_names = scope_info_strings(g, k, to)
+                .into_iter()
+                .map(|s| heap.name(s).to_string())
+                .collect();
+        }
+    }
+    let words = g.self_size[ctx as usize] / 8;
+    Observed {
+        slots: words.saturating_sub(header) as usize,
+        named,
+        scope_names,
+    }
+}
+
+/// Pairs each Context on the chain from `context` with a candidate (or none when the static
+/// model has no environment for it; the rest of the chain is then left unpaired).
+fn align(heap: &Heap, cands: &[Candidate], context: u32) -> Vec<(Option<usize>, u32)> {
+    let mut out = Vec::new();
+    let mut next = 0usize;
+    let mut lost = false;
+    let mut ctx = context;
+    let mut depth = 0;
+    while ctx != u32::MAX && depth < 1024 {
+        let mut paired = None;
+        if !lost {
+            let seen = observe(heap, ctx);
+            while next < cands.len() {
+                let c = &cands[next];
+                next += 1;
+                if fits(c, &seen) {
+                    paired = Some(next - 1);
+                    break;
+                }
+                if c.certain {
+                    break;
+                }
+            }
+            lost = paired.is_none();
+        }
+        out.push((paired, ctx));
+        ctx = heap.previous(ctx);
+        depth += 1;
+    }
+    out
+}
+
+/// Whether a Context can be the one V8 made for candidate `c`: as many local slots as `c` has
+/// context-allocated bindings (plus one when V8 keeps `this` there for arrows), and every name
+/// the snapshot gives (`context` edges, the ScopeInfo's leading names) one of them. Slots are
+/// counted from the Context's size with 8-byte slots (Node; builds with pointer compression
+/// would need 4).
+fn fits(c: &Candidate, seen: &Observed) -> bool {
+    let m = c.vars.len();
+    let names_this = seen.named.iter().any(|(n, _)| n == "this")
+        || seen.scope_names.iter().take(m + 1).any(|n| n == "this");
+    let with_this = c.receiver && names_this && seen.slots == m + 1;
+    if seen.slots != m + usize::from(with_this) {
+        return false;
+    }
+    let known = |n: &String| n == "this" || c.names.contains(n);
+    if !seen.named.iter().all(|(n, _)| known(n)) {
+        return false;
+    }
+    if seen.slots > 0
+        && seen.scope_names.len() >= seen.slots
+        && !seen.scope_names[..seen.slots].iter().all(known)
+    {
+        return false;
+    }
+    // An empty Context: V8 makes them for classes (with fields or private methods) and for
+    // scopes with a sloppy direct `eval`.
+    c.certain || with_this || c.empty_ok
+}
+
+fn context_report(
+    heap: &Heap,
+    a: &Analysis,
+    cands: &[Candidate],
+    p: &mut Position,
+    retains: &FxHashMap<BindingId, bool>,
+) -> ContextReport {
+    p.contexts.sort_unstable();
+    p.contexts.dedup();
+    let cand = p.candidate.map(|i| &cands[i]);
+    let environment = cand.map(|c| {
+        let e = a.env(c.env);
+        let (line, column) = a.line_index.human(e.span.start);
+        EnvironmentInfo {
+            env: c.env,
+            kind: e.kind.as_str(),
+            owner: describe::owner(a, c.env).to_string(),
+            line,
+            column,
+        }
+    });
+    let mut variables: Vec<VariableReport> = Vec::new();
+    let mut ids: Vec<(u64, u32)> = Vec::new();
+    let mut retained = 0u64;
+    let mut shared_by = 0u32;
+    for &ctx in &p.contexts {
+        retained += heap.retained[ctx as usize];
+        ids.push((
+            heap.retained[ctx as usize],
+            heap.graph.node_id[ctx as usize],
+        ));
+        shared_by = shared_by.max(heap.shared_by.get(&ctx).copied().unwrap_or(0));
+        let seen = observe(heap, ctx);
+        let dominated = |v: u32| {
+            if heap.idom[v as usize] == ctx {
+                heap.retained[v as usize]
+            } else {
+                0
+            }
+        };
+        match cand {
+            Some(c) => {
+                let this_slot = seen.slots > c.vars.len();
+                let names = c
+                    .vars
+                    .iter()
+                    .map(|&b| (Some(b), a.binding_name(b).to_string()))
+                    .chain(this_slot.then(|| (None, "this".to_string())));
+                for (i, (binding, name)) in names.enumerate() {
+                    let value = seen
+                        .named
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|&(_, v)| v)
+                        .or_else(|| hidden_slot(heap, ctx, i as u32));
+                    let bytes = value.map_or(0, dominated);
+                    match variables.iter_mut().find(|v| v.name == name) {
+                        Some(v) => v.retained_bytes += bytes,
+                        None => variables.push(VariableReport {
+                            captured_by: binding
+                                .map(|b| {
+                                    a.binding(b)
+                                        .captured_by
+                                        .iter()
+                                        .filter(|&&e| a.env(e).is_closure())
+                                        .map(|&e| describe::owner(a, e).to_string())
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                            kept_for_siblings: binding
+                                .and_then(|b| retains.get(&b))
+                                .is_some_and(|used| !used),
+                            retained_bytes: bytes,
+                            binding,
+                            name,
+                        }),
+                    }
+                }
+            }
+            None => {
+                for (name, value) in &seen.named {
+                    let bytes = dominated(*value);
+                    match variables.iter_mut().find(|v| v.name == *name) {
+                        Some(v) => v.retained_bytes += bytes,
+                        None => variables.push(VariableReport {
+                            name: name.clone(),
+                            binding: None,
+                            retained_bytes: bytes,
+                            captured_by: Vec::new(),
+                            kept_for_siblings: false,
+                        }),
+                    }
+                }
+            }
+        }
+    }
+    ids.sort_unstable_by(|x, y| y.cmp(x));
+    ContextReport {
+        environment,
+        count: p.contexts.len() as u32,
+        retained_bytes: retained,
+        shared_by,
+        node_ids: ids.iter().take(MAX_IDS).map(|&(_, id)| id).collect(),
+        variables,
+    }
+}
+
+/// The value in local slot `i` of a block Context, which V8 leaves unnamed (`hidden` edge `i`).
+fn hidden_slot(heap: &Heap, ctx: u32, i: u32) -> Option<u32> {
+    let g = &heap.graph;
+    let k = heap.keywords();
+    g.edges(ctx)
+        .find(|&e| g.edge_type[e] == k.ty_hidden && g.edge_name[e] == i)
+        .map(|e| g.edge_to[e])
+}

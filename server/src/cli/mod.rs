@@ -14,6 +14,8 @@ Usage:
   scopelens explain FILE [--format text|json|html] [--source-kind auto|script|module|commonjs]
                                               print the environments, bindings, captures and
                                               references of FILE (html: one self-contained page)
+  scopelens --default-settings                print the server's default settings (JSON, in
+                                              the shape editors send them)
   scopelens --version | --help
 
 Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=scopelens=debug) to change the level.
@@ -26,6 +28,11 @@ pub fn main(args: Vec<String>) -> ExitCode {
         Some("explain") => explain::run(&args[1..]),
         Some("--version" | "-V") => {
             println!("scopelens {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Some("--default-settings") => {
+            let settings = crate::lsp::Config::default_settings();
+            println!("{settings:#}");
             ExitCode::SUCCESS
         }
         Some("--help" | "-h" | "help") => {

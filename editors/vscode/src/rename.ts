@@ -1,5 +1,6 @@
-// Rename beside TypeScript. VS Code asks every rename provider in turn and treats a provider's
-// error as "try the next one": a scopelens refusal ("`util.js` already exports `assign`") would
+// Rename beside TypeScript. VS Code asks every rename provider in turn (an extension's before a
+// built-in one's, so scopelens's before TypeScript's) and treats a provider's error as "try the
+// next one": a scopelens refusal ("`util.js` already exports `assign`") would
 // fall through to TypeScript's rename, which does not check what scopelens checks. The server
 // says in each refusal's `data.kind` whose rename it is (server/src/lsp/handlers/rename.rs):
 // - `notRenameable` — nothing scopelens renames here (a property, a type, an undeclared name):

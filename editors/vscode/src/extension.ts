@@ -10,7 +10,6 @@ import {
 } from 'vscode-languageclient/node';
 import { contextColouringMiddleware, refreshTokens, toggleContextColouring } from './contextColouring';
 import { LANGUAGES, outerBindingRequest } from './protocol';
-import { definitionMiddleware } from './definition';
 import { renameMiddleware } from './rename';
 import { ScopeChainView } from './scopeChainView';
 import { findServer } from './serverPath';
@@ -54,7 +53,6 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     middleware: {
       ...contextColouringMiddleware(() => client),
       ...renameMiddleware(() => client),
-      ...definitionMiddleware(),
     },
   };
   client = new LanguageClient('scopelens', 'scopelens', serverOptions, clientOptions);

@@ -2,7 +2,8 @@
 # Inlay hints per 100 lines with the default settings, and pitfall diagnostics found, on
 # express's router (express@4 via `npm pack`), lodash and react-dom (scripts/fetch-corpus.sh).
 # Figures go to docs/performance.md (hints) and docs/fidelity.md (diagnostics).
-# Usage: scripts/hint-density.sh [--list]   (--list prints every diagnostic to stderr)
+# Usage: scripts/hint-density.sh [--list] [--captured-uses]   (--list prints every diagnostic to
+# stderr; --captured-uses counts with the `↑owner` use hints on too)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/fetch-corpus.sh" >/dev/null

@@ -2,28 +2,32 @@
 //! with the default settings (by kind), and the pitfall diagnostics found (by code, each listed
 //! with `--list`).
 //!
-//! `cargo run --release --example corpus_figures -- [--list] FILE...` (scripts/hint-density.sh
-//! fetches the inputs and runs it).
+//! `cargo run --release --example corpus_figures -- [--list] [--captured-uses] FILE...`
+//! (scripts/hint-density.sh fetches the inputs and runs it). `--captured-uses` counts with the
+//! `↑owner` use hints switched on as well.
 
 use scopelens::engine::{self, Input, Span};
 use scopelens::ide::{self, InlayHintKind, InlayHintsConfig, PitfallCode, PitfallsConfig};
 
 fn main() {
     let mut list = false;
+    let mut config = InlayHintsConfig::default();
     let mut files = Vec::new();
     for arg in std::env::args().skip(1) {
         if arg == "--list" {
             list = true;
+        } else if arg == "--captured-uses" {
+            config.captured_uses = true;
         } else {
             files.push(arg);
         }
     }
     if files.is_empty() {
-        eprintln!("usage: corpus_figures [--list] FILE...");
+        eprintln!("usage: corpus_figures [--list] [--captured-uses] FILE...");
         std::process::exit(2);
     }
     println!(
-        "| file | lines | hints (default) | per 100 lines | closure | use | loop-var-capture | tdz | implicit-global |"
+        "| file | lines | hints | per 100 lines | closure | use | loop-var-capture | tdz | implicit-global |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for path in files {
@@ -35,7 +39,7 @@ fn main() {
                 let a = engine::analyze(&Input::new(&text, &name));
                 let lines = text.lines().count().max(1);
                 let whole = Span::new(0, text.len() as u32);
-                let hints = ide::inlay_hints(&a, whole, &InlayHintsConfig::default());
+                let hints = ide::inlay_hints(&a, whole, &config);
                 let closures = hints
                     .iter()
                     .filter(|h| h.id.kind == InlayHintKind::ClosureCaptures)

@@ -103,6 +103,8 @@ fn prepare_rename_gives_the_range_or_says_why_not() {
         assert_eq!(error_code(&error), REQUEST_FAILED, "{error}");
         let message = error["message"].as_str().unwrap();
         assert!(message.contains(says), "{needle}: {message}");
+        // Not scopelens's to rename: another provider (TypeScript's) may.
+        assert_eq!(error["data"]["kind"], "notRenameable", "{error}");
     }
     // `arguments` inside a function: the implicit arguments object.
     let text = "function f() { return arguments[0]; }\n";
@@ -189,9 +191,12 @@ function f() { let y = 2; return b + y + x; }
     assert_eq!(error_code(&error), REQUEST_FAILED, "{error}");
     let message = error["message"].as_str().unwrap();
     assert!(message.contains("would then find"), "{message}");
+    // Unsafe: no provider should rename it.
+    assert_eq!(error["data"]["kind"], "conflict", "{error}");
     // Not an identifier.
     let error = rename(&mut server, uri, a, "1up").expect_err("an invalid name");
     assert_eq!(error_code(&error), REQUEST_FAILED, "{error}");
+    assert_eq!(error["data"]["kind"], "invalidName", "{error}");
     assert!(server.shutdown().success());
 }
 

@@ -3,6 +3,7 @@
 mod bindings;
 #[path = "../common/lsp_client.rs"]
 mod client;
+mod client_defaults;
 mod cross_module;
 mod cross_references;
 mod inline_values;

@@ -1,14 +1,27 @@
 ;;; smoke.el --- batch check of scopelens-eglot.el  -*- lexical-binding: t; -*-
 ;; emacs --batch -l editors/emacs/test/smoke.el  (from the repository root, scopelens on PATH)
-;; Opens examples/ninja.js with eglot as scopelens-eglot.el configures it, then asks for the
-;; hover on `action' inside `report' and the definition of it; prints both, exits 1 on a mismatch.
+;; Loads scopelens-eglot.el where `rass' is not installed: the TypeScript server eglot would start
+;; for js-mode must stay the user's (scopelens does not replace it).  Then opens examples/ninja.js
+;; with scopelens alone (as C-u M-x eglot RET scopelens --stdio RET does), asks for the hover on
+;; `action' inside `report' and the definition of it; prints both, exits 1 on a mismatch.
 (require 'eglot)
-(load (expand-file-name "editors/emacs/scopelens-eglot.el"))
+(setq exec-path (seq-remove (lambda (dir) (file-executable-p (expand-file-name "rass" dir))) exec-path))
+(let ((before (copy-tree eglot-server-programs)))
+  (load (expand-file-name "editors/emacs/scopelens-eglot.el"))
+  (unless (equal before eglot-server-programs)
+    (message "FAIL: without rass, loading scopelens-eglot.el changed eglot-server-programs")
+    (kill-emacs 1)))
 (setq eglot-sync-connect 10)
 (find-file (expand-file-name "examples/ninja.js"))
 (js-mode)
+(let ((contact (nth 3 (eglot--guess-contact))))
+  (when (member "scopelens" (flatten-tree contact))
+    (message "FAIL: js-mode's server is now %S" contact)
+    (kill-emacs 1)))
 ;; eglot-ensure waits for the command loop, which batch mode has none of: connect directly.
-(apply #'eglot (eglot--guess-contact))
+(let ((args (eglot--guess-contact)))
+  (setf (nth 3 args) '("scopelens" "--stdio"))
+  (apply #'eglot args))
 (let ((deadline (+ (float-time) 15)))
   (while (and (not (eglot-current-server)) (< (float-time) deadline))
     (accept-process-output nil 0.1)))

@@ -141,15 +141,33 @@ test('attaches to examples/ninja.js with inlay hints enabled', function()
   assert(vim.lsp.inlay_hint.is_enabled({ bufnr = 0 }), 'inlay hints are off')
 end)
 
-test('inlay hints render on screen: "captures: action" and "↑skulk"', function()
+test('the setup defaults are the server\'s own (scopelens --default-settings)', function()
+  local out = vim.fn.system({ server, '--default-settings' })
+  eq(0, vim.v.shell_error, 'exit status')
+  eq(vim.json.decode(out), require('scopelens').options.settings, 'settings')
+end)
+
+test('inlay hints by default: "captures: action" on screen, no "↑skulk" use hint', function()
   local row = wait_for('the captures hint on screen', function()
     return screen_has('captures: action')
   end)
   assert(row:find('function report', 1, true), 'hint not on the report line: ' .. row)
+  assert(not screen_has('↑'), 'a use hint with the default settings:\n' .. table.concat(screen(), '\n'))
+end)
+
+test('capturedUses on: "↑skulk" renders after the captured use', function()
+  local settings = require('scopelens').options.settings
+  settings.inlayHints.capturedUses = true
+  require('scopelens').push_settings()
   local use = wait_for('the captured-use hint', function()
     return screen_has('↑skulk')
   end)
   assert(use:find('console.log(intro, action↑skulk', 1, true), 'hint not after action: ' .. use)
+  settings.inlayHints.capturedUses = false
+  require('scopelens').push_settings()
+  wait_for('the use hint to go', function()
+    return not screen_has('↑skulk')
+  end)
 end)
 
 test('hover on `action` inside report: function environment of skulk', function()
@@ -277,6 +295,8 @@ test(':ScopelensToggleHints hides the hints; again brings them back', function()
   wait_for('the hints to come back', function()
     return screen_has('captures: action')
   end)
+  -- Back as configured: the use hints stay off.
+  eq({ closureCaptures = true, capturedUses = false, allCaptures = false }, require('scopelens').options.settings.inlayHints, 'hints')
 end)
 
 test(':ScopelensOuter jumps from the inner `x` to the one it shadows', function()
@@ -387,7 +407,9 @@ test('rename: every use renamed, and a conflicting name refused with the reason'
     end
   end)
   eq('let x = 1;', vim.fn.getline(1), 'nothing renamed after the refusal')
-  assert(#tostring(message) > 10, message)
+  -- The server's sentence, without the JSON-RPC error code in front.
+  assert(message:find('^scopelens: the use of `f` at line %d+ finds'), message)
+  assert(not message:find('32803', 1, true), message)
   vim.cmd('silent! edit!')
 end)
 

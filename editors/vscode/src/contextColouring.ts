@@ -6,11 +6,12 @@
 // No analysis here: only bits named by the server's own legend are cleared.
 import * as vscode from 'vscode';
 import { LanguageClient, SemanticTokensMiddleware, SemanticTokensRegistrationType } from 'vscode-languageclient/node';
+import { setting, toggleSession } from './settings';
 
 const SCOPELENS_MODIFIERS = /^(captured|mutated|global|dynamic|depth\d+)$/;
 
 export function contextColouringOn(): boolean {
-  return vscode.workspace.getConfiguration('scopelens').get<boolean>('contextColouring', true);
+  return setting<boolean>('contextColouring') ?? true;
 }
 
 /** The bits of scopelens's own modifiers in the server's legend. */
@@ -74,11 +75,9 @@ export function refreshTokens(client: LanguageClient | undefined): void {
   }
 }
 
-export async function toggleContextColouring(client: LanguageClient | undefined): Promise<void> {
-  const on = contextColouringOn();
-  const config = vscode.workspace.getConfiguration('scopelens');
-  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await config.update('contextColouring', !on, target);
+/** Context colouring on/off for this window (no settings file is written). */
+export function toggleContextColouring(client: LanguageClient | undefined): void {
+  const on = toggleSession('contextColouring');
   refreshTokens(client);
-  void vscode.window.setStatusBarMessage(`scopelens: context colouring ${on ? 'off' : 'on'}`, 3000);
+  void vscode.window.setStatusBarMessage(`scopelens: context colouring ${on ? 'on' : 'off'} in this window`, 3000);
 }

@@ -12,27 +12,14 @@ import { contextColouringMiddleware, refreshTokens, toggleContextColouring } fro
 import { registerPausedHover } from './pausedHover';
 import { PausedLocation } from './pausedLocation';
 import { LANGUAGES, outerBindingRequest } from './protocol';
+import { renameMiddleware } from './rename';
 import { ScopeChainView } from './scopeChainView';
 import { findServer } from './serverPath';
+import { forgetToggled, initSettings, onDidChangeSession, serverSettings, toggleCaptureHints } from './settings';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let traceOutput: vscode.OutputChannel;
-
-/** The server's settings, in the shape of server/src/lsp/config.rs, under a `scopelens` key. */
-export function serverSettings(): { scopelens: object } {
-  const config = vscode.workspace.getConfiguration('scopelens');
-  return {
-    scopelens: {
-      sourceKind: config.get<string>('sourceKind', 'auto'),
-      inlayHints: {
-        closureCaptures: config.get<boolean>('inlayHints.closureCaptures', true),
-        capturedUses: config.get<boolean>('inlayHints.capturedUses', true),
-      },
-      inlineValues: { enabled: config.get<boolean>('inlineValues.enabled', true) },
-    },
-  };
-}
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const setting = vscode.workspace.getConfiguration('scopelens').get<string>('server.path', '');
@@ -65,7 +52,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     initializationOptions: serverSettings(),
     outputChannel: output,
     traceOutputChannel: traceOutput,
-    middleware: contextColouringMiddleware(() => client),
+    middleware: {
+      ...contextColouringMiddleware(() => client),
+      ...renameMiddleware(() => client),
+    },
   };
   client = new LanguageClient('scopelens', 'scopelens', serverOptions, clientOptions);
   try {
@@ -124,16 +114,15 @@ async function goToOuterBinding(): Promise<void> {
   editor.revealRange(target.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
-async function toggleCaptureHints(): Promise<void> {
-  const config = vscode.workspace.getConfiguration('scopelens');
-  const on = config.get<boolean>('inlayHints.closureCaptures', true) || config.get<boolean>('inlayHints.capturedUses', true);
-  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await config.update('inlayHints.closureCaptures', !on, target);
-  await config.update('inlayHints.capturedUses', !on, target);
-  void vscode.window.setStatusBarMessage(`scopelens: capture hints ${on ? 'off' : 'on'}`, 3000);
+/** Sends the settings to the server, which re-reads them and asks VS Code to refresh its hints. */
+async function sendSettings(view: ScopeChainView): Promise<void> {
+  if (!client?.isRunning()) return;
+  await client.sendNotification(DidChangeConfigurationNotification.type, { settings: serverSettings() });
+  view.schedule(0);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  initSettings(context);
   output = vscode.window.createOutputChannel('scopelens');
   traceOutput = vscode.window.createOutputChannel('scopelens LSP trace');
   const paused = new PausedLocation();
@@ -158,17 +147,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await startClient(context);
       view.schedule(0);
     }),
+    onDidChangeSession(() => void sendSettings(view)),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
+      forgetToggled(e);
       if (e.affectsConfiguration('scopelens.server.path')) {
         await stopClient();
         await startClient(context);
         view.schedule(0);
       } else if (e.affectsConfiguration('scopelens.contextColouring')) {
         refreshTokens(client);
-      } else if (e.affectsConfiguration('scopelens') && client?.isRunning()) {
-        // The server re-reads these and asks VS Code to refresh its inlay hints.
-        await client.sendNotification(DidChangeConfigurationNotification.type, { settings: serverSettings() });
-        view.schedule(0);
+      } else if (e.affectsConfiguration('scopelens')) {
+        await sendSettings(view);
       }
     }),
     { dispose: () => void stopClient() },

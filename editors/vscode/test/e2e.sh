@@ -30,7 +30,9 @@ npm run --silent package >"$results/package.log" 2>&1 || { cat "$results/package
 [ -f scopelens.vsix ] || { echo "npm run package made no scopelens.vsix"; exit 1; }
 
 # A private code-server: its own config, user data, extensions and a scratch copy of the examples
-# (Toggle Capture Hints writes workspace settings).
+# (the tests check that toggles and refused renames leave its files alone; one test writes a
+# wrong scopelens.server.path into its .vscode/settings.json). VS Code's built-in TypeScript
+# extension stays on, as every user has it.
 work="$(mktemp -d "${TMPDIR:-/tmp}/scopelens-e2e.XXXXXX")"
 cs_pid=""
 cleanup() {

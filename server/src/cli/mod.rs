@@ -20,6 +20,8 @@ Usage:
   scopelens heap SNAPSHOT [--root DIR] [--format text|json|html]
                                               what each closure of a V8 heap snapshot keeps
                                               alive, shown at its source under DIR
+  scopelens --default-settings                print the server's default settings (JSON, in
+                                              the shape editors send them)
   scopelens --version | --help
 
 Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=scopelens=debug) to change the level.
@@ -33,6 +35,11 @@ pub fn main(args: Vec<String>) -> ExitCode {
         Some("heap") => heap::run(&args[1..]),
         Some("--version" | "-V") => {
             println!("scopelens {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Some("--default-settings") => {
+            let settings = crate::lsp::Config::default_settings();
+            println!("{settings:#}");
             ExitCode::SUCCESS
         }
         Some("--help" | "-h" | "help") => {

@@ -25,8 +25,7 @@ use crate::engine::{
 const MAX_LISTED_CAPTURES: usize = 3;
 
 /// The captures a closure hint lists: with `all`, every one; by default those of enclosing
-/// functions' state, leaving out module-level bindings (every closure of a module shares them)
-/// and bindings that name code (functions, classes, imports).
+/// functions' state (see [`is_enclosing_function_state`]).
 fn hinted_captures(
     analysis: &Analysis,
     env: EnvId,
@@ -37,19 +36,21 @@ fn hinted_captures(
         .captures
         .iter()
         .copied()
-        .filter(move |&b| {
-            all || {
-                let binding = analysis.binding(b);
-                let home = analysis.env(binding.environment);
-                let module_level = home.kind == EnvKind::Module
-                    || analysis
-                        .enclosing_closure(binding.environment)
-                        .is_some_and(|c| {
-                            analysis.env(c).function == Some(FunctionFlavor::CommonJsWrapper)
-                        });
-                !module_level && !names_code(binding.declaration)
-            }
-        })
+        .filter(move |&b| all || is_enclosing_function_state(analysis, b))
+}
+
+/// The one rule both kinds of hint follow by default: a binding is worth a hint when it is state
+/// of an enclosing function — not module-level (every closure of a module or CommonJS file
+/// shares those, and they live as long as the module) and not a name of code (functions,
+/// classes, imports).
+fn is_enclosing_function_state(analysis: &Analysis, binding: BindingId) -> bool {
+    let b = analysis.binding(binding);
+    let home = analysis.env(b.environment);
+    let module_level = home.kind == EnvKind::Module
+        || analysis
+            .enclosing_closure(b.environment)
+            .is_some_and(|c| analysis.env(c).function == Some(FunctionFlavor::CommonJsWrapper));
+    !module_level && !names_code(b.declaration)
 }
 
 /// Hints for closures and captured uses that start inside `range`, sorted by offset, without
@@ -95,7 +96,7 @@ impl<'a> InlayHint<'a> {
             &[]
         };
         for r in uses {
-            let Some(offset) = captured_use_offset(analysis, r) else {
+            let Some(offset) = captured_use_offset(analysis, r, all) else {
                 continue;
             };
             debug_assert!(last_use <= offset, "references overlap at {offset}");
@@ -237,13 +238,20 @@ impl<'a> HintBuilder<'a> {
     }
 }
 
-/// Where the hint for `r` goes when it is a captured use that gets one.
-fn captured_use_offset(analysis: &Analysis, r: &Reference) -> Option<u32> {
+/// Where the hint for `r` goes when it is a captured use that gets one: by default a use of an
+/// enclosing function's state, as the closure hint lists; with `all`, module-level state too.
+/// Names of code never get one (see [`names_code`]).
+fn captured_use_offset(analysis: &Analysis, r: &Reference, all: bool) -> Option<u32> {
     if !r.captured {
         return None;
     }
-    let b = analysis.binding(r.binding?);
-    (!names_code(b.declaration)).then_some(r.span.end)
+    let binding = r.binding?;
+    let hinted = if all {
+        !names_code(analysis.binding(binding).declaration)
+    } else {
+        is_enclosing_function_state(analysis, binding)
+    };
+    hinted.then_some(r.span.end)
 }
 
 /// The hint `id` names, tooltip included; `None` when this analysis has no such hint (the id
@@ -319,8 +327,10 @@ fn closure_hint(analysis: &Analysis, env: EnvId, all: bool) -> Option<InlayHint<
     Some(builder.hint)
 }
 
+/// Resolving accepts every captured use the most generous settings hint (`all`): the id came
+/// from this server's own answer, made with whatever settings were current then.
 fn captured_use_hint<'a>(analysis: &'a Analysis, r: &Reference) -> Option<InlayHint<'a>> {
-    captured_use_offset(analysis, r)?;
+    captured_use_offset(analysis, r, true)?;
     let mut builder = HintBuilder::new(analysis);
     builder.captured_use(r);
     Some(builder.hint)

@@ -1,7 +1,7 @@
 //! Settings, from `initializationOptions` and `workspace/didChangeConfiguration`.
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::engine::SourceKindChoice;
 use crate::ide::{InlayHintsConfig, PitfallsConfig};
@@ -58,6 +58,38 @@ struct RawInlayHints {
 }
 
 impl Config {
+    /// The default settings in the shape clients send them (`scopelens --default-settings`
+    /// prints this). The one source of truth for every client's defaults: the VS Code
+    /// extension's `package.json` and Neovim's `setup` defaults are checked against it.
+    pub fn default_settings() -> Value {
+        let Config {
+            source_kind,
+            inlay_hints,
+            pitfalls,
+            inline_values,
+        } = Config::default();
+        let source_kind = match source_kind {
+            SourceKindChoice::Auto => "auto",
+            SourceKindChoice::Script => "script",
+            SourceKindChoice::Module => "module",
+            SourceKindChoice::CommonJs => "commonjs",
+        };
+        json!({
+            "sourceKind": source_kind,
+            "inlayHints": {
+                "closureCaptures": inlay_hints.closure_captures,
+                "capturedUses": inlay_hints.captured_uses,
+                "allCaptures": inlay_hints.all_captures,
+            },
+            "diagnostics": {
+                "loopVarCapture": pitfalls.loop_var_capture,
+                "tdz": pitfalls.tdz,
+                "implicitGlobal": pitfalls.implicit_global,
+            },
+            "inlineValues": { "enabled": inline_values },
+        })
+    }
+
     /// Reads settings nested under a `scopelens` key or given at top level. Unknown or malformed
     /// values keep the defaults and are reported back as warnings, so one typo does not discard
     /// the rest.
@@ -133,6 +165,32 @@ mod tests {
         assert!(config.inline_values);
         let (config, _) = Config::from_json(&json!({"inlineValues": {"enabled": false}}));
         assert!(!config.inline_values);
+    }
+
+    /// Every key `default_settings` names is one `from_json` reads (flipping it changes the
+    /// config), and reading the defaults gives the defaults.
+    #[test]
+    fn default_settings_are_the_keys_read() {
+        let defaults = Config::default_settings();
+        let (config, warnings) = Config::from_json(&defaults);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config, Config::default());
+        let mut flipped = 0;
+        for (group, values) in defaults.as_object().unwrap() {
+            let Some(values) = values.as_object() else {
+                continue;
+            };
+            for (key, on) in values {
+                let on = on.as_bool().expect("grouped settings are switches");
+                let (config, warnings) = Config::from_json(&json!({ group: { key: !on } }));
+                assert!(warnings.is_empty(), "{group}.{key}: {warnings:?}");
+                assert_ne!(config, Config::default(), "{group}.{key} is not read");
+                flipped += 1;
+            }
+        }
+        assert_eq!(flipped, 6);
+        let (config, _) = Config::from_json(&json!({"sourceKind": "commonjs"}));
+        assert_ne!(config, Config::default());
     }
 
     #[test]

@@ -31,6 +31,8 @@ use std::sync::{Arc, RwLock};
 use tower_lsp_server::LspService;
 use tracing_subscriber::EnvFilter;
 
+pub use config::Config;
+
 use analysis_worker::AnalysisWorker;
 use documents::Documents;
 use server::Backend;

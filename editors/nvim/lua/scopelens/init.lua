@@ -12,10 +12,21 @@ local defaults = {
   cmd = nil,
   filetypes = { 'javascript', 'javascriptreact', 'typescript', 'typescriptreact' },
   root_markers = { 'package.json', 'jsconfig.json', 'tsconfig.json', '.git' },
-  -- Forwarded to the server (initializationOptions and workspace/didChangeConfiguration).
+  -- Forwarded to the server (initializationOptions and workspace/didChangeConfiguration). These
+  -- are the server's own defaults (`scopelens --default-settings`; editors/nvim/test checks it).
   settings = {
     sourceKind = 'auto', -- 'auto' | 'script' | 'module' | 'commonjs'
-    inlayHints = { closureCaptures = true, capturedUses = true },
+    inlayHints = {
+      closureCaptures = true, -- `captures: a, mut b` before each closure
+      capturedUses = false, -- `↑owner` after each use of a captured variable
+      allCaptures = false, -- also list module-level bindings and names of functions/classes/imports
+    },
+    -- Each pitfall diagnostic on or off, by code.
+    diagnostics = {
+      loopVarCapture = true, -- loop-var-capture
+      tdz = true, -- tdz
+      implicitGlobal = true, -- implicit-global
+    },
     -- textDocument/inlineValue, for debugger clients that ask (nvim-dap plugins).
     inlineValues = { enabled = true },
   },
@@ -233,11 +244,25 @@ function M.push_settings()
   end
 end
 
---- Switches both kinds of capture hints off (if either is on) or on.
+--- The capture hints as configured, while :ScopelensToggleHints has them off.
+local hidden_hints
+
+--- Capture hints off (if any are on) or back as configured (the closure hints if none were).
+--- Changes this Neovim session's settings only.
 function M.toggle_hints()
   local hints = M.options.settings.inlayHints
   local on = not (hints.closureCaptures or hints.capturedUses)
-  hints.closureCaptures, hints.capturedUses = on, on
+  if on then
+    local before = hidden_hints or {}
+    hints.closureCaptures, hints.capturedUses = before.closureCaptures, before.capturedUses
+    if not (hints.closureCaptures or hints.capturedUses) then
+      hints.closureCaptures = true
+    end
+    hidden_hints = nil
+  else
+    hidden_hints = { closureCaptures = hints.closureCaptures, capturedUses = hints.capturedUses }
+    hints.closureCaptures, hints.capturedUses = false, false
+  end
   M.push_settings()
   notify('capture hints ' .. (on and 'on' or 'off'))
 end
@@ -263,6 +288,21 @@ function M.define_highlights()
   end
 end
 
+--- Response handlers for the scopelens client: a refused rename is shown as the server's
+--- sentence ("scopelens: renaming `x` to `f` …"), without the JSON-RPC error code Neovim's
+--- default handler puts in front.
+M.handlers = {
+  ['textDocument/rename'] = function(err, result, ctx, config)
+    if err then
+      if err.code ~= vim.lsp.protocol.ErrorCodes.ContentModified then
+        notify(err.message or tostring(err.code), vim.log.levels.WARN)
+      end
+      return
+    end
+    return vim.lsp.handlers['textDocument/rename'](err, result, ctx, config)
+  end,
+}
+
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   local cmd, err = resolve_cmd(M.options.cmd)
@@ -278,6 +318,7 @@ function M.setup(opts)
       root_markers = M.options.root_markers,
       init_options = server_settings(),
       settings = server_settings(),
+      handlers = M.handlers,
     }, M.options.lsp)
   )
   local group = vim.api.nvim_create_augroup('scopelens', { clear = true })

@@ -315,3 +315,52 @@ export const bump = () => counter++;
         "#]],
     );
 }
+
+#[test]
+fn use_hints_follow_the_closure_hints_rule() {
+    // `capturedUses` on, `allCaptures` off: a use gets `↑owner` only when the closure's own hint
+    // would list the binding — state of an enclosing function, never module-level state.
+    let uses = InlayHintsConfig {
+        closure_captures: true,
+        captured_uses: true,
+        all_captures: false,
+    };
+    check_with(
+        r#"//- lib.cjs
+var path = require("path");
+let hits = 0;
+function serve(root) {
+  return function handle(req) {
+    hits++;
+    return path.join(root, req.url);
+  };
+}
+"#,
+        uses,
+        expect![[r#"
+            var path = require("path");
+            let hits = 0;
+            function serve(root) {
+              return ⟨captures: root⟩ function handle(req) {
+                hits++;
+                return path.join(root⟨↑serve⟩, req.url);
+              };
+            }
+        "#]],
+    );
+    check_with(
+        r#"//- app.mjs
+let counter = 0;
+function make(a) {
+  return () => counter + a;
+}
+"#,
+        uses,
+        expect![[r#"
+            let counter = 0;
+            function make(a) {
+              return ⟨captures: a⟩ () => counter + a⟨↑make⟩;
+            }
+        "#]],
+    );
+}

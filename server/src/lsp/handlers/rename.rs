@@ -1,6 +1,10 @@
 //! `textDocument/prepareRename` and `textDocument/rename`: scope-safe renames of the binding
 //! family under the cursor ([`ide::rename`]). Every refusal is an error response carrying
-//! [`ide::RenameError`]'s sentence, so the editor shows why — never an empty edit.
+//! [`ide::RenameError`]'s sentence, so the editor shows why — never an empty edit — and its
+//! kind in `data.kind`: `notRenameable` (nothing scopelens renames here: a property, an undeclared
+//! name, a type-capable TypeScript declaration…), which a client may leave to another rename
+//! provider (TypeScript's), or `exported`, `dynamic`, `invalidName`, `conflict`: the rename is
+//! unsafe, and no provider should carry it out (editors/vscode/src/rename.ts stops there).
 //!
 //! In TypeScript files classes, enums, namespaces and imports are refused as well: they may be
 //! used as types, and the model does not see type positions.
@@ -177,9 +181,16 @@ fn being_edited() -> RenameError {
 }
 
 fn refusal(error: RenameError) -> Error {
+    let kind = match error.kind {
+        ide::RenameErrorKind::NotRenameable => "notRenameable",
+        ide::RenameErrorKind::Exported => "exported",
+        ide::RenameErrorKind::Dynamic => "dynamic",
+        ide::RenameErrorKind::InvalidName => "invalidName",
+        ide::RenameErrorKind::Conflict => "conflict",
+    };
     Error {
         code: ErrorCode::ServerError(REQUEST_FAILED),
         message: error.message.into(),
-        data: None,
+        data: Some(serde_json::json!({ "kind": kind })),
     }
 }

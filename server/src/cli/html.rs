@@ -250,7 +250,16 @@ fn anchor(source: &str, a: &Analysis, closure: crate::engine::EnvId, head: Optio
             return Span::new((start + i) as u32, (start + name_end) as u32);
         }
     }
-    head.unwrap_or(Span::new(start as u32, start as u32 + 1))
+    if let Some(head) = head {
+        return head;
+    }
+    // A method starts at its parameters: its name is the key just before them.
+    let before = source[..start].trim_end();
+    let key = before.len() - before.bytes().rev().take_while(|&c| is_ident(c)).count();
+    if key < before.len() {
+        return Span::new(key as u32, before.len() as u32);
+    }
+    Span::new(start as u32, start as u32 + 1)
 }
 
 /// JSON that is safe inside `<script>`: `<`, `>` and `&` only occur inside JSON strings, where
@@ -311,6 +320,72 @@ mod tests {
         assert!(html.contains("<title>x&lt;/title&gt;.js — scopelens</title>"));
         // The page's only `</script>` tags are its own two.
         assert_eq!(html.matches("</script>").count(), 2);
+    }
+
+    fn data(source: &str, file: &str) -> serde_json::Value {
+        let html = page(source, file);
+        let start = html.find(r#"id="scopelens-data">"#).unwrap() + r#"id="scopelens-data">"#.len();
+        let end = start + html[start..].find("</script>").unwrap();
+        serde_json::from_str(&html[start..end]).unwrap()
+    }
+
+    /// Where capture arrows start: the closure's name, else its `function` keyword or `=>`.
+    #[test]
+    fn arrows_start_at_the_closure_name() {
+        let source = "function outer(x) {\n  const h = function handler() { return x; };\n  const a = async (y) => x + y;\n  const m = { go() { return x; } };\n  return [h, a, m, function () { return x; }];\n}\n";
+        let d = data(source, "a.js");
+        let anchors: Vec<&str> = d["anchors"]
+            .as_array()
+            .unwrap()
+            .chunks(3)
+            .map(|c| {
+                let start = c[1].as_u64().unwrap() as usize;
+                &source[start..start + c[2].as_u64().unwrap() as usize]
+            })
+            .collect();
+        assert_eq!(anchors, ["outer", "handler", "=>", "go", "function"]);
+    }
+
+    /// Offsets in the page's data count UTF-16 units, as JavaScript strings do.
+    #[test]
+    fn offsets_are_utf16() {
+        let source = "let é = '😀'; let z = é;\n";
+        let d = data(source, "u.js");
+        let bindings = d["bindings"].as_array().unwrap();
+        // After `é` and `😀`, UTF-16 offsets and byte offsets differ.
+        let starts: Vec<u64> = bindings.chunks(5).map(|b| b[3].as_u64().unwrap()).collect();
+        let utf16: Vec<u64> = ["é", "z"]
+            .iter()
+            .map(|n| {
+                let byte = source.find(&format!("let {n}")).unwrap() + 4;
+                source[..byte].encode_utf16().count() as u64
+            })
+            .collect();
+        assert_eq!(starts, utf16);
+    }
+
+    /// The data grows linearly: a closure's kept-alive state is not repeated per closure.
+    #[test]
+    fn data_grows_linearly() {
+        let bundle = |n: usize| {
+            let mut s = String::from("(function () {\n");
+            for i in 0..n {
+                s.push_str(&format!("  var v{i} = {i};\n"));
+            }
+            for i in 0..n {
+                s.push_str(&format!(
+                    "  exports.f{i} = function () {{ return v{i} + v0; }};\n"
+                ));
+            }
+            s.push_str("})();\n");
+            s
+        };
+        let (small, large) = (bundle(300), bundle(600));
+        let ratio = page(&large, "b.js").len() as f64 / page(&small, "b.js").len() as f64;
+        assert!(
+            ratio < 2.2,
+            "doubling the input multiplied the page by {ratio}"
+        );
     }
 
     #[test]

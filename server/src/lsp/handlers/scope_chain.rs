@@ -2,8 +2,8 @@
 //! like DevTools' Scope pane but static:
 //! `{ environments: [{kind, owner, range, dynamic, bindings: [{name, declaration, range,
 //! captured, mutated, shadows?}], retains?: [{name, range, used}]}] }`, innermost first;
-//! `retains` (on the closure the cursor is in) lists what it keeps alive, V8's context slots on
-//! its chain.
+//! `retains` (on the closure the cursor is in) lists the state made per call that it keeps alive:
+//! V8's context slots on its chain, module-level bindings left out (as hover says).
 
 use serde::Serialize;
 use tower_lsp_server::jsonrpc::Result;

@@ -117,7 +117,8 @@ fn uses_by_binding(a: &Analysis) -> Vec<Vec<u32>> {
 /// "6:24↑1=": where a reference is, how far out it found its binding, assigned, dynamic.
 fn use_mark(a: &Analysis, r: &Reference) -> String {
     let mut s = pos(a, r.span.start);
-    if r.hops > 0 {
+    // An undeclared name walked the whole chain: the count says nothing there.
+    if r.hops > 0 && r.binding.is_some() {
         s.push_str(&format!("↑{}", r.hops));
     }
     if r.flags.write {
@@ -358,7 +359,7 @@ mod tests {
                     intro var at 5:9 · used at 6:17
 
             Not declared in this file
-              console · a known host global on the global object · at 6:5↑2
+              console · a known host global on the global object · at 6:5
         "#]]
         .assert_eq(&text);
     }

@@ -8,7 +8,7 @@ use super::describe::{
 };
 use crate::engine::{
     Analysis, BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor, IdentifierAt, Owner,
-    Reference, Span, is_known_global,
+    Reference, SourceKind, Span, is_known_global,
 };
 
 /// The hover for the identifier at `offset`, if any.
@@ -94,10 +94,13 @@ fn closure_head(analysis: &Analysis, offset: u32) -> Option<Hover> {
     }
     let kept = retention(analysis, env);
     if kept.is_empty() && !bullets.is_empty() {
-        bullets.push(
-            "keeps no per-call state alive: what it captures lives as long as the module"
-                .to_string(),
-        );
+        let lifetime = match analysis.source_kind {
+            SourceKind::Script => "program",
+            SourceKind::Module | SourceKind::CommonJs => "module",
+        };
+        bullets.push(format!(
+            "keeps no per-call state alive: what it captures lives as long as the {lifetime}"
+        ));
     }
     bullets.extend(kept);
     if bullets.is_empty() {
@@ -312,7 +315,7 @@ fn binding_facts(analysis: &Analysis, binding: BindingId) -> Vec<String> {
         };
         let what = match (b.declaration, env.kind) {
             (DeclarationKind::Import, _) => {
-                "an import is a live view of the exporting module's binding, not a copy"
+                "an import reads the exporting module's binding: its live value, not a copy"
             }
             (_, EnvKind::Module) => "a module binding lives as long as the module, closures or not",
             (_, EnvKind::Global | EnvKind::Script) => {

@@ -279,12 +279,15 @@ test('greeter.mjs: the ES module environment is not drawn as kept alive by closu
   const { page, context, model, problems } = await open('examples/greeter.mjs');
   try {
     const module = envId(model, 'module', 'module');
+    assert.equal(await page.locator('#arrows g.capture').count(), 0, 'no arrow before a click');
     const box = page.locator(`#boxes .env-box[data-env="${module}"]`);
     assert.doesNotMatch(await box.getAttribute('class'), /\bretained\b/);
     assert.doesNotMatch(await box.getAttribute('title'), /kept alive/);
     // `greeting` is used by the method greet: said so, as a module binding.
     await click(page, 'greeting', 0);
     assert.match(await page.locator('#chain .what').textContent(), /used by Greeter.greet$/);
+    // Arrows to module-level bindings are not drawn until their binding is selected.
+    assert.equal(await page.locator('#arrows g.capture.lit').count(), 1);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

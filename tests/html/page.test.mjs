@@ -127,7 +127,7 @@ test('ninja.js: clicking `action` in report lights up the function environment o
       /^action at 6:24 → var in function environment of skulk, 1 out, captured: the closure keeps function environment of skulk alive$/);
     // The declaration is marked, the capture arrow is drawn strong, the tree's box is lit.
     assert.match(await page.locator('#src a.id.decl-lit').textContent(), /^action$/);
-    assert.equal(await page.locator('#arrows g.capture.lit').count(), 1);
+    assert.equal(await page.locator(`#arrows g.capture.lit[data-binding="${greeting}"]`).count(), 1);
     assert.deepEqual(await page.locator('#tree .tenv.lit').evaluateAll(els => els.map(e => Number(e.dataset.env))), [skulk]);
     // The lit box is drawn around the lines of skulk (2–9) and inside the global box.
     const box = await page.locator(`#boxes .env-box[data-env="${skulk}"]`).boundingBox();
@@ -279,7 +279,8 @@ test('greeter.mjs: the ES module environment is not drawn as kept alive by closu
   const { page, context, model, problems } = await open('examples/greeter.mjs');
   try {
     const module = envId(model, 'module', 'module');
-    assert.equal(await page.locator('#arrows g.capture').count(), 0, 'no arrow before a click');
+    const greeting = await page.locator('#src a.id.decl').filter({ hasText: /^greeting$/ }).getAttribute('data-binding');
+    assert.equal(await page.locator(`#arrows g.capture[data-binding="${greeting}"]`).count(), 0, 'no arrow to a module binding before a click');
     const box = page.locator(`#boxes .env-box[data-env="${module}"]`);
     assert.doesNotMatch(await box.getAttribute('class'), /\bretained\b/);
     assert.doesNotMatch(await box.getAttribute('title'), /kept alive/);
@@ -287,7 +288,7 @@ test('greeter.mjs: the ES module environment is not drawn as kept alive by closu
     await click(page, 'greeting', 0);
     assert.match(await page.locator('#chain .what').textContent(), /used by Greeter.greet$/);
     // Arrows to module-level bindings are not drawn until their binding is selected.
-    assert.equal(await page.locator('#arrows g.capture.lit').count(), 1);
+    assert.equal(await page.locator(`#arrows g.capture.lit[data-binding="${greeting}"]`).count(), 1);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -90,23 +90,19 @@ fn text_ninja() {
     expect![[r#"
         examples/ninja.js: classic script (top-level `var`s and functions are global object properties)
 
-        Environments (indented by nesting)
+        Environments (indented by nesting), each binding with its uses
+        (a use is line:column; ↑N: found N environments out; =: assigned; ?: dynamic, see below)
           [global] globalThis 1:1-11:1
-            ninja var at 1:5
-            skulk function at 2:10
+            ninja var at 1:5 · used at 6:32↑2
+            skulk function at 2:10 · used at 10:1
             [function] skulk 2:1-9:2
-              action var at 3:7 · captured by report
-              report function at 4:12
-              [function] report 4:3-7:4 · captures action · retains action
-                intro var at 5:9
+              action var at 3:7 · captured by report · used at 6:24↑1
+              report function at 4:12 · used at 8:3
+              [function] report 4:3-7:4 · captures action · keeps alive per call: action
+                intro var at 5:9 · used at 6:17
 
-        References (where each name resolves)
-          console 6:5     → not declared here: a known host global on the global object
-          intro   6:17    → var in function environment of report, local
-          action  6:24    → var in function environment of skulk, 1 out, captured
-          ninja   6:32    → var in global environment, 2 out
-          report  8:3     → function in function environment of skulk, local
-          skulk   10:1    → function in global environment, local
+        Not declared in this file
+          console · a known host global on the global object · at 6:5
     "#]].assert_eq(&stdout(&out));
 }
 

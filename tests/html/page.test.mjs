@@ -34,7 +34,7 @@ after(async () => {
 });
 
 /** Generates the page for FILE (relative to the repository root) and opens it. */
-async function open(file) {
+async function open(file, { decode: decoded = true } = {}) {
   const html = execFileSync(bin, ['explain', '--format', 'html', file], { cwd: root, maxBuffer: 64 << 20 });
   const out = path.join(tmp, path.basename(file) + '.html');
   fs.writeFileSync(out, html);
@@ -52,9 +52,38 @@ async function open(file) {
     return route.abort();
   });
   await page.goto(pathToFileURL(out).href);
-  await page.waitForSelector('body[data-ready="true"]');
-  const model = await page.evaluate(() => JSON.parse(document.getElementById('scopelens-data').textContent));
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+  const model = decoded ? decode(await page.evaluate(() => JSON.parse(document.getElementById('scopelens-data').textContent))) : null;
   return { page, context, model, problems, requests, html: html.toString('utf8') };
+}
+
+/** The page's compact data (server/src/cli/html.rs) as objects: environments and references
+ * with one-based line/column positions, and each reference's innermost environment. */
+function decode(d) {
+  const lineStarts = [0];
+  for (let i = 0; i < d.source.length; i++) {
+    const c = d.source.charCodeAt(i);
+    if (c === 10 || (c === 13 && d.source.charCodeAt(i + 1) !== 10)) lineStarts.push(i + 1);
+  }
+  const pos = off => {
+    let lo = 0, hi = lineStarts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (lineStarts[mid] <= off) lo = mid; else hi = mid - 1; }
+    return { line: lo + 1, column: off - lineStarts[lo] + 1 };
+  };
+  const environments = [];
+  for (let i = 0; i < d.envs.length / 5; i++) {
+    environments.push({ id: i, kind: d.kinds[d.envs[5 * i]], owner: d.owners[i], moduleLevel: (d.envs[5 * i + 4] & 2) !== 0 });
+  }
+  const bindingEnv = b => d.bindings[5 * b + 2];
+  const references = [], scopes = [];
+  for (let i = 0, start = 0; i < d.refs.length / 6; i++) {
+    start += d.refs[6 * i];
+    const binding = d.refs[6 * i + 2] - 1;
+    references.push({ name: d.names[d.refs[6 * i + 1]], start: pos(start), binding: binding < 0 ? null : binding,
+      environment: binding < 0 ? null : bindingEnv(binding), hops: d.refs[6 * i + 3] });
+    scopes.push(d.refs[6 * i + 4]);
+  }
+  return { model: { environments, references }, scopes };
 }
 
 /** Clicks the `nth` identifier of the source whose text is `name` (0-based, in source order). */
@@ -98,7 +127,7 @@ test('ninja.js: clicking `action` in report lights up the function environment o
       /^action at 6:24 → var in function environment of skulk, 1 out, captured: the closure keeps function environment of skulk alive$/);
     // The declaration is marked, the capture arrow is drawn strong, the tree's box is lit.
     assert.match(await page.locator('#src a.id.decl-lit').textContent(), /^action$/);
-    assert.equal(await page.locator('#arrows g.capture.lit').count(), 1);
+    assert.equal(await page.locator(`#arrows g.capture.lit[data-binding="${greeting}"]`).count(), 1);
     assert.deepEqual(await page.locator('#tree .tenv.lit').evaluateAll(els => els.map(e => Number(e.dataset.env))), [skulk]);
     // The lit box is drawn around the lines of skulk (2–9) and inside the global box.
     const box = await page.locator(`#boxes .env-box[data-env="${skulk}"]`).boundingBox();
@@ -215,4 +244,90 @@ test('every reference of every example: the lit box is its binding\'s environmen
     }
   }
   assert.ok(clicked > 50, `clicked ${clicked} references`);
+});
+
+/** The points of an SVG path, in page coordinates. */
+const pathPoints = (page, selector) => page.locator(selector).evaluate(p => {
+  const m = p.getScreenCTM(), n = 24, out = [];
+  for (let i = 0; i <= n; i++) {
+    const q = p.getPointAtLength(p.getTotalLength() * i / n);
+    out.push({ x: q.x * m.a + m.e, y: q.y * m.d + m.f });
+  }
+  return out;
+});
+
+test('capture arrows start at the closure\'s name, end at the binding\'s name, and stay right of the gutter', async () => {
+  const { page, context, model, problems } = await open('examples/ninja.js');
+  try {
+    const report = envId(model, 'function', 'report');
+    const points = await pathPoints(page, `#arrows g.capture[data-closure="${report}"] path`);
+    const name = async (text, nth) => page.locator('#src a.id').filter({ hasText: new RegExp(`^${text}$`) }).nth(nth).boundingBox();
+    const from = await name('report', 0), to = await name('action', 0);
+    const start = points[0], end = points[points.length - 1];
+    assert.ok(start.x >= from.x && start.x <= from.x + from.width, `starts over the name report: ${JSON.stringify({ start, from })}`);
+    assert.ok(Math.abs(start.y - from.y) <= 2 || Math.abs(start.y - (from.y + from.height)) <= 4, 'starts at the edge of its line');
+    assert.ok(end.x >= to.x && end.x <= to.x + to.width, `ends over the name action: ${JSON.stringify({ end, to })}`);
+    const gutter = await page.locator('#gutter').boundingBox();
+    assert.ok(points.every(p => p.x > gutter.x + gutter.width), 'never over the line-number gutter');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('greeter.mjs: the ES module environment is not drawn as kept alive by closures', async () => {
+  const { page, context, model, problems } = await open('examples/greeter.mjs');
+  try {
+    const module = envId(model, 'module', 'module');
+    const greeting = await page.locator('#src a.id.decl').filter({ hasText: /^greeting$/ }).getAttribute('data-binding');
+    assert.equal(await page.locator(`#arrows g.capture[data-binding="${greeting}"]`).count(), 0, 'no arrow to a module binding before a click');
+    const box = page.locator(`#boxes .env-box[data-env="${module}"]`);
+    assert.doesNotMatch(await box.getAttribute('class'), /\bretained\b/);
+    assert.doesNotMatch(await box.getAttribute('title'), /kept alive/);
+    // `greeting` is used by the method greet: said so, as a module binding.
+    await click(page, 'greeting', 0);
+    assert.match(await page.locator('#chain .what').textContent(), /used by Greeter.greet$/);
+    // Arrows to module-level bindings are not drawn until their binding is selected.
+    assert.equal(await page.locator(`#arrows g.capture.lit[data-binding="${greeting}"]`).count(), 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+const corpus = path.join(root, 'tests/corpus/lodash.js');
+test('lodash: the page is interactive within the budget, small, and renders lines as they are scrolled to', { skip: !fs.existsSync(corpus) && 'run scripts/fetch-corpus.sh' }, async () => {
+  const budget = Number(process.env.SCOPELENS_PAGE_BUDGET_MS || 1000);
+  const times = [];
+  let opened;
+  for (let run = 0; run < 3; run++) {
+    opened = await open('tests/corpus/lodash.js', { decode: false });
+    // Interactive: the page's script is done and its first frame drawn, counted by the page from
+    // the navigation's start.
+    await opened.page.waitForSelector('body[data-interactive-at]');
+    times.push(await opened.page.evaluate(() => ({ ready: Number(document.body.dataset.readyAt), interactive: Number(document.body.dataset.interactiveAt) })));
+    if (run < 2) await opened.context.close();
+  }
+  const { page, context, html, problems } = opened;
+  const model = decode(await page.evaluate(() => JSON.parse(document.getElementById('scopelens-data').textContent)));
+  try {
+    const readyMs = times.map(t => t.interactive).sort((a, b) => a - b)[1];
+    fs.writeFileSync(path.join(results, 'lodash-load.json'), JSON.stringify({ times, interactiveMsMedian: readyMs, htmlBytes: html.length }, null, 2));
+    console.log(`lodash page: interactive after ${readyMs.toFixed(0)} ms (median of 3, navigation start to the first frame), ${html.length} bytes`);
+    assert.ok(readyMs <= budget, `interactive after ${readyMs} ms (budget ${budget} ms)`);
+    const input = fs.statSync(corpus).size;
+    assert.ok(html.length <= 10 * input, `html ${html.length} bytes for ${input} bytes of source`);
+    // Far from the top nothing is rendered yet; scrolled there, the lines and their links are.
+    const refs = model.model.references;
+    const i = refs.findIndex(r => r.start.line > 12000 && r.binding != null);
+    const link = page.locator(`#src a.id[data-ref="${i}"]`);
+    assert.equal(await link.count(), 0, 'not rendered before it is scrolled to');
+    await page.locator('#code-wrap').evaluate((w, line) => { w.scrollTop = line * 20; }, refs[i].start.line);
+    await link.waitFor();
+    await link.click();
+    assert.match(await page.locator('#chain .what').textContent(), new RegExp(`^${refs[i].name} at ${refs[i].start.line}:${refs[i].start.column}`));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
 });

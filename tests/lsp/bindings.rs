@@ -190,7 +190,7 @@ function f() { let y = 2; return b + y + x; }
     let error = rename(&mut server, uri, a, "y").expect_err("a conflicting rename");
     assert_eq!(error_code(&error), REQUEST_FAILED, "{error}");
     let message = error["message"].as_str().unwrap();
-    assert!(message.contains("would then find"), "{message}");
+    assert!(message.contains("would find"), "{message}");
     // Unsafe: no provider should rename it.
     assert_eq!(error["data"]["kind"], "conflict", "{error}");
     // Not an identifier.

@@ -3,7 +3,8 @@
 //! ```text
 //! { "file": string, "kind": "script" | "module" | "commonjs",
 //!   "environments": [{ "id", "kind", "owner", "parent": id | null, "start", "end",
-//!                      "retains": [binding ids] (closures only: what they keep alive) }],
+//!                      "retains": [binding ids] (closures only: the state made per call
+//!                                  they keep alive; module-level bindings left out) }],
 //!   "bindings": [{ "id", "name", "declaration", "environment": id, "start",
 //!                  "captured_by": [environment ids of capturing closures], "mutated",
 //!                  "import"?: { "specifier", "imported": "default" | name | "*",
@@ -45,7 +46,8 @@ struct Environment {
     parent: Option<u32>,
     start: Position,
     end: Position,
-    /// Closures: the bindings they keep alive (V8's context slots on their chain).
+    /// Closures: the bindings made per call that they keep alive (V8's context slots on their
+    /// chain, without a CommonJS module's top level, which lives as long as the module).
     #[serde(skip_serializing_if = "Option::is_none")]
     retains: Option<Vec<u32>>,
 }
@@ -159,9 +161,13 @@ pub(super) fn model<'a>(
                     parent: e.parent.map(|p| p.0),
                     start: pos(e.span.start),
                     end: pos(e.span.end),
-                    retains: e
-                        .is_closure()
-                        .then(|| a.retains(id).iter().map(|r| r.binding.0).collect()),
+                    retains: e.is_closure().then(|| {
+                        a.retains(id)
+                            .iter()
+                            .filter(|r| !r.module_level)
+                            .map(|r| r.binding.0)
+                            .collect()
+                    }),
                 }
             })
             .collect(),

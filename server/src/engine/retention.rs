@@ -40,6 +40,10 @@ pub struct Retained {
     /// because it shares a context with what other closures (siblings) or the `arguments`
     /// object use — the leak a closure causes without naming anything.
     pub used: bool,
+    /// The binding lives at the module level (a CommonJS module's top level, the body of Node's
+    /// wrapper function): one context per module, as long-lived as the module, not state made
+    /// per call. What a leak is made of is the other kind.
+    pub module_level: bool,
 }
 
 /// Marks the context-allocated bindings and the closures that contain a direct `eval`.
@@ -157,12 +161,21 @@ impl Analysis {
                     retained.push(Retained {
                         binding: b,
                         used: c.contains_direct_eval || used.contains(&b),
+                        module_level: self.is_module_level(id),
                     });
                 }
             }
             env = e.parent;
         }
         retained
+    }
+
+    /// Whether `env` is made once per module or script rather than per call: the global,
+    /// script and module environments and a CommonJS module's wrapper function.
+    pub fn is_module_level(&self, env: EnvId) -> bool {
+        let e = self.env(env);
+        matches!(e.kind, EnvKind::Global | EnvKind::Script | EnvKind::Module)
+            || e.function == Some(FunctionFlavor::CommonJsWrapper)
     }
 
     /// The closures besides `closure` (and those nested in it) that use `binding`: the

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::engine::{Analysis, BindingId, EnvId, EnvKind, Owner, Span};
+use crate::engine::{Analysis, BindingId, EnvId, EnvKind, FunctionFlavor, Owner, Span};
 use crate::text::LineIndex;
 
 /// How an environment is named in a walked chain: functions by their owner (`skulk`), the
@@ -13,6 +13,8 @@ pub(crate) fn chain_label(analysis: &Analysis, env: EnvId) -> String {
     let e = analysis.env(env);
     match e.kind {
         EnvKind::Global | EnvKind::Script | EnvKind::Module => e.kind.as_str().to_string(),
+        // A developer reads a CommonJS file's top level as its module scope, not as a function.
+        _ if is_commonjs_top_level(analysis, env) => "module".to_string(),
         EnvKind::Function => format!("`{}`", owner(analysis, env)),
         // Unnamed code (`<for loop at 7:1>`) already says what it is.
         _ if matches!(e.owner, Owner::Anonymous { .. } | Owner::Callback { .. }) => {
@@ -62,11 +64,18 @@ pub(crate) fn owners(analysis: &Analysis, envs: &[EnvId]) -> String {
     names.join(", ")
 }
 
-/// "function environment of `skulk`", "global environment", "block environment of `<for loop at 7:1>`".
+/// Whether `env` is the top level of a CommonJS module (the body of Node's wrapper function).
+pub(crate) fn is_commonjs_top_level(analysis: &Analysis, env: EnvId) -> bool {
+    analysis.env(env).function == Some(FunctionFlavor::CommonJsWrapper)
+}
+
+/// "function environment of `skulk`", "global environment", "block environment of `<for loop at 7:1>`",
+/// "CommonJS module environment".
 pub(crate) fn describe_env(analysis: &Analysis, env: EnvId) -> String {
     let e = analysis.env(env);
     match e.kind {
         EnvKind::Global | EnvKind::Script | EnvKind::Module => format!("{} environment", e.kind),
+        _ if is_commonjs_top_level(analysis, env) => "CommonJS module environment".to_string(),
         kind => format!("{kind} environment of `{}`", owner(analysis, env)),
     }
 }

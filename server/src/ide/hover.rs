@@ -2,10 +2,13 @@
 //! captures it. Compact on purpose: a headline and a few bullets a learner reads at a glance.
 
 use super::Hover;
-use super::describe::{chain_label, describe_env, environments, is_implicit, line, owner, owners};
+use super::describe::{
+    chain_label, describe_env, environments, is_commonjs_top_level, is_implicit, line, owner,
+    owners,
+};
 use crate::engine::{
     Analysis, BindingId, DeclarationKind, EnvId, EnvKind, FunctionFlavor, IdentifierAt, Owner,
-    Reference, Span, is_known_global,
+    Reference, SourceKind, Span, is_known_global,
 };
 
 /// The hover for the identifier at `offset`, if any.
@@ -89,7 +92,17 @@ fn closure_head(analysis: &Analysis, offset: u32) -> Option<Hover> {
             capture_names(analysis, &e.captures)
         ));
     }
-    bullets.extend(retention(analysis, env));
+    let kept = retention(analysis, env);
+    if kept.is_empty() && !bullets.is_empty() {
+        let lifetime = match analysis.source_kind {
+            SourceKind::Script => "program",
+            SourceKind::Module | SourceKind::CommonJs => "module",
+        };
+        bullets.push(format!(
+            "keeps no per-call state alive: what it captures lives as long as the {lifetime}"
+        ));
+    }
+    bullets.extend(kept);
     if bullets.is_empty() {
         bullets.push("captures nothing and keeps no function's context alive".to_string());
     }
@@ -105,10 +118,16 @@ fn closure_head(analysis: &Analysis, offset: u32) -> Option<Hover> {
 /// Names listed in a retention bullet before the rest is summarised.
 const MAX_LISTED: usize = 8;
 
-/// What closure `env` keeps alive, as V8 allocates contexts: the context-allocated bindings of
-/// every context on its chain, and those among them that only other closures use.
+/// What closure `env` keeps alive that is made per call, as V8 allocates contexts: the
+/// context-allocated bindings of the function and block contexts on its chain, and those among
+/// them that only other closures use. Module-level bindings (a CommonJS module's top level) are
+/// left out: they live as long as the module whatever the closure does.
 pub(crate) fn retention(analysis: &Analysis, env: EnvId) -> Vec<String> {
-    let retained = analysis.retains(env);
+    let retained: Vec<_> = analysis
+        .retains(env)
+        .into_iter()
+        .filter(|r| !r.module_level)
+        .collect();
     if retained.is_empty() {
         return Vec::new();
     }
@@ -127,7 +146,7 @@ pub(crate) fn retention(analysis: &Analysis, env: EnvId) -> Vec<String> {
         .map(|r| format!("`{}`", analysis.binding_name(r.binding)))
         .collect();
     let mut bullets = vec![format!(
-        "**keeps alive** {} (V8 context slots on its chain, shared by every closure created there)",
+        "**keeps alive** {}: state made per call, shared by every closure created in that call",
         list(all, retained.len())
     )];
     let unused_count = retained.iter().filter(|r| !r.used).count();
@@ -147,11 +166,23 @@ pub(crate) fn retention(analysis: &Analysis, env: EnvId) -> Vec<String> {
         .collect();
     if unused_count > 0 {
         bullets.push(format!(
-            "of these it **never uses** {}: a context is kept whole, for every closure created in it",
+            "of these it **never uses** {}: a call's context is kept whole, for every closure created in it",
             list(unused, unused_count)
         ));
     }
     bullets
+}
+
+/// The owners of some closures, the first few then how many more.
+fn some_owners(analysis: &Analysis, closures: &[EnvId]) -> String {
+    if closures.len() <= MAX_LISTED {
+        return owners(analysis, closures);
+    }
+    format!(
+        "{}, +{} more",
+        owners(analysis, &closures[..MAX_LISTED]),
+        closures.len() - MAX_LISTED
+    )
 }
 
 fn capture_names(analysis: &Analysis, captures: &[BindingId]) -> String {
@@ -216,30 +247,46 @@ fn headline(analysis: &Analysis, binding: BindingId) -> String {
     )
 }
 
-/// How the lookup from the reference reached the binding.
+/// How the lookup from the reference reached the binding. The walk is shown as a developer
+/// reads it: a named function expression's own-name environment and a separate parameter
+/// environment are left out unless the binding is there.
 fn found(analysis: &Analysis, r: &Reference) -> String {
     if r.hops == 0 {
         return match analysis.env(r.environment).kind {
             EnvKind::Global | EnvKind::Script | EnvKind::Module => {
                 "**local**: declared at the top level, where it is used".to_string()
             }
+            _ if is_commonjs_top_level(analysis, r.environment) => {
+                "**local**: declared at the top level, where it is used".to_string()
+            }
             _ => format!("**local** to {}", chain_label(analysis, r.environment)),
         };
     }
-    // Long chains keep their ends readable: where the lookup started and where it stopped.
-    const SHOWN_EACH_END: usize = 3;
+    let last = r.hops as usize;
     let mut walked: Vec<String> = analysis
         .chain(r.environment)
-        .take(r.hops as usize + 1)
-        .map(|e| chain_label(analysis, e))
+        .take(last + 1)
+        .enumerate()
+        .filter(|&(i, e)| {
+            i == 0
+                || i == last
+                || !matches!(
+                    analysis.env(e).kind,
+                    EnvKind::FunctionName | EnvKind::FunctionBody
+                )
+        })
+        .map(|(_, e)| chain_label(analysis, e))
         .collect();
+    let steps = walked.len() as u32 - 1;
+    // Long chains keep their ends readable: where the lookup started and where it stopped.
+    const SHOWN_EACH_END: usize = 3;
     if walked.len() > 2 * SHOWN_EACH_END + 1 {
         let middle = SHOWN_EACH_END..walked.len() - SHOWN_EACH_END;
         walked.splice(middle, ["…".to_string()]);
     }
     format!(
         "found **{} out**: {}",
-        environments(r.hops),
+        environments(steps),
         walked.join(" → ")
     )
 }
@@ -258,22 +305,27 @@ fn binding_facts(analysis: &Analysis, binding: BindingId) -> Vec<String> {
         .captured_by
         .iter()
         .partition(|&&e| analysis.env(e).is_closure());
-    if !closures.is_empty() && env.kind == EnvKind::Module {
-        // A module's bindings are cells of its module environment, which lives as long as the
-        // program: closures reach them there, not through a closure context of their own.
+    if !closures.is_empty() && analysis.is_module_level(b.environment) {
+        // Module-level bindings live as long as the module (or the program) whatever closures
+        // do: a closure reaches them but adds nothing to their lifetime.
         let noun = if closures.len() == 1 {
             "closure"
         } else {
             "closures"
         };
-        let what = if b.declaration == DeclarationKind::Import {
-            "an import is an indirect binding to the exporting module's binding, so they see its live value, not a copy"
-        } else {
-            "module bindings are cells of the module environment, not closure context"
+        let what = match (b.declaration, env.kind) {
+            (DeclarationKind::Import, _) => {
+                "an import reads the exporting module's binding: its live value, not a copy"
+            }
+            (_, EnvKind::Module) => "a module binding lives as long as the module, closures or not",
+            (_, EnvKind::Global | EnvKind::Script) => {
+                "a top-level binding lives as long as the program, closures or not"
+            }
+            _ => "a module-level binding lives as long as the module, closures or not",
         };
         facts.push(format!(
-            "**used by {noun}** {} through the module environment: {what}",
-            owners(analysis, &closures)
+            "**used by {noun}** {}: {what}",
+            some_owners(analysis, &closures)
         ));
     } else if !closures.is_empty() {
         let (noun, keep) = if closures.len() == 1 {
@@ -283,7 +335,7 @@ fn binding_facts(analysis: &Analysis, binding: BindingId) -> Vec<String> {
         };
         facts.push(format!(
             "**captured** by {noun} {}, which {keep} this environment alive",
-            owners(analysis, &closures)
+            some_owners(analysis, &closures)
         ));
     }
     if !by_name.is_empty() {

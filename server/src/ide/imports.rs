@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::describe::{describe_env, line};
-use crate::engine::{EnvKind, FunctionFlavor};
+use crate::engine::{Analysis, DeclarationKind, EnvKind, FunctionFlavor, IdentifierAt, Span};
 use crate::workspace::{Target, TargetKind, Unlinked};
 
 /// "`total` — imported binding → `function` binding in the **module environment of
@@ -45,8 +45,8 @@ pub fn import_link(
             )
         }
         TargetKind::Value(span) => format!(
-            "`{name}` — imported binding → a value with no binding of its own, exported as `{}` by `{file}`, line {}",
-            target.export_name,
+            "`{name}` — imported binding → {} in **`{file}`**, line {}",
+            value_kind(a, span),
             line(a, span.start)
         ),
         TargetKind::Module => format!("`{name}` — the whole module `{file}`"),
@@ -66,6 +66,39 @@ pub fn import_link(
     out
 }
 
+/// What an exported value with no binding of its own is, as a developer reads it: "the
+/// function `set`" (`exports.set = function set() {}`), "a function" (`exports.a = () => …`),
+/// "a class", or "a value" (`export default 1 + 2`).
+fn value_kind(a: &Analysis, span: Span) -> String {
+    if let Some(IdentifierAt::Declaration(d)) = a.identifier_at(span.start) {
+        let b = a.binding(d.binding);
+        match b.declaration {
+            DeclarationKind::FunctionName => return format!("the function `{}`", a.name(b.name)),
+            DeclarationKind::ClassName => return format!("the class `{}`", a.name(b.name)),
+            _ => {}
+        }
+    }
+    // `exports.get = function () {}`: the span is the property; the value is the next
+    // environment on the line, if nothing is referenced in between (`wrap(function () {})` is
+    // not a function).
+    let next = a
+        .env_by_start
+        .partition_point(|&e| a.env(e).span.start < span.end);
+    let Some(&env) = a.env_by_start.get(next) else {
+        return "a value".to_string();
+    };
+    let e = a.env(env);
+    let between = Span::new(span.end, e.span.start);
+    let adjacent = e.span.start == span.start
+        || (line(a, e.span.start) == line(a, span.end) && a.references_in(between).is_empty());
+    match e.kind {
+        _ if !adjacent => "a value".to_string(),
+        EnvKind::Class => "a class".to_string(),
+        _ if e.is_closure() => "a function".to_string(),
+        _ => "a value".to_string(),
+    }
+}
+
 /// Why a link stops, with paths as users read them.
 pub fn unlinked(why: &Unlinked, display: &dyn Fn(&Path) -> String) -> String {
     match why {
@@ -82,5 +115,58 @@ pub fn unlinked(why: &Unlinked, display: &dyn Fn(&Path) -> String) -> String {
             display(path)
         ),
         Unlinked::NotAnImport => "not an import".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    use crate::engine::{ExportTarget, Input, analyze_in_thread};
+    use crate::workspace::{Target, TargetKind};
+
+    /// The hover headline of an import of `export` from a CommonJS `lib.js` with `text`.
+    fn imported(text: &str, export: &str) -> String {
+        let analysis = Arc::new(analyze_in_thread(&Input::new(text, "lib.js")));
+        let entry = analysis.module.export_named(export).expect("the export");
+        let kind = match entry.target {
+            ExportTarget::Value(span) => TargetKind::Value(span),
+            ExportTarget::Local(b) => TargetKind::Binding(b),
+            _ => panic!("a local export"),
+        };
+        let target = Target {
+            path: PathBuf::from("lib.js"),
+            analysis: analysis.clone(),
+            kind,
+            export_name: export.to_string(),
+            chain: Vec::new(),
+        };
+        super::import_link(export, &Ok(target), &|p: &Path| p.display().to_string())
+    }
+
+    #[test]
+    fn exported_values_are_named_by_what_they_are() {
+        let lib = "var app = exports = module.exports = {};\n\
+                   app.x = 1;\n\
+                   exports.set = function set(a) {};\n\
+                   exports.get = function (a) {};\n\
+                   exports.arrow = (a) => a;\n\
+                   exports.Klass = class Klass {};\n\
+                   exports.sum = 1 + 2;\n";
+        let got: Vec<String> = ["set", "get", "arrow", "Klass", "sum"]
+            .iter()
+            .map(|e| imported(lib, e))
+            .collect();
+        expect_test::expect![[r#"
+            [
+                "`set` — imported binding → the function `set` in **`lib.js`**, line 3",
+                "`get` — imported binding → a function in **`lib.js`**, line 4",
+                "`arrow` — imported binding → a function in **`lib.js`**, line 5",
+                "`Klass` — imported binding → the class `Klass` in **`lib.js`**, line 6",
+                "`sum` — imported binding → a value in **`lib.js`**, line 7",
+            ]
+        "#]]
+        .assert_debug_eq(&got);
     }
 }

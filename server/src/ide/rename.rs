@@ -69,8 +69,23 @@ impl fmt::Display for RenameError {
 
 impl std::error::Error for RenameError {}
 
+impl RenameError {
+    /// A refusal, written as a sentence: a capital letter first (unless it starts with code)
+    /// and a full stop at the end, whatever client shows it.
+    pub fn new(kind: RenameErrorKind, message: impl Into<String>) -> Self {
+        let mut message: String = message.into();
+        if let Some(first) = message.chars().next().filter(char::is_ascii_lowercase) {
+            message.replace_range(..1, &first.to_ascii_uppercase().to_string());
+        }
+        if !message.ends_with(['.', '?', '!']) {
+            message.push('.');
+        }
+        RenameError { kind, message }
+    }
+}
+
 fn error(kind: RenameErrorKind, message: String) -> RenameError {
-    RenameError { kind, message }
+    RenameError::new(kind, message)
 }
 
 /// What can be renamed at a cursor.
@@ -109,7 +124,7 @@ pub fn refuse_type_uses(analysis: &Analysis, offset: u32) -> Result<(), RenameEr
     Err(error(
         RenameErrorKind::NotRenameable,
         format!(
-            "`{}` is {what}, which TypeScript code may also use as a type; scopelens does not see type positions, so renaming it here could miss uses",
+            "`{}` is {what}, which TypeScript code may also use as a type; scopelens does not see type positions, so renaming it could miss uses",
             analysis.binding_name(members[0])
         ),
     ))
@@ -122,7 +137,10 @@ fn renameable(
 ) -> Result<Renameable<'_>, RenameError> {
     use RenameErrorKind::*;
     let Some((ident, target)) = target_at(analysis, offset) else {
-        return Err(error(NotRenameable, "no identifier here to rename".into()));
+        return Err(error(
+            NotRenameable,
+            "there is no identifier here to rename".into(),
+        ));
     };
     let members = match target {
         Target::Undeclared(name) => {
@@ -131,10 +149,10 @@ fn renameable(
                 format!("`{name}` is not declared by any class around it")
             } else if is_known_global(name) {
                 format!(
-                    "`{name}` is a host global, not declared in this file: it cannot be renamed here"
+                    "`{name}` is a host global, not declared in this file, so it cannot be renamed here"
                 )
             } else {
-                format!("`{name}` is not declared in this file: it cannot be renamed here")
+                format!("`{name}` is not declared in this file, so it cannot be renamed here")
             };
             return Err(error(NotRenameable, message));
         }
@@ -147,7 +165,7 @@ fn renameable(
             return Err(error(
                 NotRenameable,
                 format!(
-                    "`arguments` is the implicit arguments object of `{}`: it cannot be renamed",
+                    "`arguments` is the implicit arguments object of `{}` and cannot be renamed",
                     owner(analysis, first.environment)
                 ),
             ));
@@ -156,7 +174,7 @@ fn renameable(
             return Err(error(
                 NotRenameable,
                 format!(
-                    "`{name}` is a parameter of Node's CommonJS module wrapper: it cannot be renamed"
+                    "`{name}` is a parameter of Node's CommonJS module wrapper and cannot be renamed"
                 ),
             ));
         }
@@ -164,7 +182,7 @@ fn renameable(
             return Err(error(
                 NotRenameable,
                 format!(
-                    "`{name}` is an implicit global (created by the assignment at line {}): declare it to rename it",
+                    "`{name}` is an implicit global, created by the assignment at line {}; declare it to rename it",
                     line(analysis, first.span.start)
                 ),
             ));
@@ -179,7 +197,7 @@ fn renameable(
         return Err(error(
             Exported,
             format!(
-                "`{name}` is exported by its declaration (line {}): renaming it would change the module's export name, and renaming across files is not supported yet",
+                "`{name}` is exported by its declaration at line {}, so renaming it here would change the module's export name",
                 line(analysis, o.span.start)
             ),
         ));
@@ -214,7 +232,7 @@ fn dynamic_cause(
             .map(|e| dynamic_env(analysis, e))
             .unwrap_or_else(|| "`with` or a sloppy direct `eval`".into());
         return Some(format!(
-            "the use of `{name}` at line {} is resolved at run time ({cause}): renaming could change what it finds",
+            "the use of `{name}` at line {} is resolved at run time ({cause}), so renaming could change what it finds",
             line(analysis, r.span.start)
         ));
     }
@@ -226,7 +244,7 @@ fn dynamic_cause(
             .find(|&&e| matches!(analysis.env(e).kind, EnvKind::Eval | EnvKind::With))
         {
             return Some(format!(
-                "`{name}` is visible to {}: code run there may use it by name",
+                "`{name}` is visible to {}, where code may use it by name",
                 dynamic_env(analysis, e)
             ));
         }
@@ -402,21 +420,21 @@ fn check_word(analysis: &Analysis, r: &Renameable<'_>, new: &str) -> Result<(), 
         "let" => {
             return Err(error(
                 InvalidName,
-                "`let` is reserved in strict code and cannot name a lexical binding; scopelens refuses it everywhere".into(),
+                "`let` is reserved in strict code and cannot name a lexical binding, so scopelens refuses it everywhere".into(),
             ));
         }
         "await" | "yield" => {
             return Err(error(
                 InvalidName,
                 format!(
-                    "`{new}` is reserved in modules, strict code, async functions or generators; scopelens refuses it everywhere"
+                    "`{new}` is reserved in modules, strict code, async functions or generators, so scopelens refuses it everywhere"
                 ),
             ));
         }
         "arguments" => {
             return Err(error(
                 InvalidName,
-                "`arguments` names the implicit arguments object of functions; renaming to it could change what it finds".into(),
+                "`arguments` names the implicit arguments object of functions, so renaming to it could change what it finds".into(),
             ));
         }
         _ => {}
@@ -441,7 +459,7 @@ fn check_word(analysis: &Analysis, r: &Renameable<'_>, new: &str) -> Result<(), 
             return Err(error(
                 InvalidName,
                 format!(
-                    "`{new}` is a host global: a top-level binding of that name would replace it for every script"
+                    "`{new}` is a host global, and a top-level binding of that name would replace it for every script"
                 ),
             ));
         }
@@ -449,16 +467,16 @@ fn check_word(analysis: &Analysis, r: &Renameable<'_>, new: &str) -> Result<(), 
     Ok(())
 }
 
-/// "the `let` declared at line 3 (in the block environment of …)".
+/// "the `let` at line 3 in the block environment of …".
 fn describe_binding(analysis: &Analysis, binding: BindingId) -> String {
     let b = analysis.binding(binding);
     let at = if b.span.start == b.span.end {
         String::new()
     } else {
-        format!(" declared at line {}", line(analysis, b.span.start))
+        format!(" at line {}", line(analysis, b.span.start))
     };
     format!(
-        "the `{}`{at} (in the {})",
+        "the `{}`{at} in the {}",
         b.declaration,
         describe_env(analysis, b.environment)
     )
@@ -491,7 +509,7 @@ fn check_conflicts(analysis: &Analysis, r: &Renameable<'_>, new: &str) -> Result
             return Err(error(
                 Conflict,
                 format!(
-                    "`{new}` is already declared in the same environment: {}",
+                    "`{new}` is already declared in the same environment ({})",
                     describe_binding(analysis, existing)
                 ),
             ));
@@ -526,7 +544,7 @@ fn check_conflicts(analysis: &Analysis, r: &Renameable<'_>, new: &str) -> Result
             return Err(error(
                 Conflict,
                 format!(
-                    "{what} of `{old}` at line {} would then find {} instead",
+                    "after the rename, {what} of `{old}` at line {} would find {} instead",
                     line(analysis, o.span.start),
                     describe_binding(analysis, shadow)
                 ),
@@ -555,7 +573,7 @@ fn check_conflicts(analysis: &Analysis, r: &Renameable<'_>, new: &str) -> Result
                     return Err(error(
                         Conflict,
                         format!(
-                            "the use of `{new}` at line {} finds {found}; after the rename it would find the renamed `{old}`",
+                            "the use of `{new}` at line {} finds {found}, but after the rename it would find the renamed `{old}`",
                             line(analysis, use_.span.start)
                         ),
                     ));

@@ -6,7 +6,7 @@ use super::{ChainBinding, ChainEnvironment, RetainedBinding};
 use crate::engine::{Analysis, EnvId, EnvKind};
 
 /// The environments from the innermost one at `offset` outward to the global one.
-/// The closure the cursor is in gets `retains` (what it keeps alive); the closures further out
+/// The closure the cursor is in gets `retains` (the state made per call that it keeps alive); the closures further out
 /// do not, which keeps the answer O(chain) on deeply nested code.
 pub fn scope_chain(analysis: &Analysis, offset: u32) -> Vec<ChainEnvironment> {
     let here = analysis.env_at(offset);
@@ -54,6 +54,8 @@ fn environment(
             Vec::new()
         }
         .into_iter()
+        // State made per call, as hover says: module-level bindings outlive closures anyway.
+        .filter(|r| !r.module_level)
         .map(|r| RetainedBinding {
             binding: r.binding,
             name: analysis.binding_name(r.binding).to_string(),

@@ -188,7 +188,7 @@ mod tests {
                 flipped += 1;
             }
         }
-        assert_eq!(flipped, 6);
+        assert_eq!(flipped, 7);
         let (config, _) = Config::from_json(&json!({"sourceKind": "commonjs"}));
         assert_ne!(config, Config::default());
     }

@@ -322,7 +322,7 @@ pub fn file_references(
 pub type FileEdits = (PathBuf, Arc<Analysis>, Vec<TextEdit>);
 
 fn refuse(kind: RenameErrorKind, message: String) -> RenameError {
-    RenameError { kind, message }
+    RenameError::new(kind, message)
 }
 
 fn file_name(path: &Path) -> String {
@@ -350,7 +350,7 @@ pub fn rename_edits(
     let TargetKind::Binding(binding) = target.kind else {
         return Err(refuse(
             NotRenameable,
-            "the export is a value without a binding: there is no name to rename".into(),
+            "the export is a value, not a binding, so there is no name to rename".into(),
         ));
     };
     let decl = &target.analysis;
@@ -360,7 +360,7 @@ pub fn rename_edits(
         return Err(refuse(
             Exported,
             format!(
-                "the workspace has more than {MAX_SCANNED_FILES} source files: scopelens cannot see every importer, so it does not rename exports here"
+                "the workspace has more than {MAX_SCANNED_FILES} source files, so scopelens cannot see every importer and does not rename exports here"
             ),
         ));
     }
@@ -377,7 +377,7 @@ pub fn rename_edits(
         if analysis.module.export_named(new).is_some() {
             return Err(refuse(
                 Conflict,
-                format!("`{}` already exports a `{new}`", file_name(path)),
+                format!("`{}` already exports `{new}`", file_name(path)),
             ));
         }
         Ok(())
@@ -492,7 +492,8 @@ fn through_edits(
         }
     }
     let mut edits = ide::rename_through(analysis, start, new, &through).map_err(|mut err| {
-        err.message = format!("in `{}`: {}", file_name(path), err.message);
+        let message = err.message.trim_end_matches('.');
+        err.message = format!("{message} (in `{}`).", file_name(path));
         err
     })?;
     edits.append(&mut extra);

@@ -68,7 +68,7 @@ fn commonjs_detected_from_require_in_js() {
     check_resolves(
         "const path = require('path');\nmodule.exports = $0path;",
         expect![[r#"
-            `path` — `const` binding in the **function environment of `CommonJS module`**
+            `path` — `const` binding in the **CommonJS module environment**
         "#]],
     );
 }

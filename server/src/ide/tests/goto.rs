@@ -87,7 +87,7 @@ fn commonjs_require_goes_to_the_wrapper() {
     check_goto(
         "//- main.cjs\nconst fs = $0require('fs');",
         expect![[r#"
-            `` at 1:1 (module wrapper parameter in the function environment of `CommonJS module`)
+            `` at 1:1 (module wrapper parameter in the CommonJS module environment)
         "#]],
     );
 }

@@ -338,9 +338,9 @@ fn commonjs_wrapper_parameter() {
         expect![[r#"
             hover on `require`
 
-            `require` — `module wrapper parameter` binding in the **function environment of `CommonJS module`**
+            `require` — `module wrapper parameter` binding in the **CommonJS module environment**
 
-            - **local** to `CommonJS module`
+            - **local**: declared at the top level, where it is used
             - a parameter of Node's CommonJS module wrapper `(exports, require, module, __filename, __dirname)`
         "#]],
     );
@@ -450,7 +450,7 @@ fn function_declaration_lists_what_it_captures() {
             `report` — `function` binding in the **function environment of `skulk`**
 
             - a closure: **captures** `mut n`, `action`
-            - **keeps alive** `action`, `n` (V8 context slots on its chain, shared by every closure created there)
+            - **keeps alive** `action`, `n`: state made per call, shared by every closure created in that call
         "#]],
     );
 }
@@ -517,8 +517,8 @@ function replaceThing() {
             `logIt` — a closure (function)
 
             - **captures** `big`
-            - **keeps alive** `original`, `big` (V8 context slots on its chain, shared by every closure created there)
-            - of these it **never uses** `original` (used by `unused`): a context is kept whole, for every closure created in it
+            - **keeps alive** `original`, `big`: state made per call, shared by every closure created in that call
+            - of these it **never uses** `original` (used by `unused`): a call's context is kept whole, for every closure created in it
         "#]],
     );
 }
@@ -538,7 +538,7 @@ fn retention_on_arrow_and_function_name() {
             `f` — a closure (arrow function)
 
             - **captures** `kept`
-            - **keeps alive** `kept` (V8 context slots on its chain, shared by every closure created there)
+            - **keeps alive** `kept`: state made per call, shared by every closure created in that call
         "#]],
     );
     check(
@@ -554,8 +554,8 @@ fn retention_on_arrow_and_function_name() {
 
             `later` — `function` binding in the **block environment of `<block at 2:30>`**
 
-            - **keeps alive** `e` (V8 context slots on its chain, shared by every closure created there)
-            - of these it **never uses** `e`: a context is kept whole, for every closure created in it
+            - **keeps alive** `e`: state made per call, shared by every closure created in that call
+            - of these it **never uses** `e`: a call's context is kept whole, for every closure created in it
             - **shadows** `later` (`function (Annex B var)` in the **function environment of `outer`**, line 3)
         "#]],
     );
@@ -572,8 +572,87 @@ fn retention_on_arrow_and_function_name() {
 
             - a named function expression's own name: visible only inside it, and assigning to it has no effect
             - a closure: **captures** `n`
-            - **keeps alive** `a`, `b`, `n` (V8 context slots on its chain, shared by every closure created there)
-            - of these it **never uses** `a`, `b`: a context is kept whole, for every closure created in it
+            - **keeps alive** `a`, `b`, `n`: state made per call, shared by every closure created in that call
+            - of these it **never uses** `a`, `b`: a call's context is kept whole, for every closure created in it
+        "#]],
+    );
+}
+
+/// express's router: module-level `require`s used by a method assigned as a named function
+/// expression. The walk names the module, not the function-name environment or the wrapper;
+/// the module-level binding is not said to be kept alive by the closure; and the closure keeps
+/// no per-call state alive.
+const ROUTER: &str = r#"//- router.js
+var Route = require('./route');
+var Layer = require('./layer');
+var mixin = require('utils-merge');
+var proto = module.exports = function (options) {};
+proto.route = function route(path) {
+  var route = new Route(path);
+  return route;
+};
+function make(n) {
+  var unused = n * 2;
+  var used = n;
+  proto.other = function () { return unused; };
+  return function () { return used + Layer; };
+}
+"#;
+
+fn router_at(needle: &str, nth: usize) -> String {
+    let at = ROUTER.match_indices(needle).nth(nth).expect("needle").0;
+    format!("{}$0{}", &ROUTER[..at], &ROUTER[at..])
+}
+
+#[test]
+fn commonjs_module_level_binding_used_by_a_named_function_expression() {
+    check(
+        &router_at("Route(path)", 0),
+        expect![[r#"
+            hover on `Route`
+
+            `Route` — `var` binding in the **CommonJS module environment**
+
+            - found **1 environment out**: `route` → module
+            - declared at line 1
+            - **used by closure** `route`: a module-level binding lives as long as the module, closures or not
+        "#]],
+    );
+    check(
+        &router_at("Route =", 0),
+        expect![[r#"
+            hover on `Route`
+
+            `Route` — `var` binding in the **CommonJS module environment**
+
+            - **used by closure** `route`: a module-level binding lives as long as the module, closures or not
+        "#]],
+    );
+}
+
+#[test]
+fn commonjs_closure_keeps_per_call_state_not_module_bindings() {
+    check(
+        &router_at("function route", 0),
+        expect![[r#"
+            hover on `function`
+
+            `route` — a closure (function)
+
+            - **captures** `Route`
+            - keeps no per-call state alive: what it captures lives as long as the module
+        "#]],
+    );
+    check(
+        &router_at("function () { return used", 0),
+        expect![[r#"
+            hover on `function`
+
+            `<function at 13:10>` — a closure (function)
+
+            - **captures** `used`, `Layer`
+            - **keeps alive** `unused`, `used`: state made per call, shared by every closure created in that call
+            - of these it **never uses** `unused` (used by `proto.other`): a call's context is kept whole, for every closure created in it
         "#]],
     );
 }

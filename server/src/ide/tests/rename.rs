@@ -107,14 +107,14 @@ fn exported_declarations_are_refused() {
         "//- m.mjs\nexport const $0a = 1;\na;",
         "b",
         expect![[r#"
-            refused (Exported): `a` is exported by its declaration (line 1): renaming it would change the module's export name, and renaming across files is not supported yet
+            refused (Exported): `a` is exported by its declaration at line 1, so renaming it here would change the module's export name.
         "#]],
     );
     check(
         "//- m.mjs\nexport function f() { return $0f; }",
         "g",
         expect![[r#"
-            refused (Exported): `f` is exported by its declaration (line 1): renaming it would change the module's export name, and renaming across files is not supported yet
+            refused (Exported): `f` is exported by its declaration at line 1, so renaming it here would change the module's export name.
         "#]],
     );
     // The default export's name is `default`: its local name can change.
@@ -169,7 +169,7 @@ fn private_names_with_or_without_hash() {
         "class C {\n  #n = 1;\n  #m = 2;\n  m() { return this.$0#n; }\n}",
         "#m",
         expect![[r#"
-            refused (Conflict): `#m` is already declared in the same environment: the `private name` declared at line 3 (in the class environment of `C`)
+            refused (Conflict): `#m` is already declared in the same environment (the `private name` at line 3 in the class environment of `C`).
         "#]],
     );
 }
@@ -180,7 +180,7 @@ fn shadowed_at_a_use() {
         "let $0x = 1;\nfunction f() {\n  let y = 2;\n  return x + y;\n}",
         "y",
         expect![[r#"
-            refused (Conflict): the use of `x` at line 4 would then find the `let` declared at line 3 (in the function environment of `f`) instead
+            refused (Conflict): After the rename, the use of `x` at line 4 would find the `let` at line 3 in the function environment of `f` instead.
         "#]],
     );
 }
@@ -191,14 +191,14 @@ fn capturing_a_use_of_the_new_name() {
         "let y = 1;\nfunction f() {\n  let $0x = 2;\n  return x + y;\n}",
         "y",
         expect![[r#"
-            refused (Conflict): the use of `y` at line 4 finds the `let` declared at line 1 (in the script environment); after the rename it would find the renamed `x`
+            refused (Conflict): The use of `y` at line 4 finds the `let` at line 1 in the script environment, but after the rename it would find the renamed `x`.
         "#]],
     );
     check(
         "function f() {\n  let $0x = 2;\n  console.log(x);\n}",
         "console",
         expect![[r#"
-            refused (Conflict): the use of `console` at line 3 finds the global `console`; after the rename it would find the renamed `x`
+            refused (Conflict): The use of `console` at line 3 finds the global `console`, but after the rename it would find the renamed `x`.
         "#]],
     );
 }
@@ -209,7 +209,7 @@ fn redeclaration_in_the_same_environment() {
         "function f(a, $0b) { return a + b; }",
         "a",
         expect![[r#"
-            refused (Conflict): `a` is already declared in the same environment: the `parameter` declared at line 1 (in the function environment of `f`)
+            refused (Conflict): `a` is already declared in the same environment (the `parameter` at line 1 in the function environment of `f`).
         "#]],
     );
 }
@@ -221,14 +221,14 @@ fn var_hoisted_through_a_block_that_would_declare_it() {
         "function f() {\n  {\n    let $0x = 1;\n    var v = x;\n  }\n  return v;\n}",
         "v",
         expect![[r#"
-            refused (Conflict): the declaration of `v` at line 4 belongs to the function environment of `f` and would clash with the renamed `x` in the block environment of `<block at 2:3>` it is hoisted through
+            refused (Conflict): The declaration of `v` at line 4 belongs to the function environment of `f` and would clash with the renamed `x` in the block environment of `<block at 2:3>` it is hoisted through.
         "#]],
     );
     check(
         "function f() {\n  {\n    let v = 1;\n    var $0x = v;\n  }\n  return x;\n}",
         "v",
         expect![[r#"
-            refused (Conflict): the declaration of `x` at line 4 would then find the `let` declared at line 3 (in the block environment of `<block at 2:3>`) instead
+            refused (Conflict): After the rename, the declaration of `x` at line 4 would find the `let` at line 3 in the block environment of `<block at 2:3>` instead.
         "#]],
     );
 }
@@ -239,21 +239,21 @@ fn new_names_that_are_not_allowed() {
         "let $0x = 1;",
         "2x",
         expect![[r#"
-            refused (InvalidName): `2x` is not a valid identifier
+            refused (InvalidName): `2x` is not a valid identifier.
         "#]],
     );
     check(
         "let $0x = 1;",
         "class",
         expect![[r#"
-            refused (InvalidName): `class` is a reserved word
+            refused (InvalidName): `class` is a reserved word.
         "#]],
     );
     check(
         "'use strict';\nfunction f() { var $0x = 1; return x; }",
         "static",
         expect![[r#"
-            refused (InvalidName): `static` cannot name a binding in strict mode code
+            refused (InvalidName): `static` cannot name a binding in strict mode code.
         "#]],
     );
     check(
@@ -267,21 +267,21 @@ fn new_names_that_are_not_allowed() {
         "//- m.mjs\nfunction f() { var $0x = 1; return x; }\nf();",
         "eval",
         expect![[r#"
-            refused (InvalidName): `eval` cannot name a binding in strict mode code
+            refused (InvalidName): `eval` cannot name a binding in strict mode code.
         "#]],
     );
     check(
         "function f() { var $0x = 1; return x; }",
         "await",
         expect![[r#"
-            refused (InvalidName): `await` is reserved in modules, strict code, async functions or generators; scopelens refuses it everywhere
+            refused (InvalidName): `await` is reserved in modules, strict code, async functions or generators, so scopelens refuses it everywhere.
         "#]],
     );
     check(
         "var $0x = 1;",
         "Map",
         expect![[r#"
-            refused (InvalidName): `Map` is a host global: a top-level binding of that name would replace it for every script
+            refused (InvalidName): `Map` is a host global, and a top-level binding of that name would replace it for every script.
         "#]],
     );
 }
@@ -291,13 +291,13 @@ fn dynamic_resolution_is_refused() {
     check_prepare(
         "function f(o) {\n  var $0x = 1;\n  with (o) { return x; }\n}",
         expect![[r#"
-            refused (Dynamic): the use of `x` at line 3 is resolved at run time (the `with` statement at line 3): renaming could change what it finds
+            refused (Dynamic): The use of `x` at line 3 is resolved at run time (the `with` statement at line 3), so renaming could change what it finds.
         "#]],
     );
     check_prepare(
         "function f(s) {\n  var $0x = 1;\n  return eval(s);\n}",
         expect![[r#"
-            refused (Dynamic): `x` is visible to the direct `eval` at line 3: code run there may use it by name
+            refused (Dynamic): `x` is visible to the direct `eval` at line 3, where code may use it by name.
         "#]],
     );
 }
@@ -307,31 +307,31 @@ fn prepare_refuses_what_is_not_a_binding() {
     check_prepare(
         "$0console.log(1);",
         expect![[r#"
-            refused (NotRenameable): `console` is a host global, not declared in this file: it cannot be renamed here
+            refused (NotRenameable): `console` is a host global, not declared in this file, so it cannot be renamed here.
         "#]],
     );
     check_prepare(
         "function f() { return $0arguments[0]; }",
         expect![[r#"
-            refused (NotRenameable): `arguments` is the implicit arguments object of `f`: it cannot be renamed
+            refused (NotRenameable): `arguments` is the implicit arguments object of `f` and cannot be renamed.
         "#]],
     );
     check_prepare(
         "//- m.cjs\nconst fs = $0require('fs');",
         expect![[r#"
-            refused (NotRenameable): `require` is a parameter of Node's CommonJS module wrapper: it cannot be renamed
+            refused (NotRenameable): `require` is a parameter of Node's CommonJS module wrapper and cannot be renamed.
         "#]],
     );
     check_prepare(
         "function f() { $0leak = 1; }",
         expect![[r#"
-            refused (NotRenameable): `leak` is an implicit global (created by the assignment at line 1): declare it to rename it
+            refused (NotRenameable): `leak` is an implicit global, created by the assignment at line 1; declare it to rename it.
         "#]],
     );
     check_prepare(
         "let x = 1; $0 ",
         expect![[r#"
-            refused (NotRenameable): no identifier here to rename
+            refused (NotRenameable): There is no identifier here to rename.
         "#]],
     );
     check_prepare(
@@ -348,7 +348,7 @@ fn jsx_tags_stay_components() {
         "//- app.jsx\nfunction $0Item() { return null; }\nconst el = <Item></Item>;",
         "item",
         expect![[r#"
-            refused (InvalidName): `Item` is used as a JSX tag at line 2, where the lowercase `item` would name an intrinsic element
+            refused (InvalidName): `Item` is used as a JSX tag at line 2, where the lowercase `item` would name an intrinsic element.
         "#]],
     );
     check(

@@ -105,3 +105,21 @@ fn cursor_at_end_of_file_is_still_in_the_top_level() {
         "script `script` 1:1-3:1\n  b: let 2:5\nglobal `globalThis` 1:1-3:1\n  a: var 1:5\n"
     );
 }
+
+/// What the closure at the cursor keeps alive is the state made per call, as hover says: the
+/// module-level `require`s of a CommonJS file live as long as the module and are left out.
+#[test]
+fn retains_leaves_module_level_bindings_out() {
+    let f = fixture(
+        "//- lib.cjs\nvar Route = require('./route');\nvar Layer = require('./layer');\nfunction make(n) {\n  var unused = n;\n  var used = n;\n  exports.a = () => unused;\n  return () => { return $0used + Route; };\n}\n",
+    );
+    let retained: Vec<(String, bool)> = scope_chain(&f.analysis, f.cursor())
+        .into_iter()
+        .flat_map(|env| env.retains)
+        .map(|r| (r.name, r.used))
+        .collect();
+    assert_eq!(
+        retained,
+        [("unused".to_string(), false), ("used".to_string(), true)]
+    );
+}

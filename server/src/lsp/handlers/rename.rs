@@ -174,10 +174,10 @@ fn is_typescript(uri: &Uri) -> bool {
 }
 
 fn being_edited() -> RenameError {
-    RenameError {
-        kind: ide::RenameErrorKind::NotRenameable,
-        message: "this part of the file has a syntax error: fix it before renaming".into(),
-    }
+    RenameError::new(
+        ide::RenameErrorKind::NotRenameable,
+        "this part of the file has a syntax error; fix it before renaming",
+    )
 }
 
 fn refusal(error: RenameError) -> Error {

@@ -3,8 +3,8 @@
 //! `{ environments: [{kind, owner, range, dynamic, bindings: [{name, declaration, range,
 //! captured, mutated, shadows?, keptByV8?, notKeptReason?}], retains?: [{name, range, used}]}] }`,
 //! innermost first (`keptByV8`: whether a debugger paused here finds the binding);
-//! `retains` (on the closure the cursor is in) lists what it keeps alive, V8's context slots on
-//! its chain.
+//! `retains` (on the closure the cursor is in) lists the state made per call that it keeps alive:
+//! V8's context slots on its chain, module-level bindings left out (as hover says).
 
 use serde::Serialize;
 use tower_lsp_server::jsonrpc::Result;

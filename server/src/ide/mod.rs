@@ -3,10 +3,10 @@
 //!
 //! Every function here is O(log n) in the file size, or O(answer).
 
+pub mod cross_file;
 pub(crate) mod describe;
 mod goto;
 mod hover;
-mod imports;
 mod inlay_hints;
 mod pitfalls;
 mod references;
@@ -16,10 +16,10 @@ mod semantic_tokens;
 #[cfg(test)]
 mod tests;
 
+pub use cross_file::{import_link, unlinked};
 pub use describe::{OwnerLabel, owner};
 pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
-pub use imports::{import_link, unlinked};
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
 pub use pitfalls::{Edit, Fix, Pitfall, PitfallCode, PitfallsConfig, apply_fix, pitfalls};
 pub use references::{highlights, references};

@@ -13,8 +13,8 @@
 //! files resolution needs) under the workspace folders and in the packages their imports
 //! resolve to; never writes, runs code or opens a connection.
 
-pub mod cross_refs;
 pub mod files;
+pub mod walk;
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -22,9 +22,10 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
 use rustc_hash::FxHashSet;
 
+pub use crate::engine::COMMONJS_EXPORTS;
 use crate::engine::{
-    Analysis, BindingId, COMMONJS_EXPORTS, ExportTarget, ImportName, ModuleRequest, RequestId,
-    RequestKind, SourceKind, Span,
+    Analysis, BindingId, ExportTarget, ImportName, ModuleRequest, RequestId, RequestKind,
+    SourceKind, Span,
 };
 pub use files::{CacheStats, LoadError};
 
@@ -187,6 +188,18 @@ impl Workspace {
             .clone()
     }
 
+    /// A path as users read it: relative to the workspace folder that holds it.
+    pub fn display(&self, path: &Path) -> String {
+        self.folders
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find_map(|f| path.strip_prefix(f).ok())
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
     /// Files changed on disk (created, changed, deleted): their analyses and every cached
     /// resolution are dropped (a new file or `package.json` can change where any specifier
     /// leads).
@@ -326,6 +339,20 @@ impl Workspace {
             }),
             None => self.follow_request(path, analysis, member.request, &name, open, &mut search),
         })
+    }
+
+    /// What the module `request` of the file at `path` leads to exports as `name` (a
+    /// re-export's target), in a search of its own.
+    pub fn request_target(
+        &self,
+        path: &Path,
+        analysis: &Analysis,
+        request: RequestId,
+        name: &ImportName,
+        open: &dyn OpenFiles,
+    ) -> Result<Target, Unlinked> {
+        let mut search = Search::default();
+        self.follow_request(path, analysis, request, name, open, &mut search)
     }
 
     /// Resolves `request` of the file at `path` and asks the module it leads to for `name`.

@@ -14,10 +14,9 @@ use tower_lsp_server::ls_types::{
 
 use super::guarded;
 use crate::engine::{Analysis, Span};
-use crate::ide::{self, RenameError};
+use crate::ide::{self, RenameError, cross_file};
 use crate::lsp::session::Session;
 use crate::lsp::{convert, cross_module};
-use crate::workspace::cross_refs;
 
 /// LSP's `RequestFailed`: the request was valid but the server cannot carry it out.
 const REQUEST_FAILED: i64 = -32803;
@@ -89,7 +88,7 @@ pub async fn rename(session: &Session, params: RenameParams) -> Result<Option<Wo
     }))
 }
 
-/// A rename across the workspace's files ([`crate::workspace::cross_refs`]), when the name at
+/// A rename across the workspace's files ([`cross_file::rename`]), when the name at
 /// `offset` (of the snapshot's analysis) is an export, an import of one by its own name, or a
 /// member of a namespace; `None` for a rename local to the file. Without workspace folders the
 /// importers cannot be found: exports stay refused by [`ide::rename`].
@@ -107,17 +106,13 @@ async fn rename_across(
     else {
         return Ok(None);
     };
-    if cross_refs::is_local_alias(&analysis, offset) {
-        return Ok(None);
-    }
     let new_name = new_name.to_owned();
-    let found = cross_module::off_thread(session, move |workspace, open| {
-        let target = workspace.cross_target(&path, &analysis, offset, open)?;
-        Some(cross_refs::rename_edits(
-            workspace, &target, &new_name, open,
-        ))
+    let found = cross_module::off_thread(session, move |project| {
+        guarded("rename", || {
+            cross_file::rename(project, &path, &analysis, offset, &new_name)
+        })
     })
-    .await?;
+    .await??;
     let Some(files) = found else {
         return Ok(None);
     };

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use super::describe::{describe_env, line};
 use crate::engine::{EnvKind, FunctionFlavor};
+use crate::ide::describe::{describe_env, line};
 use crate::workspace::{Target, TargetKind, Unlinked};
 
 /// "`total` — imported binding → `function` binding in the **module environment of

@@ -15,6 +15,7 @@ mod scope_chain;
 mod semantic_tokens;
 #[cfg(test)]
 mod tests;
+mod workspace_symbols;
 
 pub use cross_file::{import_link, unlinked};
 pub use describe::{OwnerLabel, owner};
@@ -32,6 +33,7 @@ pub use semantic_tokens::{
     MAX_DEPTH, SemanticToken, TOKEN_MODIFIERS, TOKEN_TYPES, TokenModifiers, TokenType,
     semantic_tokens, semantic_tokens_in,
 };
+pub use workspace_symbols::{WorkspaceSymbol, workspace_symbols};
 
 use std::borrow::Cow;
 

@@ -45,6 +45,10 @@ impl OpenFiles for OpenDocuments {
         self.0.latest_analysis(&uri)
     }
 
+    fn latest(&self, path: &Path) -> Option<Arc<Analysis>> {
+        self.0.latest_analysis(&Uri::from_file_path(path)?)
+    }
+
     fn paths(&self) -> Vec<PathBuf> {
         self.0.uris().iter().filter_map(path_of).collect()
     }

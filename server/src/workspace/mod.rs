@@ -14,7 +14,7 @@
 //! resolve to; never writes, runs code or opens a connection.
 
 pub mod files;
-pub mod walk;
+pub mod index;
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -35,6 +35,10 @@ const MAX_CHAIN: usize = 64;
 /// The analyses of the documents open in the editor, by path: they win over the files on disk.
 pub trait OpenFiles {
     fn analysis(&self, path: &Path) -> Option<Arc<Analysis>>;
+    /// The latest analysis of the open document, without waiting for one under way.
+    fn latest(&self, path: &Path) -> Option<Arc<Analysis>> {
+        self.analysis(path)
+    }
     /// The paths of the open documents (searched for importers besides the folders' files).
     fn paths(&self) -> Vec<PathBuf> {
         Vec::new()
@@ -144,6 +148,7 @@ pub struct Workspace {
     cache: Mutex<files::FileCache>,
     /// Replaced (not cleared: a resolution may be under way) when files change.
     resolvers: RwLock<Arc<Resolvers>>,
+    index: index::Index,
 }
 
 /// `import` resolves with the `import` condition, `require` with `require`; one shared cache of
@@ -173,6 +178,7 @@ impl Workspace {
             folders: RwLock::new(folders.iter().map(|f| normalize(f)).collect()),
             cache: Mutex::default(),
             resolvers: RwLock::new(Arc::new(Resolvers::new())),
+            index: index::Index::default(),
         }
     }
 
@@ -202,7 +208,7 @@ impl Workspace {
 
     /// Files changed on disk (created, changed, deleted): their analyses and every cached
     /// resolution are dropped (a new file or `package.json` can change where any specifier
-    /// leads).
+    /// leads), and the index summarises them again before its next answer.
     pub fn changed(&self, paths: &[PathBuf]) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         for path in paths {
@@ -213,6 +219,7 @@ impl Workspace {
             .resolvers
             .write()
             .unwrap_or_else(PoisonError::into_inner) = Arc::new(Resolvers::new());
+        self.mark_dirty(paths);
     }
 
     pub fn stats(&self) -> CacheStats {

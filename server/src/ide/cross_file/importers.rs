@@ -1,13 +1,13 @@
 //! The files that use an exported binding: from an exported binding (or any import, `ns.x`
 //! member, re-export or CommonJS `require` that leads to it), each importer and the places in it.
 //!
-//! Importers are found on demand: the workspace's source files ([`Workspace::source_files`]),
-//! a file's text kept only if it mentions one of the exported names and a module keyword
-//! ([`walk::mentions`]), and only those analysed (through the workspace cache; open documents
-//! win). Each import entry, re-export and member of a candidate is resolved with ResolveExport
-//! and kept when it leads to the same target. A re-export under another name (`export { a as
-//! b } from`) adds `b` to the names looked for, and the files dropped by the pre-filter are
-//! looked at again.
+//! The candidates come from the workspace index's reverse module graph
+//! ([`crate::workspace::index::Index::candidates`]: the importers of the declaring module that
+//! ask for the name, transitively through re-exports and `export *`), and only those are
+//! analysed (through the workspace cache; open documents win). Each import entry, re-export and
+//! member of a candidate is resolved with ResolveExport and kept when it leads to the same
+//! target. While the index is being built, a question waits for it a few seconds, then answers
+//! with what it has and says it is partial.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,7 +15,6 @@ use std::sync::Arc;
 use super::Project;
 use crate::engine::{Analysis, ExportTarget, ImportName, Span};
 use crate::ide;
-use crate::workspace::walk::{self, MAX_SCANNED_FILES};
 use crate::workspace::{Target, TargetKind};
 
 /// Where an import, member or re-export of one file leads to the target.
@@ -41,10 +40,11 @@ impl FileUses {
 /// The files that use a target.
 pub struct Importers {
     pub files: Vec<(PathBuf, Arc<Analysis>, FileUses)>,
-    /// Candidates (their text names the target) that could not be analysed, with why.
+    /// Candidates (importers, or files left out of the index whose text names the target) that
+    /// could not be analysed, with why.
     pub unreadable: Vec<(PathBuf, String)>,
-    /// The walk stopped at [`MAX_SCANNED_FILES`].
-    pub truncated: bool,
+    /// Why the answer may be incomplete, as sentences (empty: it is complete).
+    pub partial: Vec<String>,
 }
 
 /// Whether a link reaches the target through its own name only: the name asked of every module
@@ -100,23 +100,15 @@ pub fn cross_target(
     })
 }
 
+/// How long a question waits for the workspace index being built before answering with what
+/// the index has so far (and saying so).
+const INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Every workspace file (and open document) with an import, member or re-export leading
 /// to `target`, the declaring file excluded unless it imports itself.
 pub fn importers(project: &Project, target: &Target) -> Importers {
     let (workspace, open) = (project.workspace, project.open);
-    let (mut pending, truncated) = workspace.source_files();
-    if truncated {
-        tracing::warn!(
-            cap = MAX_SCANNED_FILES,
-            "cross-file search: the workspace has more source files than scopelens scans; files beyond the cap are not searched"
-        );
-    }
-    let open_paths = open.paths();
-    for p in &open_paths {
-        if !pending.contains(p) {
-            pending.push(p.clone());
-        }
-    }
+    let ready = workspace.current_index(open, INDEX_WAIT);
     let mut names = vec![target.export_name.clone()];
     // The declaring module's own export names of the binding.
     if let TargetKind::Binding(b) = target.kind {
@@ -126,41 +118,37 @@ pub fn importers(project: &Project, target: &Target) -> Importers {
             }
         }
     }
+    let index = workspace.index();
     let mut out = Importers {
         files: Vec::new(),
-        unreadable: Vec::new(),
-        truncated,
+        unreadable: index.skipped_mentioning(&names),
+        partial: Vec::new(),
     };
-    loop {
-        let before = names.len();
-        let mut rest = Vec::new();
-        for path in std::mem::take(&mut pending) {
-            let is_open = open_paths.contains(&path);
-            if !is_open && !walk::mentions(&path, &names) {
-                rest.push(path);
+    if !ready {
+        let progress = index.progress();
+        out.partial.push(format!(
+            "the workspace index is still being built ({} of {} files): importers in the other files are missing",
+            progress.done, progress.total
+        ));
+    }
+    for path in index.candidates(&target.path, &names) {
+        let analysis = match workspace.module(&path, open) {
+            Ok(a) => a,
+            Err(err) => {
+                out.unreadable.push((path, err.to_string()));
                 continue;
             }
-            let analysis = match workspace.module(&path, open) {
-                Ok(a) => a,
-                Err(err) => {
-                    out.unreadable.push((path, err.to_string()));
-                    continue;
-                }
-            };
-            let uses = uses_in(project, &path, &analysis, target);
-            for (_, _, name, _) in &uses.reexports {
-                if !names.contains(name) {
-                    names.push(name.clone());
-                }
-            }
-            if !uses.is_empty() {
-                out.files.push((path, analysis, uses));
-            }
+        };
+        let uses = uses_in(project, &path, &analysis, target);
+        if !uses.is_empty() {
+            out.files.push((path, analysis, uses));
         }
-        pending = rest;
-        if names.len() == before || pending.is_empty() {
-            break;
-        }
+    }
+    for (path, why) in &out.unreadable {
+        out.partial.push(format!(
+            "`{}` may use it but cannot be analysed ({why})",
+            workspace.display(path)
+        ));
     }
     out
 }

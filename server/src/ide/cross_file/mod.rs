@@ -62,17 +62,28 @@ pub struct FileReferences {
     pub spans: Vec<Span>,
 }
 
+/// The places of a binding across the project's files.
+#[derive(Clone, Debug, Default)]
+pub struct CrossReferences {
+    /// In path order.
+    pub files: Vec<FileReferences>,
+    /// Why files may be missing (the index still building, a candidate that cannot be read), as
+    /// sentences; empty when the answer is complete.
+    pub partial: Vec<String>,
+}
+
 /// Every place the binding family at `offset` of the file at `path` occurs in the project: in
 /// the file itself ([`crate::ide::references`]) and, for an exported binding (or an import,
 /// member or re-export leading to one), in the declaring file and every file importing it.
-/// Files in path order; the file at `path` is among them when it has places.
+/// The file at `path` is among the files when it has places.
 pub fn references(
     project: &Project,
     path: &Path,
     analysis: &Arc<Analysis>,
     offset: u32,
     include_declaration: bool,
-) -> Vec<FileReferences> {
+) -> CrossReferences {
+    let mut partial = Vec::new();
     let mut files: std::collections::BTreeMap<PathBuf, (Arc<Analysis>, Vec<Span>)> =
         std::collections::BTreeMap::new();
     files.insert(
@@ -84,6 +95,7 @@ pub fn references(
     );
     if let Some(target) = importers::cross_target(project, path, analysis, offset) {
         let found = importers::importers(project, &target);
+        partial = found.partial;
         if let TargetKind::Binding(b) = target.kind {
             let start = target.analysis.binding(b).span.start;
             files
@@ -104,7 +116,7 @@ pub fn references(
                 .extend(importers::file_references(a, uses, include_declaration));
         }
     }
-    files
+    let files = files
         .into_iter()
         .filter_map(|(path, (analysis, mut spans))| {
             spans.sort_by_key(|s| (s.start, s.end));
@@ -115,7 +127,8 @@ pub fn references(
                 spans,
             })
         })
-        .collect()
+        .collect();
+    CrossReferences { files, partial }
 }
 
 /// A rename across the project's files, when the name at `offset` of the file at `path` is an

@@ -17,7 +17,6 @@ use super::Project;
 use super::importers::importers;
 use crate::engine::{Analysis, ExportTarget, IdentifierAt, ImportName, Span};
 use crate::ide::{self, RenameError, RenameErrorKind, TextEdit};
-use crate::workspace::walk::MAX_SCANNED_FILES;
 use crate::workspace::{Target, TargetKind};
 
 /// One file's edits, in the offsets of its analysis.
@@ -57,20 +56,11 @@ pub fn rename_edits(
     let decl = &target.analysis;
     let old = decl.binding_name(binding).to_owned();
     let importers = importers(project, target);
-    if importers.truncated {
+    if let Some(why) = importers.partial.first() {
         return Err(refuse(
             Exported,
             format!(
-                "the workspace has more than {MAX_SCANNED_FILES} source files: scopelens cannot see every importer, so it does not rename exports here"
-            ),
-        ));
-    }
-    if let Some((path, why)) = importers.unreadable.first() {
-        return Err(refuse(
-            Exported,
-            format!(
-                "`{}` may import `{old}` but cannot be analysed ({why})",
-                file_name(path)
+                "scopelens cannot see every importer of `{old}`, so it does not rename it: {why}"
             ),
         ));
     }

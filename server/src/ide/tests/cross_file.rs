@@ -90,7 +90,7 @@ fn check_references(src: &str, expected: Expect) {
     let f = MultiFixture::new(src);
     let files = cross_file::references(&f.project(), &f.path, &f.analysis(), f.offset, true);
     let mut out = String::new();
-    for file in &files {
+    for file in &files.files {
         for &span in &file.spans {
             out.push_str(&f.place(&file.path, &file.analysis, span));
             out.push('\n');
@@ -293,4 +293,93 @@ ad$0d(1, 2);
             - declared at line 1
         "#]],
     );
+}
+
+fn check_symbols(src: &str, query: &str, expected: Expect) {
+    let f = MultiFixture::new(src);
+    let (found, ready) = crate::ide::workspace_symbols(&f.project(), query, 10);
+    assert!(ready);
+    let out: String = found
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {}:{} — {}\n",
+                s.name,
+                s.declaration,
+                f.rel(&s.path),
+                s.line + 1,
+                s.container.replace(&f.root.display().to_string(), "")
+            )
+        })
+        .collect();
+    expected.assert_eq(&out);
+}
+
+#[test]
+fn workspace_symbols_match_fuzzily_best_first() {
+    let src = r#"
+//- src/math/Vector3.js
+import { clamp } from './util.js';
+export class Vector3 {}
+const vectorPool = [];
+function v3Helper() {}
+//- src/math/util.js
+export function clamp$0() {}
+//- lib/legacy.js
+var Vec = require('./v');
+function makeVector() {}
+module.exports = makeVector;
+//- page.js
+var vue3 = 1;
+"#;
+    check_symbols(
+        src,
+        "vec3",
+        expect![[r#"
+            Vector3 class src/math/Vector3.js:2 — module environment of src/math/Vector3.js
+        "#]],
+    );
+    check_symbols(
+        src,
+        "vec",
+        expect![[r#"
+            Vec var lib/legacy.js:1 — CommonJS module wrapper of lib/legacy.js
+            Vector3 class src/math/Vector3.js:2 — module environment of src/math/Vector3.js
+            vectorPool const src/math/Vector3.js:3 — module environment of src/math/Vector3.js
+            makeVector function lib/legacy.js:2 — CommonJS module wrapper of lib/legacy.js
+        "#]],
+    );
+}
+
+#[test]
+fn the_index_follows_files_changed_on_disk() {
+    let f = MultiFixture::new(
+        r#"
+//- a.js
+export const size$0 = 1;
+//- b.js
+import { size } from './a.js';
+size;
+"#,
+    );
+    let references = |f: &MultiFixture| -> Vec<String> {
+        cross_file::references(&f.project(), &f.path, &f.analysis(), f.offset, false)
+            .files
+            .iter()
+            .map(|file| format!("{} {}", f.rel(&file.path), file.spans.len()))
+            .collect()
+    };
+    // Uses only (the declarations left out): one in b.js.
+    assert_eq!(references(&f), ["b.js 1"]);
+    // A new importer, announced: found without rebuilding the index.
+    let c = f.root.join("c.js");
+    std::fs::write(&c, "import { size } from './a.js';\nsize + size;\n").unwrap();
+    f.workspace.changed(std::slice::from_ref(&c));
+    assert_eq!(references(&f), ["b.js 1", "c.js 2"]);
+    // b.js no longer imports it; c.js deleted.
+    let b = f.root.join("b.js");
+    std::fs::write(&b, "const size = 2;\nsize;\n").unwrap();
+    std::fs::remove_file(&c).unwrap();
+    f.workspace.changed(&[b, c]);
+    assert!(references(&f).is_empty());
 }

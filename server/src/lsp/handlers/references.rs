@@ -35,14 +35,17 @@ pub async fn references(
         return Ok((!out.is_empty()).then_some(out));
     };
     let here = path.clone();
-    let files = off_thread(session, move |project| {
+    let found = off_thread(session, move |project| {
         guarded("references", || {
             cross_file::references(project, &path, &analysis, base, include_declaration)
         })
     })
     .await??;
+    if !found.partial.is_empty() {
+        partial_answer(session, &found.partial).await;
+    }
     // The document's own places first, then the other files in path order.
-    let (mine, others): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.path == here);
+    let (mine, others): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| f.path == here);
     let mut out = Vec::new();
     for file in mine.into_iter().chain(others) {
         if file.path == here {
@@ -60,4 +63,17 @@ pub async fn references(
         }));
     }
     Ok((!out.is_empty()).then_some(out))
+}
+
+/// Says that the references found are not all there may be: in the log and to the user.
+async fn partial_answer(session: &Session, why: &[String]) {
+    let message = format!(
+        "scopelens: these references may be incomplete: {}",
+        why.join("; ")
+    );
+    tracing::warn!("{message}");
+    session
+        .client
+        .show_message(tower_lsp_server::ls_types::MessageType::WARNING, message)
+        .await;
 }

@@ -7,6 +7,7 @@ mod cross_module;
 mod cross_references;
 mod ordering;
 mod pitfalls;
+mod workspace_index;
 
 use client::{Encoding, Server, lsp_pos, pos, range_start};
 use serde_json::{Value, json};
@@ -31,6 +32,7 @@ fn initialize_negotiates_utf16_by_default() {
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(caps["definitionProvider"], true);
     assert_eq!(caps["inlayHintProvider"], true);
+    assert_eq!(caps["workspaceSymbolProvider"], true);
     assert_eq!(result["serverInfo"]["name"], "scopelens");
     assert!(server.shutdown().success());
 }

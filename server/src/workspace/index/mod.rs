@@ -331,9 +331,11 @@ impl Workspace {
         }
         drop(state);
         index.set_phase(Phase::Ready);
+        let (files, skipped) = index.counts();
         tracing::info!(
-            files = index.counts().0,
-            skipped = index.counts().1,
+            files,
+            skipped,
+            bytes_per_file = index.heap_bytes() / files.max(1),
             "workspace index ready"
         );
     }

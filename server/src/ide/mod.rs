@@ -4,6 +4,7 @@
 //! Every function here is O(log n) in the file size, or O(answer).
 
 pub(crate) mod describe;
+mod export_rename;
 mod goto;
 mod hover;
 mod imports;
@@ -17,9 +18,12 @@ mod semantic_tokens;
 mod tests;
 
 pub use describe::{OwnerLabel, owner};
+pub use export_rename::{
+    FileEdits, RenameStart, prepare_rename_export_side, rename_export, rename_start,
+};
 pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
-pub use imports::{import_link, unlinked};
+pub use imports::{export_side_link, import_link, unlinked};
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
 pub use pitfalls::{Edit, Fix, Pitfall, PitfallCode, PitfallsConfig, apply_fix, pitfalls};
 pub use references::{highlights, references};

@@ -14,6 +14,7 @@ use super::documents::Documents;
 use super::session::Session;
 use super::snapshot::Snapshot;
 use crate::engine::{Analysis, Span};
+use crate::ide;
 use crate::text::Encoding;
 use crate::workspace::{OpenFiles, Target, Unlinked, Workspace, normalize};
 
@@ -108,6 +109,7 @@ pub async fn link_at(
         return Ok(None);
     };
     let is_link = analysis.module.member_at(offset).is_some()
+        || ide::prepare_rename_export_side(&analysis, offset).is_some()
         || analysis
             .identifier_at(offset)
             .and_then(|i| i.binding())
@@ -116,6 +118,10 @@ pub async fn link_at(
         return Ok(None);
     }
     off_thread(session, move |workspace, open| {
+        // `export { a as b } from`, `exports.a = …`: what the export name gives.
+        if let Some((span, target, _)) = workspace.export_site(&path, &analysis, offset, open) {
+            return Some((span, target));
+        }
         if let Some(member) = analysis.module.member_at(offset) {
             let span = member.span;
             return workspace

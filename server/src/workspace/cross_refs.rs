@@ -24,30 +24,119 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::files::{MAX_FILE_BYTES, is_source_file};
+use super::export_side::Site;
 use super::{OpenFiles, Target, TargetKind, Workspace};
+use super::COMMONJS_EXPORTS;
 use crate::engine::{Analysis, ExportTarget, IdentifierAt, ImportName, Span};
-use crate::ide::{self, RenameError, RenameErrorKind, TextEdit};
+use crate::ide::{self, RenameError, RenameErrorKind};
 
 /// Source files a search walks through, at most.
 pub const MAX_SCANNED_FILES: usize = 20_000;
 
-/// Where an import, member or re-export of one file leads to the target.
+/// The modules a link asks on its way and the name asked of each, the first module first and the
+/// declaring module last (its `export_name`).
+pub type Hops = Vec<(PathBuf, String)>;
+
+/// The hops of a link.
+pub fn hops(t: &Target) -> Hops {
+    let mut out = t.chain.clone();
+    out.push((t.path.clone(), t.export_name.clone()));
+    out
+}
+
+/// An import binding bound to the target.
+#[derive(Clone, Debug)]
+pub struct ImportUse {
+    pub binding: crate::engine::BindingId,
+    /// The imported name when written apart (`a` of `import { a as b }`).
+    pub name_span: Option<Span>,
+    pub hops: Hops,
+}
+
+/// `ns.x`, `lib.x`, `require('./m').x` leading to the target: the property.
+#[derive(Clone, Debug)]
+pub struct MemberUse {
+    pub span: Span,
+    pub hops: Hops,
+}
+
+/// A re-export of the target: `export { a } from`, `export { a as b } from`, or an import
+/// exported again (`import { a } …; export { a as b }`).
+#[derive(Clone, Debug)]
+pub struct ReexportUse {
+    /// The exported name's span.
+    pub span: Span,
+    /// The re-exported name's span (`a` of `export { a as b } from`) when written apart.
+    pub local: Option<Span>,
+    /// The exported name.
+    pub name: String,
+    /// How the re-exported name reaches the target (for an import exported again, the
+    /// import's hops).
+    pub hops: Hops,
+    /// The import binding exported again, if that is what it is.
+    pub import: Option<crate::engine::BindingId>,
+}
+
+/// Where a module's exports are read by name in ways that cannot be followed.
+#[derive(Clone, Debug)]
+pub struct Opaque {
+    /// The module whose names are read; `None` when it may be any module (`import(url)`).
+    pub module: Option<PathBuf>,
+    pub span: Span,
+    pub what: OpaqueKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpaqueKind {
+    /// `import('./m')`, `import(url)`.
+    DynamicImport,
+    /// `require('./plugins/' + name)`.
+    DynamicRequire,
+    /// A namespace object (`import * as ns`, `const lib = require(…)`) used other than by
+    /// reading its properties by name: the binding's name.
+    EscapingNamespace(String),
+    /// `export * as ns from './m'`.
+    NamespaceReexport,
+    /// `require('./m')` whose result is used whole (passed on, re-exported).
+    WholeRequire,
+}
+
+impl std::fmt::Display for OpaqueKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpaqueKind::DynamicImport => f.write_str("a dynamic `import()`"),
+            OpaqueKind::DynamicRequire => f.write_str("a `require` of a computed path"),
+            OpaqueKind::EscapingNamespace(name) => write!(
+                f,
+                "the module object `{name}`, used other than by reading its properties by name"
+            ),
+            OpaqueKind::NamespaceReexport => f.write_str("`export * as …`"),
+            OpaqueKind::WholeRequire => f.write_str("a `require(…)` whose result is passed on"),
+        }
+    }
+}
+
+/// Where one file uses the target, and how it reads modules' names where they cannot be
+/// followed.
 #[derive(Clone, Debug, Default)]
 pub struct FileUses {
-    /// Import bindings bound to the target, with their import entries' imported-name spans
-    /// and whether they name it by its own name all the way (see [`by_name`]).
-    pub imports: Vec<(crate::engine::BindingId, Option<Span>, bool)>,
-    /// `ns.x` members: the property span, and whether named by the target's name all the way.
-    pub members: Vec<(Span, bool)>,
-    /// Re-exports (`export { a } from`, `export { a as b } from`, an import exported again):
-    /// the export entry's span, the re-exported name's span when written apart, the exported
-    /// name, and whether named by the target's name all the way.
-    pub reexports: Vec<(Span, Option<Span>, String, bool)>,
+    pub imports: Vec<ImportUse>,
+    pub members: Vec<MemberUse>,
+    pub reexports: Vec<ReexportUse>,
+    /// Bindings holding the whole `module.exports` of a CommonJS module that assigns the target
+    /// to it (`const X = require('./x')` where `module.exports = X`): same value, own name.
+    pub whole: Vec<crate::engine::BindingId>,
+    /// `export * from` these modules.
+    pub stars: Vec<PathBuf>,
+    pub opaque: Vec<Opaque>,
 }
 
 impl FileUses {
     fn is_empty(&self) -> bool {
-        self.imports.is_empty() && self.members.is_empty() && self.reexports.is_empty()
+        self.imports.is_empty()
+            && self.members.is_empty()
+            && self.reexports.is_empty()
+            && self.whole.is_empty()
     }
 }
 
@@ -60,14 +149,18 @@ pub struct Importers {
     pub truncated: bool,
 }
 
-/// Whether a link reaches the target through its own name only: the name asked of every module
-/// on the way is the target's export name.
-fn by_name(t: &Target, name: &str) -> bool {
-    t.export_name == name && t.chain.iter().all(|(_, n)| n == name)
-}
-
 fn same(a: &Target, b: &Target) -> bool {
     a.path == b.path && a.kind == b.kind
+}
+
+/// The text a specifier of `path` must contain: its file stem, or for an index file its
+/// directory's name.
+fn stem(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_string_lossy().into_owned();
+    if stem == "index" {
+        return Some(path.parent()?.file_name()?.to_string_lossy().into_owned());
+    }
+    Some(stem)
 }
 
 impl Workspace {
@@ -82,14 +175,37 @@ impl Workspace {
         offset: u32,
         open: &dyn OpenFiles,
     ) -> Option<Target> {
-        if analysis.module.member_at(offset).is_some() {
+        self.cross_site(path, analysis, offset, open).map(|(t, _)| t)
+    }
+
+    /// [`Self::cross_target`], with what the cursor is on ([`Site`]).
+    pub fn cross_site(
+        &self,
+        path: &Path,
+        analysis: &Arc<Analysis>,
+        offset: u32,
+        open: &dyn OpenFiles,
+    ) -> Option<(Target, Site)> {
+        if let Some(member) = analysis.module.member_at(offset) {
             let t = self.member_target(path, analysis, offset, open)?.ok()?;
-            return (t.kind != TargetKind::Module).then_some(t);
+            let site = Site::Asked {
+                name: member.name.clone(),
+                hops: hops(&t),
+            };
+            return (t.kind != TargetKind::Module).then_some((t, site));
+        }
+        if let Some((_, t, site)) = self.export_site(path, analysis, offset, open) {
+            let t = t.ok()?;
+            return (t.kind != TargetKind::Module).then_some((t, site));
         }
         let binding = analysis.identifier_at(offset)?.binding()?;
         if analysis.module.import_of(binding).is_some() {
             let t = self.import_target(path, analysis, binding, open).ok()?;
-            return matches!(t.kind, TargetKind::Binding(_)).then_some(t);
+            let site = Site::Asked {
+                name: t.chain.first().map_or(t.export_name.clone(), |h| h.1.clone()),
+                hops: hops(&t),
+            };
+            return matches!(t.kind, TargetKind::Binding(_)).then_some((t, site));
         }
         // A binding of this file: exported (by any member of its family) under some name?
         // (The members of a family share their declaring identifier.)
@@ -101,17 +217,19 @@ impl Workspace {
         let ExportTarget::Local(b) = entry.target else {
             return None;
         };
-        Some(Target {
+        let target = Target {
             path: path.to_path_buf(),
             analysis: analysis.clone(),
             kind: TargetKind::Binding(b),
             export_name: entry.name.clone(),
             chain: Vec::new(),
-        })
+        };
+        Some((target, Site::Binding))
     }
 
     /// Every workspace file (and open document) with an import, member or re-export leading
-    /// to `target`, the declaring file excluded unless it imports itself.
+    /// to `target`, or reading some module's names where they cannot be followed
+    /// ([`FileUses::opaque`]); the declaring file excluded unless it imports itself.
     pub fn importers(&self, target: &Target, open: &dyn OpenFiles) -> Importers {
         let (mut pending, truncated) = self.source_files();
         if truncated {
@@ -127,6 +245,7 @@ impl Workspace {
             }
         }
         let mut names = vec![target.export_name.clone()];
+        names.extend(stem(&target.path));
         // The declaring module's own export names of the binding.
         if let TargetKind::Binding(b) = target.kind {
             for e in &target.analysis.module.exports {
@@ -157,12 +276,17 @@ impl Workspace {
                     }
                 };
                 let uses = self.uses_in(&path, &analysis, target, open);
-                for (_, _, name, _) in &uses.reexports {
-                    if !names.contains(name) {
-                        names.push(name.clone());
+                let mut more: Vec<String> = uses.reexports.iter().map(|r| r.name.clone()).collect();
+                if !uses.reexports.is_empty() || !uses.stars.is_empty() {
+                    // Its importers name it by its own specifier.
+                    more.extend(stem(&path));
+                }
+                for name in more {
+                    if !names.contains(&name) {
+                        names.push(name);
                     }
                 }
-                if !uses.is_empty() {
+                if !uses.is_empty() || !uses.opaque.is_empty() || !uses.stars.is_empty() {
                     out.files.push((path, analysis, uses));
                 }
             }
@@ -174,7 +298,8 @@ impl Workspace {
         out
     }
 
-    /// The imports, members and re-exports of one file that lead to `target`.
+    /// The imports, members and re-exports of one file that lead to `target`, with the file's
+    /// `export *` and the places it reads modules' names where they cannot be followed.
     fn uses_in(
         &self,
         path: &Path,
@@ -182,25 +307,67 @@ impl Workspace {
         target: &Target,
         open: &dyn OpenFiles,
     ) -> FileUses {
-        let name = target.export_name.as_str();
         let mut uses = FileUses::default();
         let module = &analysis.module;
+        let file_of = |request: crate::engine::RequestId| match self
+            .resolve(path, module.request(request))
+        {
+            super::Resolved::File(f) => Some(f),
+            _ => None,
+        };
         for entry in &module.imports {
-            if entry.imported == ImportName::Namespace {
+            let Ok(t) = self.import_target(path, analysis, entry.binding, open) else {
+                continue;
+            };
+            if t.kind == TargetKind::Module {
+                if let Some(why) = escapes(analysis, entry.binding) {
+                    uses.opaque.push(Opaque {
+                        module: Some(t.path.clone()),
+                        span: why,
+                        what: OpaqueKind::EscapingNamespace(
+                            analysis.binding_name(entry.binding).to_owned(),
+                        ),
+                    });
+                }
+                // `const X = require('./x')` where `module.exports = X`.
+                if let TargetKind::Binding(b) = target.kind
+                    && t.path == target.path
+                    && t.analysis.module.export_named(COMMONJS_EXPORTS).map(|e| &e.target)
+                        == Some(&ExportTarget::Local(b))
+                {
+                    uses.whole.push(entry.binding);
+                }
                 continue;
             }
-            if let Ok(t) = self.import_target(path, analysis, entry.binding, open)
-                && same(&t, target)
+            if entry.imported == ImportName::Default
+                && t.analysis.source_kind == crate::engine::SourceKind::CommonJs
+                && let Some(why) = escapes(analysis, entry.binding)
             {
-                uses.imports
-                    .push((entry.binding, entry.name_span, by_name(&t, name)));
+                // `import lib from './lib.cjs'`: `module.exports`, whose keys are names too.
+                uses.opaque.push(Opaque {
+                    module: Some(t.path.clone()),
+                    span: why,
+                    what: OpaqueKind::EscapingNamespace(
+                        analysis.binding_name(entry.binding).to_owned(),
+                    ),
+                });
+            }
+            if same(&t, target) {
+                uses.imports.push(ImportUse {
+                    binding: entry.binding,
+                    name_span: entry.name_span,
+                    hops: hops(&t),
+                });
             }
         }
         for member in &module.members {
             if let Some(Ok(t)) = self.member_target(path, analysis, member.span.start, open)
                 && same(&t, target)
             {
-                uses.members.push((member.span, by_name(&t, name)));
+                uses.members.push(MemberUse {
+                    span: member.span,
+                    hops: hops(&t),
+                });
             }
         }
         for entry in &module.exports {
@@ -211,24 +378,68 @@ impl Workspace {
             else {
                 // An import exported again (`import { a } …; export { a as b }`).
                 if let ExportTarget::Local(b) = entry.target
-                    && let Some((_, _, named)) = uses.imports.iter().find(|(i, ..)| *i == b)
+                    && let Some(import) = uses.imports.iter().find(|i| i.binding == b)
                 {
-                    let named = *named && entry.name == name;
-                    uses.reexports
-                        .push((entry.span, None, entry.name.clone(), named));
+                    uses.reexports.push(ReexportUse {
+                        span: entry.span,
+                        local: None,
+                        name: entry.name.clone(),
+                        hops: import.hops.clone(),
+                        import: Some(b),
+                    });
                 }
                 continue;
             };
             if *asked == ImportName::Namespace {
+                uses.opaque.push(Opaque {
+                    module: file_of(*request),
+                    span: entry.span,
+                    what: OpaqueKind::NamespaceReexport,
+                });
                 continue;
             }
             let mut search = super::Search::default();
             if let Ok(t) = self.follow_request(path, analysis, *request, asked, open, &mut search)
                 && same(&t, target)
             {
-                let named = by_name(&t, name) && asked.as_str() == name;
-                uses.reexports
-                    .push((entry.span, entry.local_span, entry.name.clone(), named));
+                uses.reexports.push(ReexportUse {
+                    span: entry.span,
+                    local: entry.local_span,
+                    name: entry.name.clone(),
+                    hops: hops(&t),
+                    import: None,
+                });
+            }
+        }
+        uses.stars = module.star_exports.iter().filter_map(|&r| file_of(r)).collect();
+        for load in &module.dynamic_imports {
+            let module = match load.request {
+                Some(r) => match file_of(r) {
+                    Some(f) => Some(f),
+                    None => continue,
+                },
+                None => None,
+            };
+            uses.opaque.push(Opaque {
+                module,
+                span: load.span,
+                what: OpaqueKind::DynamicImport,
+            });
+        }
+        for load in &module.dynamic_requires {
+            uses.opaque.push(Opaque {
+                module: None,
+                span: load.span,
+                what: OpaqueKind::DynamicRequire,
+            });
+        }
+        for &request in &module.whole_requires {
+            if let Some(f) = file_of(request) {
+                uses.opaque.push(Opaque {
+                    module: Some(f),
+                    span: module.request(request).span,
+                    what: OpaqueKind::WholeRequire,
+                });
             }
         }
         uses
@@ -268,9 +479,11 @@ impl Workspace {
     }
 }
 
-/// The cheap pre-filter: the file's text names one of `names` (any file with a module keyword
-/// for `default` and `module.exports`, whose importers choose their own names) and mentions a
-/// module keyword. Files too large or not text are left out (the workspace refuses them).
+/// The cheap pre-filter: the file's text names one of `names` (the exported names and the
+/// modules' specifier stems; any file with a module keyword for `default` and
+/// `module.exports`, whose importers choose their own names) and mentions a module keyword, or
+/// it loads a module by a computed specifier (`import(url)`). Files too large or not text are
+/// left out (the workspace refuses them).
 fn mentions(path: &Path, names: &[String]) -> bool {
     let Ok(meta) = std::fs::metadata(path) else {
         return false;
@@ -291,216 +504,130 @@ fn mentions(path: &Path, names: &[String]) -> bool {
     names
         .iter()
         .any(|n| n == "default" || n == super::COMMONJS_EXPORTS || has(n))
+        || computed_load(&bytes)
+}
+
+/// `import(` or `require(` followed by something other than a string literal.
+fn computed_load(bytes: &[u8]) -> bool {
+    ["import(", "require("].iter().any(|word| {
+        memchr::memmem::find_iter(bytes, word.as_bytes()).any(|at| {
+            let rest = &bytes[at + word.len()..];
+            let next = rest.iter().find(|b| !b.is_ascii_whitespace());
+            !matches!(next, Some(b'\'' | b'"') | None)
+        })
+    })
+}
+
+/// Where the namespace-like import binding `binding` (`import * as ns`, `const lib =
+/// require(…)`) is first used other than as the object of a property read by name (`ns.x`):
+/// passed on, indexed, spread, assigned.
+pub fn escapes(analysis: &Analysis, binding: crate::engine::BindingId) -> Option<Span> {
+    let start = analysis.binding(binding).span.start;
+    let uses = ide::references(analysis, start, false);
+    let mut objects = rustc_hash::FxHashSet::default();
+    for m in analysis.module.members.iter().filter(|m| m.via == Some(binding)) {
+        // The object of `ns.x` is the last use of `ns` before its property.
+        let i = uses.partition_point(|u| u.end <= m.span.start);
+        if i > 0 {
+            objects.insert(uses[i - 1].start);
+        }
+    }
+    uses.into_iter().find(|u| !objects.contains(&u.start))
 }
 
 /// The spans in one file where the target occurs: the local import bindings' occurrences,
-/// imported names written apart, members and re-exports; declarations included or not.
+/// imported names written apart, members, re-exports and bindings holding the whole value;
+/// declarations included or not.
 pub fn file_references(
     analysis: &Analysis,
     uses: &FileUses,
     include_declaration: bool,
 ) -> Vec<Span> {
     let mut spans = Vec::new();
-    for &(binding, name_span, _) in &uses.imports {
-        let start = analysis.binding(binding).span.start;
+    for import in &uses.imports {
+        let start = analysis.binding(import.binding).span.start;
         spans.extend(ide::references(analysis, start, include_declaration));
         if include_declaration {
-            spans.extend(name_span);
+            spans.extend(import.name_span);
         }
     }
-    spans.extend(uses.members.iter().map(|m| m.0));
-    for &(span, local, ..) in &uses.reexports {
-        spans.push(span);
-        spans.extend(local);
+    for &binding in &uses.whole {
+        let start = analysis.binding(binding).span.start;
+        spans.extend(ide::references(analysis, start, include_declaration));
+    }
+    spans.extend(uses.members.iter().map(|m| m.span));
+    for r in &uses.reexports {
+        spans.push(r.span);
+        spans.extend(r.local);
     }
     spans.sort_by_key(|s| (s.start, s.end));
     spans.dedup();
     spans
 }
 
-/// One file's edits, in the offsets of its analysis.
-pub type FileEdits = (PathBuf, Arc<Analysis>, Vec<TextEdit>);
-
-fn refuse(kind: RenameErrorKind, message: String) -> RenameError {
-    RenameError { kind, message }
+/// The spans in the declaring module where a target occurs: the binding's references, or for a
+/// value without a binding its export entries and (CommonJS) `exports.x` reads.
+pub fn declaring_references(target: &Target, include_declaration: bool) -> Vec<Span> {
+    let a = &target.analysis;
+    let mut spans = match target.kind {
+        TargetKind::Binding(b) => ide::references(a, a.binding(b).span.start, include_declaration),
+        TargetKind::Value(value) => a
+            .module
+            .exports
+            .iter()
+            .filter(|e| e.target == ExportTarget::Value(value))
+            .map(|e| e.span)
+            .collect(),
+        TargetKind::Module => Vec::new(),
+    };
+    if target.kind != TargetKind::Module {
+        let names: Vec<&str> = a
+            .module
+            .exports
+            .iter()
+            .filter(|e| match (e.target.clone(), target.kind) {
+                (ExportTarget::Local(b), TargetKind::Binding(t)) => b == t,
+                (ExportTarget::Value(v), TargetKind::Value(t)) => v == t,
+                _ => false,
+            })
+            .map(|e| e.name.as_str())
+            .collect();
+        spans.extend(
+            a.module
+                .self_members
+                .iter()
+                .filter(|m| names.contains(&m.name.as_str()))
+                .map(|m| m.span),
+        );
+    }
+    spans.sort_by_key(|s| (s.start, s.end));
+    spans.dedup();
+    spans
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-fn is_typescript(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("ts" | "tsx" | "mts" | "cts")
-    )
-}
-
-/// The edits of a rename of `target` (an exported binding) to `new`, per file, in the
-/// "rename through" policy (see the module docs), or why not.
+/// The edits of a rename of `target` to `new`, per file ([`ide::rename_export`]), or why not.
 pub fn rename_edits(
     workspace: &Workspace,
     target: &Target,
+    start: &ide::RenameStart,
     new: &str,
     open: &dyn OpenFiles,
-) -> Result<Vec<FileEdits>, RenameError> {
-    use RenameErrorKind::*;
-    let TargetKind::Binding(binding) = target.kind else {
-        return Err(refuse(
-            NotRenameable,
-            "the export is a value without a binding: there is no name to rename".into(),
-        ));
-    };
-    let decl = &target.analysis;
-    let old = decl.binding_name(binding).to_owned();
+) -> Result<Vec<ide::FileEdits>, RenameError> {
     let importers = workspace.importers(target, open);
     if importers.truncated {
-        return Err(refuse(
-            Exported,
-            format!(
+        return Err(RenameError {
+            kind: RenameErrorKind::Exported,
+            message: format!(
                 "the workspace has more than {MAX_SCANNED_FILES} source files: scopelens cannot see every importer, so it does not rename exports here"
             ),
-        ));
+        });
     }
-    if let Some((path, why)) = importers.unreadable.first() {
-        return Err(refuse(
-            Exported,
-            format!(
-                "`{}` may import `{old}` but cannot be analysed ({why})",
-                file_name(path)
-            ),
-        ));
-    }
-    let clash = |analysis: &Analysis, path: &Path| -> Result<(), RenameError> {
-        if analysis.module.export_named(new).is_some() {
-            return Err(refuse(
-                Conflict,
-                format!("`{}` already exports a `{new}`", file_name(path)),
-            ));
-        }
-        Ok(())
-    };
-    // The declaring file: the binding, its uses, and its exports under its own name.
-    let mut files = Vec::new();
-    let renames_export = decl
-        .module
-        .exports
-        .iter()
-        .any(|e| e.target == ExportTarget::Local(binding) && e.name == old);
-    if renames_export {
-        clash(decl, &target.path)?;
-    }
-    files.push((
-        target.path.clone(),
-        decl.clone(),
-        through_edits(decl, &target.path, binding, &old, new, &[])?,
-    ));
-    for (path, analysis, uses) in &importers.files {
-        let mut edits: Vec<TextEdit> = Vec::new();
-        let mut through = Vec::new();
-        let edit = |edits: &mut Vec<TextEdit>, span: Span| {
-            edits.push(TextEdit {
-                span,
-                new_text: new.to_owned(),
-            })
-        };
-        for &(span, local, ref name, named) in &uses.reexports {
-            if !named {
-                continue;
-            }
-            match local {
-                // `export { a as c } from`: the chain stops here.
-                Some(local) => edit(&mut edits, local),
-                None => {
-                    if name == &old {
-                        clash(analysis, path)?;
-                    }
-                    through.push(span);
-                    edit(&mut edits, span);
-                }
-            }
-        }
-        for &(span, named) in &uses.members {
-            if named {
-                edit(&mut edits, span);
-            }
-        }
-        for &(b, name_span, named) in &uses.imports {
-            if !named {
-                continue;
-            }
-            match name_span {
-                Some(span) => edit(&mut edits, span),
-                None if analysis.binding_name(b) == old => {
-                    through.push(analysis.binding(b).span);
-                    let mut local = through_edits(analysis, path, b, &old, new, &through)?;
-                    edits.append(&mut local);
-                }
-                None => {}
-            }
-        }
-        if path == &target.path {
-            // A module importing itself: merge with the declaring file's edits.
-            if let Some(own) = files.iter_mut().find(|f| &f.0 == path) {
-                own.2.append(&mut edits);
-                continue;
-            }
-        }
-        if !edits.is_empty() {
-            files.push((path.clone(), analysis.clone(), edits));
-        }
-    }
-    for (_, _, edits) in &mut files {
-        edits.sort_by_key(|e| (e.span.start, e.span.end));
-        // An occurrence renamed plainly and the same span as an export: one edit.
-        edits.dedup_by(|a, b| a.span == b.span && a.new_text == b.new_text);
-        if edits.windows(2).any(|w| w[0].span.end > w[1].span.start) {
-            return Err(refuse(
-                NotRenameable,
-                "scopelens could not place the edits of this rename without overlaps".into(),
-            ));
-        }
-    }
-    Ok(files)
+    ide::rename_export(target, start, &importers, new)
 }
 
-/// The single-file rename of `binding` of the file at `path` with the spans in `through` (and
-/// the file's exports of it under `old`) renamed plainly, and those exports' spans edited.
-fn through_edits(
-    analysis: &Analysis,
-    path: &Path,
-    binding: crate::engine::BindingId,
-    old: &str,
-    new: &str,
-    through: &[Span],
-) -> Result<Vec<TextEdit>, RenameError> {
-    let start = analysis.binding(binding).span.start;
-    if is_typescript(path) {
-        ide::refuse_type_uses(analysis, start)?;
-    }
-    let mut through = through.to_vec();
-    let mut extra = Vec::new();
-    for e in &analysis.module.exports {
-        if e.target == ExportTarget::Local(binding) && e.name == old {
-            through.push(e.span);
-            extra.push(TextEdit {
-                span: e.span,
-                new_text: new.to_owned(),
-            });
-        }
-    }
-    let mut edits = ide::rename_through(analysis, start, new, &through).map_err(|mut err| {
-        err.message = format!("in `{}`: {}", file_name(path), err.message);
-        err
-    })?;
-    edits.append(&mut extra);
-    Ok(edits)
-}
-
-/// Whether `offset` is on an import binding whose local name differs from the name it imports
-/// (`import { a as b }`, a default import): renaming it is local to the file.
+/// Whether `offset` is on an import binding (`import { a }`, `import { a as b }`, a default
+/// import, `const { a } = require(…)`): renaming it is local to the file, an alias keeping the
+/// imported name (`import { a as b }`), as TypeScript does. The declaration renames everywhere.
 pub fn is_local_alias(analysis: &Analysis, offset: u32) -> bool {
     let Some(binding) = analysis.identifier_at(offset).and_then(|i| match i {
         IdentifierAt::Reference(r) => r.binding,
@@ -508,11 +635,5 @@ pub fn is_local_alias(analysis: &Analysis, offset: u32) -> bool {
     }) else {
         return false;
     };
-    match analysis.module.import_of(binding) {
-        Some(entry) => match &entry.imported {
-            ImportName::Named(n) => n != analysis.binding_name(binding),
-            _ => true,
-        },
-        None => false,
-    }
+    analysis.module.import_of(binding).is_some()
 }

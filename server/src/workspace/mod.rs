@@ -14,6 +14,7 @@
 //! resolve to; never writes, runs code or opens a connection.
 
 pub mod cross_refs;
+pub mod export_side;
 pub mod files;
 
 use std::path::{Component, Path, PathBuf};
@@ -26,6 +27,7 @@ use crate::engine::{
     Analysis, BindingId, COMMONJS_EXPORTS, ExportTarget, ImportName, ModuleRequest, RequestId,
     RequestKind, SourceKind, Span,
 };
+pub use export_side::Site;
 pub use files::{CacheStats, LoadError};
 
 /// How many modules a chain of re-exports may pass through before the search gives up.
@@ -83,13 +85,26 @@ pub enum TargetKind {
 }
 
 impl Target {
-    /// Where to go: the declaring identifier, the value, or the file's start.
+    /// Where to go: the declaring identifier, the value, or for a whole module what a CommonJS
+    /// module assigns to `module.exports` (else the file's start).
     pub fn span(&self) -> Span {
         match self.kind {
             TargetKind::Binding(b) => self.analysis.binding(b).span,
             TargetKind::Value(span) => span,
-            TargetKind::Module => Span::new(0, 0),
+            TargetKind::Module => module_exports_span(&self.analysis).unwrap_or_default(),
         }
+    }
+}
+
+/// What a CommonJS module's `module.exports = …` holds: the binding assigned, or the value.
+pub fn module_exports_span(analysis: &Analysis) -> Option<Span> {
+    if analysis.source_kind != SourceKind::CommonJs {
+        return None;
+    }
+    match analysis.module.export_named(COMMONJS_EXPORTS)?.target {
+        ExportTarget::Local(b) => Some(analysis.binding(b).span),
+        ExportTarget::Value(span) => Some(span),
+        ExportTarget::ReExport { .. } => None,
     }
 }
 

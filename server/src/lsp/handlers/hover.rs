@@ -18,7 +18,9 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
         (Some((span, result)), Some(analysis)) => {
             let name = name_at(analysis, *span);
             let display = |p: &std::path::Path| cross_module::display_path(&session.workspace, p);
-            Some((*span, ide::import_link(&name, result, &display)))
+            let markdown = ide::export_side_link(analysis, *span, result, &display)
+                .unwrap_or_else(|| ide::import_link(&name, result, &display));
+            Some((*span, markdown))
         }
         _ => None,
     };

@@ -42,16 +42,13 @@ pub async fn references(
             // Per file: spans, with the analysis whose offsets they are in.
             let mut files: BTreeMap<_, (std::sync::Arc<crate::engine::Analysis>, Vec<Span>)> =
                 BTreeMap::new();
-            if let crate::workspace::TargetKind::Binding(b) = target.kind {
-                let start = target.analysis.binding(b).span.start;
-                files.insert(
-                    target.path.clone(),
-                    (
-                        target.analysis.clone(),
-                        ide::references(&target.analysis, start, include_declaration),
-                    ),
-                );
-            }
+            files.insert(
+                target.path.clone(),
+                (
+                    target.analysis.clone(),
+                    cross_refs::declaring_references(&target, include_declaration),
+                ),
+            );
             for (p, a, uses) in &importers.files {
                 let entry = files
                     .entry(p.clone())

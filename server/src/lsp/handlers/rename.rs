@@ -38,6 +38,8 @@ pub async fn prepare_rename(
         Err(e) if across && e.kind == ide::RenameErrorKind::Exported => {
             ide::prepare_rename_across(analysis, offset)
         }
+        // So can an export name written apart, and a name asked of another module.
+        Err(e) if across => ide::prepare_rename_export_side(analysis, offset).ok_or(e),
         other => other,
     })?
     .map_err(refusal)?;
@@ -112,9 +114,10 @@ async fn rename_across(
     }
     let new_name = new_name.to_owned();
     let found = cross_module::off_thread(session, move |workspace, open| {
-        let target = workspace.cross_target(&path, &analysis, offset, open)?;
+        let (target, site) = workspace.cross_site(&path, &analysis, offset, open)?;
+        let start = ide::rename_start(&target, &site)?;
         Some(cross_refs::rename_edits(
-            workspace, &target, &new_name, open,
+            workspace, &target, &start, &new_name, open,
         ))
     })
     .await?;

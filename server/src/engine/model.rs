@@ -710,14 +710,16 @@ impl ModuleRecord {
     /// The export entry whose exported name (or, for `export { a as b } from`, re-exported name)
     /// touches `offset`.
     pub fn export_at(&self, offset: u32) -> Option<&ExportEntry> {
-        self.exports.iter().find(|e| {
-            e.span.touches(offset) || e.local_span.is_some_and(|s| s.touches(offset))
-        })
+        self.exports
+            .iter()
+            .find(|e| e.span.touches(offset) || e.local_span.is_some_and(|s| s.touches(offset)))
     }
 
     /// The `exports.x` / `module.exports.x` property touching `offset`.
     pub fn self_member_at(&self, offset: u32) -> Option<&SelfMember> {
-        let end = self.self_members.partition_point(|m| m.span.start <= offset);
+        let end = self
+            .self_members
+            .partition_point(|m| m.span.start <= offset);
         self.self_members[..end]
             .iter()
             .rev()

@@ -44,8 +44,7 @@ pub(crate) fn collect(program: &Program<'_>, text: &str, analysis: &Analysis) ->
         }
     }
     let mentions = |word: &str| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some();
-    if mentions("require") || mentions("exports") || mentions("import(") || mentions("import (")
-    {
+    if mentions("require") || mentions("exports") || mentions("import(") || mentions("import (") {
         collector.visit_program(program);
     }
     let escape = collector
@@ -488,10 +487,22 @@ impl Collector<'_> {
     /// A computed `require` argument that names a file of this project rather than a package:
     /// it mentions a relative path or the module's own directory.
     fn names_a_project_path(&self, at: oxc_span::Span) -> bool {
-        let text = self.text.get(at.start as usize..at.end as usize).unwrap_or("");
-        ["'./", "\"./", "`./", "'../", "\"../", "`../", "__dirname", "import.meta"]
-            .iter()
-            .any(|p| text.contains(p))
+        let text = self
+            .text
+            .get(at.start as usize..at.end as usize)
+            .unwrap_or("");
+        [
+            "'./",
+            "\"./",
+            "`./",
+            "'../",
+            "\"../",
+            "`../",
+            "__dirname",
+            "import.meta",
+        ]
+        .iter()
+        .any(|p| text.contains(p))
     }
 
     fn is_module_exports(&self, member: &MemberExpression<'_>) -> bool {

@@ -207,7 +207,14 @@ pub fn rename_export(
             };
             let mut edits = Vec::new();
             for e in analysis.module.exports.iter().filter(|e| &e.name == name) {
-                edits.push(export_name_edit(analysis, e.span, e.local_span.is_none(), &e.target, name, new));
+                edits.push(export_name_edit(
+                    analysis,
+                    e.span,
+                    e.local_span.is_none(),
+                    &e.target,
+                    name,
+                    new,
+                ));
             }
             edits.extend(self_reads(analysis, name).map(|s| edit(s, new)));
             files.insert(path.clone(), (analysis.clone(), edits));
@@ -259,7 +266,9 @@ pub fn rename_export(
                         });
                     if exported && !through {
                         let local = ExportTarget::Local(b);
-                        edits.push(export_name_edit(analysis, r.span, true, &local, &r.name, new));
+                        edits.push(export_name_edit(
+                            analysis, r.span, true, &local, &r.name, new,
+                        ));
                     }
                 }
                 None => {
@@ -391,7 +400,10 @@ impl<'i> Plan<'i> {
             modules: vec![root.0.clone()],
         };
         for (path, _, uses) in &importers.files {
-            if uses.reexports.iter().any(|r| plan.exported_renamed(path, r))
+            if uses
+                .reexports
+                .iter()
+                .any(|r| plan.exported_renamed(path, r))
                 && !plan.modules.contains(path)
             {
                 plan.modules.push(path.clone());

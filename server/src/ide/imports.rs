@@ -63,6 +63,9 @@ pub fn import_link(
             .collect();
         out.push_str(&format!("\n- re-exported: {}", hops.join(" → ")));
     }
+    if let Some(note) = &target.runtime_note {
+        out.push_str(&format!("\n- ⚠ {note}"));
+    }
     out
 }
 

@@ -23,10 +23,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::files::{MAX_FILE_BYTES, is_source_file};
-use super::export_side::Site;
-use super::{OpenFiles, Target, TargetKind, Workspace};
 use super::COMMONJS_EXPORTS;
+use super::export_side::Site;
+use super::files::{MAX_FILE_BYTES, is_source_file};
+use super::{OpenFiles, Target, TargetKind, Workspace};
 use crate::engine::{Analysis, ExportTarget, IdentifierAt, ImportName, Span};
 use crate::ide::{self, RenameError, RenameErrorKind};
 
@@ -175,7 +175,8 @@ impl Workspace {
         offset: u32,
         open: &dyn OpenFiles,
     ) -> Option<Target> {
-        self.cross_site(path, analysis, offset, open).map(|(t, _)| t)
+        self.cross_site(path, analysis, offset, open)
+            .map(|(t, _)| t)
     }
 
     /// [`Self::cross_target`], with what the cursor is on ([`Site`]).
@@ -202,7 +203,10 @@ impl Workspace {
         if analysis.module.import_of(binding).is_some() {
             let t = self.import_target(path, analysis, binding, open).ok()?;
             let site = Site::Asked {
-                name: t.chain.first().map_or(t.export_name.clone(), |h| h.1.clone()),
+                name: t
+                    .chain
+                    .first()
+                    .map_or(t.export_name.clone(), |h| h.1.clone()),
                 hops: hops(&t),
             };
             return matches!(t.kind, TargetKind::Binding(_)).then_some((t, site));
@@ -223,6 +227,7 @@ impl Workspace {
             kind: TargetKind::Binding(b),
             export_name: entry.name.clone(),
             chain: Vec::new(),
+            runtime_note: None,
         };
         Some((target, Site::Binding))
     }
@@ -309,12 +314,11 @@ impl Workspace {
     ) -> FileUses {
         let mut uses = FileUses::default();
         let module = &analysis.module;
-        let file_of = |request: crate::engine::RequestId| match self
-            .resolve(path, module.request(request))
-        {
-            super::Resolved::File(f) => Some(f),
-            _ => None,
-        };
+        let file_of =
+            |request: crate::engine::RequestId| match self.resolve(path, module.request(request)) {
+                super::Resolved::File(f) => Some(f),
+                _ => None,
+            };
         for entry in &module.imports {
             let Ok(t) = self.import_target(path, analysis, entry.binding, open) else {
                 continue;
@@ -332,7 +336,10 @@ impl Workspace {
                 // `const X = require('./x')` where `module.exports = X`.
                 if let TargetKind::Binding(b) = target.kind
                     && t.path == target.path
-                    && t.analysis.module.export_named(COMMONJS_EXPORTS).map(|e| &e.target)
+                    && t.analysis
+                        .module
+                        .export_named(COMMONJS_EXPORTS)
+                        .map(|e| &e.target)
                         == Some(&ExportTarget::Local(b))
                 {
                     uses.whole.push(entry.binding);
@@ -411,7 +418,11 @@ impl Workspace {
                 });
             }
         }
-        uses.stars = module.star_exports.iter().filter_map(|&r| file_of(r)).collect();
+        uses.stars = module
+            .star_exports
+            .iter()
+            .filter_map(|&r| file_of(r))
+            .collect();
         for load in &module.dynamic_imports {
             let module = match load.request {
                 Some(r) => match file_of(r) {
@@ -525,7 +536,12 @@ pub fn escapes(analysis: &Analysis, binding: crate::engine::BindingId) -> Option
     let start = analysis.binding(binding).span.start;
     let uses = ide::references(analysis, start, false);
     let mut objects = rustc_hash::FxHashSet::default();
-    for m in analysis.module.members.iter().filter(|m| m.via == Some(binding)) {
+    for m in analysis
+        .module
+        .members
+        .iter()
+        .filter(|m| m.via == Some(binding))
+    {
         // The object of `ns.x` is the last use of `ns` before its property.
         let i = uses.partition_point(|u| u.end <= m.span.start);
         if i > 0 {

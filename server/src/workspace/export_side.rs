@@ -71,6 +71,7 @@ impl Workspace {
             kind,
             export_name: entry.name.clone(),
             chain: Vec::new(),
+            runtime_note: None,
         };
         let export = Site::Export {
             path: path.to_path_buf(),

@@ -16,6 +16,7 @@
 pub mod cross_refs;
 pub mod export_side;
 pub mod files;
+mod runtime;
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -72,6 +73,9 @@ pub struct Target {
     /// The modules passed through before the declaring one (`export … from`, `export *`,
     /// imports re-exported), each with the name asked of it.
     pub chain: Vec<(PathBuf, String)>,
+    /// Why Node would not load a module on the way, though bundlers and TypeScript do (an ES
+    /// module's extensionless relative specifier).
+    pub runtime_note: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -370,7 +374,14 @@ impl Workspace {
                 path: file.clone(),
                 why: err.to_string(),
             })?;
+        let note = runtime::node_esm_refusal(path, request, &file);
         self.resolve_export(&file, &target, name, open, search)
+            .map(|mut t| {
+                if t.runtime_note.is_none() {
+                    t.runtime_note = note;
+                }
+                t
+            })
     }
 
     /// ResolveExport (§16.2.1.6.3): the binding `name` of the module at `path` stands for,
@@ -389,6 +400,7 @@ impl Workspace {
             kind,
             export_name: name.as_str().to_owned(),
             chain: Vec::new(),
+            runtime_note: None,
         };
         let key = match name {
             ImportName::Namespace => return Ok(found(TargetKind::Module)),

@@ -150,7 +150,8 @@ fn link(fixture: &str) -> String {
         }
     };
     let hover = ide::export_side_link(&analysis, span, &link, &display).unwrap_or_else(|| {
-        let name = analysis.binding_name(analysis.identifier_at(*offset).unwrap().binding().unwrap());
+        let name =
+            analysis.binding_name(analysis.identifier_at(*offset).unwrap().binding().unwrap());
         ide::import_link(name, &link, &display)
     });
     let definition = match &link {
@@ -294,7 +295,9 @@ const url = './answer.mjs';
 import(url).then((ns) => console.log(ns.answer));
 "#,
         "reply",
-        expect![[r#"refused (Exported): `answer` is exported by its declaration, and its export name must stay: a dynamic `import()` at line 2 of `main.mjs` may read any module's export names, and scopelens cannot follow where"#]],
+        expect![[
+            r#"refused (Exported): `answer` is exported by its declaration, and its export name must stay: a dynamic `import()` at line 2 of `main.mjs` may read any module's export names, and scopelens cannot follow where"#
+        ]],
     );
 }
 
@@ -309,7 +312,9 @@ import * as lib from './lib.mjs';
 console.log(Object.keys(lib), lib.f());
 "#,
         "g",
-        expect![[r#"refused (Exported): `f` is exported by its declaration, and its export name must stay: the module object `lib`, used other than by reading its properties by name at line 2 of `main.mjs` may read `lib.mjs`'s export names, and scopelens cannot follow where"#]],
+        expect![[
+            r#"refused (Exported): `f` is exported by its declaration, and its export name must stay: the module object `lib`, used other than by reading its properties by name at line 2 of `main.mjs` may read `lib.mjs`'s export names, and scopelens cannot follow where"#
+        ]],
     );
     check_rename(
         r#"
@@ -530,6 +535,46 @@ fn definition_of_a_required_module_lands_on_what_module_exports_holds() {
 var proto = module.exports = function (options) { return options; };
 //- app.js
 var $0Router = require('./router');
+"#,
+    ));
+}
+
+// ---- Resolution follows the importing file's mode.
+
+#[test]
+fn an_extensionless_import_in_an_es_module_is_linked_and_marked() {
+    expect![[r#"
+        `position` — imported binding → `function` binding in the **module environment of `accessors/Position.js`**, line 1
+        - ⚠ Node would not load `./accessors/Position` from this ES module: its loader adds no file extension (write `./accessors/Position.js`); linked as TypeScript and bundlers resolve it
+        definition: accessors/Position.js:1:17"#]].assert_eq(&link(
+        r#"
+//- package.json
+{ "type": "module" }
+//- accessors/Position.js
+export function position() { return 1; }
+//- main.js
+import { $0position } from './accessors/Position';
+"#,
+    ));
+    // CommonJS and TypeScript resolve it as written.
+    expect![[r#"
+        `position` — imported binding → `function` binding in the **module environment of `accessors/Position.ts`**, line 1
+        definition: accessors/Position.ts:1:17"#]].assert_eq(&link(
+        r#"
+//- accessors/Position.ts
+export function position() { return 1; }
+//- main.ts
+import { $0position } from './accessors/Position';
+"#,
+    ));
+    expect![[r#"
+        `position` — imported binding → a value with no binding of its own, exported as `position` by `accessors/index.js`, line 1
+        definition: accessors/index.js:1:9"#]].assert_eq(&link(
+        r#"
+//- accessors/index.js
+exports.position = () => 1;
+//- main.js
+const { $0position } = require('./accessors');
 "#,
     ));
 }

@@ -10,15 +10,12 @@
 //! another name (`export { a as b } from`) adds `b` to the names looked for, and the files
 //! dropped by the pre-filter are looked at again.
 //!
-//! Rename policy ("rename through"): the export's name changes with the binding wherever the
-//! old name is written for it. `import { a }` becomes `import { b }` and the importer's local
-//! uses are renamed too (with the same scope checks as a single-file rename, in every file);
-//! `import { a as c }` becomes `import { b as c }` (local names that differ stay); `export { a }
-//! from` becomes `export { b } from` (its importers follow), `export { a as c } from` becomes
-//! `export { b as c } from` (the chain stops there); `ns.a`, `lib.a`, `require('./m').a`,
-//! `exports.a` and `module.exports.a` are renamed. Refused when any file would change meaning,
-//! when a module on the way already exports the new name, when a candidate importer cannot be
-//! analysed, or when the scan hit its cap.
+//! Besides the uses of the target, each candidate records where it reads modules' export names
+//! in ways that cannot be followed ([`Opaque`]: dynamic `import()`, escaping namespace objects,
+//! `export * as ns`, `require` of a computed path or whose result is passed on), and its `export
+//! *` sources; to see those, the pre-filter also lets through files that mention a module's
+//! specifier stem, or load a module by a computed specifier. What a rename changes, and when it
+//! keeps an export name or refuses, is decided in [`crate::ide::rename_export`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -147,9 +147,8 @@ function sourceFiles(dir, rel = '') {
 // names written apart from a binding.
 function renameSites(file, text) {
   const model = JSON.parse(execFileSync(server, ['explain', file, '--format', 'json'], { maxBuffer: 1 << 30 }));
-  const top = new Set(model.environments.filter((e) => e.parent === 0 || (e.parent !== null && model.environments[e.parent]?.parent === null && e.kind !== 'function')).map((e) => e.id));
-  const wrapper = model.environments.find((e) => e.kind === 'function' && e.parent === 0 && e.start.line === 1 && e.start.column === 1);
-  if (wrapper) top.add(wrapper.id);
+  // The module environment, or the CommonJS module wrapper's.
+  const top = new Set(model.environments.filter((e) => e.parent === 0).map((e) => e.id));
   const starts = lineStarts(text);
   const sites = [];
   for (const b of model.bindings) {
@@ -208,8 +207,13 @@ lsp.notify('initialized', {});
 
 let files = sourceFiles(pristine);
 const total = files.length;
-if (filesWanted > 0) files = shuffle(files, seed).slice(0, filesWanted).sort();
-const figures = { sites: 0, accepted: 0, refused: new Map(), broken: [], files: new Set() };
+if (filesWanted > 0) {
+  // The package's entry (its barrel: `export { default as x } from`, `module.exports = {…}`) is
+  // always in the sample; the rest is seeded.
+  const main = path.normalize(JSON.parse(fs.readFileSync(path.join(pristine, 'package.json'), 'utf8')).main ?? 'index.js');
+  files = [main, ...shuffle(files.filter((f) => f !== main), seed).slice(0, filesWanted - 1)].sort();
+}
+const figures = { sites: 0, accepted: 0, across: 0, refused: new Map(), broken: [], files: new Set() };
 const started = Date.now();
 for (const rel of files) {
   const file = path.join(pristine, rel);
@@ -231,6 +235,7 @@ for (const rel of files) {
     figures.accepted++;
     const changed = applyEdit(answer.result ?? {});
     for (const c of changed) figures.files.add(c);
+    if (changed.length > 1) figures.across++;
     const after = run(work);
     if (!after.ok || after.out !== baseline.out) {
       figures.broken.push(`${rel}:${site.position.line + 1}:${site.position.character + 1} ${site.what} → ${site.name}Renamed (${changed.length} files): ${after.ok ? 'output changed' : after.out}`);
@@ -243,7 +248,7 @@ lsp.notify('exit');
 lsp.child.kill();
 fs.rmSync(tmp, { recursive: true, force: true });
 
-console.log(`${pkg}: ${files.length} of ${total} files (seed ${seed}), ${figures.sites} renames asked, ${figures.accepted} accepted and run (editing ${figures.files.size} distinct files), ${figures.broken.length} broken, in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`${pkg}: ${files.length} of ${total} files (seed ${seed}), ${figures.sites} renames asked, ${figures.accepted} accepted and run (${figures.across} editing several files; editing ${figures.files.size} distinct files), ${figures.broken.length} broken, in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 for (const [why, n] of [...figures.refused].sort((a, b) => b[1] - a[1])) console.log(`  refused ${String(n).padStart(4)}  ${why}`);
 for (const b of figures.broken) console.log(`  BROKEN  ${b}`);
 if (figures.broken.length > 0) process.exitCode = 1;

@@ -7,7 +7,10 @@
 // output must be the pristine copy's. A rename that changes the output, or makes the program
 // fail, is broken; the run fails on any.
 //
-//   node tests/rename/packages.mjs --server PATH --package lodash-es|semver [--files N] [--seed S]
+//   node tests/rename/packages.mjs --server PATH --package lodash-es|semver [--files N] [--sites N] [--seed S]
+//
+// `--files N` renames in the package's entry and N-1 seeded files; `--sites N` keeps a seeded N
+// of all their rename sites.
 //
 // The packages are fetched by scripts/fetch-corpus.sh into tests/corpus/packages/.
 
@@ -28,6 +31,7 @@ const server = option('server', path.join(repo, 'target/release/scopelens'));
 const pkg = option('package');
 const filesWanted = Number(option('files', '0')); // 0: every file
 const seed = Number(option('seed', '21'));
+const sitesWanted = Number(option('sites', '0')); // 0: every site of the files
 const drivers = { 'lodash-es': '__driver.mjs', semver: '__driver.cjs' };
 if (!drivers[pkg]) {
   console.error(`usage: packages.mjs --server PATH --package ${Object.keys(drivers).join('|')} [--files N] [--seed S]`);
@@ -215,12 +219,14 @@ if (filesWanted > 0) {
 }
 const figures = { sites: 0, accepted: 0, across: 0, refused: new Map(), broken: [], files: new Set() };
 const started = Date.now();
+let sites = files.flatMap((rel) => renameSites(path.join(pristine, rel), fs.readFileSync(path.join(pristine, rel), 'utf8')).map((site) => ({ rel, ...site })));
+if (sitesWanted > 0) sites = shuffle(sites, seed).slice(0, sitesWanted);
 for (const rel of files) {
   const file = path.join(pristine, rel);
   const text = fs.readFileSync(file, 'utf8');
   const uri = pathToFileURL(file).href;
   lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text } });
-  for (const site of renameSites(file, text)) {
+  for (const site of sites.filter((s) => s.rel === rel)) {
     figures.sites++;
     const answer = await lsp.request('textDocument/rename', {
       textDocument: { uri },

@@ -155,19 +155,23 @@ function classify(file, offset, name, side, declaring) {
   if (/\/\/.*$/.test(linePrefix) || /\/\*(?:(?!\*\/)[\s\S])*$/.test(text.slice(Math.max(0, offset - 2000), offset))) {
     return `${side}: in a comment (JSDoc)`;
   }
-  if (/\bexport\s+default\s+$/.test(linePrefix)) return `${side}: \`export default ${name}\` (TypeScript counts it as the default export's declaration)`;
+  if (word === 'default' && /\bexport\s+$/.test(linePrefix)) return `${side}: the \`default\` keyword of \`export default x\``;
+  if (cross && /(?:\bfunction\s*\*?|\bclass|\b(?:const|let|var))\s+$/.test(linePrefix)) {
+    return `${side}: the declaration in the exporting module`;
+  }
+  if (/\bexport\s+default\s+$/.test(linePrefix)) return `${side}: \`export default x\` in the exporting module`;
   if (/^\s+as\s+default\b/.test(after) || /\bdefault\s+as\s+$/.test(linePrefix)) return `${side}: \`default\` re-exported under a name`;
-  if (/^\s*\(/.test(after) && /(?:^|[\s{;}])(?:static\s+)?(?:async\s+)?(?:get\s+|set\s+)?$/.test(linePrefix)) {
-    return `${side}: a method or accessor of the same name (\`${word}()\`)`;
+  if (/^\s*\([^)]*\)\s*\{/.test(after) && /^\s*(?:static\s+)?(?:async\s+)?(?:get\s+|set\s+)?$/.test(linePrefix)) {
+    return `${side}: a method or accessor of the same name`;
   }
   if (/^\s*[,}]/.test(after) && /\{[^}]*$/.test(linePrefix) && /\}\s*=\s*(?!require)[\w$.]+/.test(text.slice(offset, offset + 200))) {
-    return `${side}: a property destructured from an object (\`const { ${word} } = obj\`)`;
+    return `${side}: a property destructured from an object (\`const { x } = obj\`)`;
   }
-  if (/\.\s*$/.test(before)) return `${side}: a property access \`.${word}\`${cross ? ' in another file' : ''}`;
+  if (/\.\s*$/.test(before)) return `${side}: a property access \`.x\`${cross ? ' in another file' : ''}`;
   if (/^\s*:/.test(after) && /[{,]\s*$/.test(before)) return `${side}: an object literal key \`${word}:\``;
   if (/\brequire\s*\(\s*$/.test(linePrefix) || /^['"]/.test(text.slice(offset - 1, offset))) return `${side}: a module specifier`;
   if (/^\s*=\s*require\s*\(/.test(after)) return `${side}: a binding holding a required module${cross ? ' (another file)' : ''}`;
-  if (word !== name && cross) return `${side}: a local name of the import in another file (\`${word}\`)`;
+  if (word !== name && cross) return `${side}: a local name of the import in another file`;
   if (cross) return `${side}: a use in another file`;
   return `${side}: other`;
 }

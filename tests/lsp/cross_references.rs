@@ -344,3 +344,36 @@ fn rename_from_an_importer_and_refusals_across_files() {
     .unwrap();
     assert_eq!(edit["changes"].as_object().unwrap().len(), 1, "{edit}");
 }
+
+#[test]
+fn commonjs_exports_answer_from_the_export_side() {
+    let f = Fixture::new("xrefs", "export-side");
+    let mut server = f.start();
+    let twice = f.open(&mut server, "twice.cjs");
+    let at = pos(&twice, "twice", 0, Encoding::Utf16);
+    // `exports.twice = (x) => …`: hover says what it is.
+    let hover = server
+        .request(
+            "textDocument/hover",
+            json!({
+                "textDocument": { "uri": f.uri("twice.cjs") },
+                "position": { "line": at.0, "character": at.1 },
+            }),
+        )
+        .unwrap();
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.contains("CommonJS export"), "{hover}");
+    // References from there find the importer's `helper.twice`.
+    let got = f.places(&references(&mut server, &f.uri("twice.cjs"), at));
+    assert!(got.contains(&f.at("main.mjs", "twice", 1)), "{got:?}");
+    assert!(got.contains(&f.at("twice.cjs", "twice", 0)), "{got:?}");
+    // And a rename there renames the property everywhere and keeps the program's output.
+    let before = f.run_node();
+    let edit = rename(&mut server, &f.uri("twice.cjs"), at, "double").expect("accepted");
+    f.apply(&edit);
+    assert!(f.text("main.mjs").contains("helper.double(4)"), "{edit}");
+    assert!(f.text("twice.cjs").contains("exports.double ="), "{edit}");
+    if let Some(before) = before {
+        assert_eq!(f.run_node().unwrap(), before);
+    }
+}

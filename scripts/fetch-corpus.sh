@@ -27,3 +27,21 @@ fetch three@0.180.0 build/three.module.js three.module.js
 fetch typescript@5.9.3 lib/lib.dom.d.ts lib.dom.d.ts
 fetch express@4.21.2 lib/router/index.js express-router.js
 fetch express@4.21.2 lib/response.js express-response.js
+
+fetch_package() { # package@version  output-dir: the whole package, for the cross-file suites
+  local spec="$1" name="$2"
+  [ -d "$out/packages/$name" ] && return 0
+  mkdir -p "$out/packages"
+  (cd "$tmp" && npm pack --silent "$spec" >/dev/null)
+  local tgz
+  tgz="$(ls "$tmp"/*.tgz | head -n 1)"
+  tar -xzf "$tgz" -C "$tmp"
+  mv "$tmp/package" "$out/packages/$name"
+  rm -rf "$tmp"/*
+  echo "fetched $spec -> tests/corpus/packages/$name"
+}
+
+# ESM with `export { default as x } from` re-exports; CommonJS built on `module.exports =` and
+# `exports.x =` (no dependencies, so it runs as it is).
+fetch_package lodash-es@4.17.21 lodash-es
+fetch_package semver@7.7.2 semver

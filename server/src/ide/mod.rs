@@ -17,7 +17,7 @@ mod semantic_tokens;
 mod tests;
 mod workspace_symbols;
 
-pub use cross_file::{import_link, unlinked};
+pub use cross_file::{export_side_link, import_link, unlinked};
 pub use describe::{OwnerLabel, owner};
 pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;

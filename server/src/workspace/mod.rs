@@ -13,8 +13,10 @@
 //! files resolution needs) under the workspace folders and in the packages their imports
 //! resolve to; never writes, runs code or opens a connection.
 
+pub mod export_side;
 pub mod files;
 pub mod index;
+mod runtime;
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -27,6 +29,7 @@ use crate::engine::{
     Analysis, BindingId, ExportTarget, ImportName, ModuleRequest, RequestId, RequestKind,
     SourceKind, Span,
 };
+pub use export_side::Site;
 pub use files::{CacheStats, LoadError};
 
 /// How many modules a chain of re-exports may pass through before the search gives up.
@@ -75,6 +78,9 @@ pub struct Target {
     /// The modules passed through before the declaring one (`export … from`, `export *`,
     /// imports re-exported), each with the name asked of it.
     pub chain: Vec<(PathBuf, String)>,
+    /// Why Node would not load a module on the way, though bundlers and TypeScript do (an ES
+    /// module's extensionless relative specifier).
+    pub runtime_note: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,13 +94,26 @@ pub enum TargetKind {
 }
 
 impl Target {
-    /// Where to go: the declaring identifier, the value, or the file's start.
+    /// Where to go: the declaring identifier, the value, or for a whole module what a CommonJS
+    /// module assigns to `module.exports` (else the file's start).
     pub fn span(&self) -> Span {
         match self.kind {
             TargetKind::Binding(b) => self.analysis.binding(b).span,
             TargetKind::Value(span) => span,
-            TargetKind::Module => Span::new(0, 0),
+            TargetKind::Module => module_exports_span(&self.analysis).unwrap_or_default(),
         }
+    }
+}
+
+/// What a CommonJS module's `module.exports = …` holds: the binding assigned, or the value.
+pub fn module_exports_span(analysis: &Analysis) -> Option<Span> {
+    if analysis.source_kind != SourceKind::CommonJs {
+        return None;
+    }
+    match analysis.module.export_named(COMMONJS_EXPORTS)?.target {
+        ExportTarget::Local(b) => Some(analysis.binding(b).span),
+        ExportTarget::Value(span) => Some(span),
+        ExportTarget::ReExport { .. } => None,
     }
 }
 
@@ -389,7 +408,14 @@ impl Workspace {
                 path: file.clone(),
                 why: err.to_string(),
             })?;
+        let note = runtime::node_esm_refusal(path, request, &file);
         self.resolve_export(&file, &target, name, open, search)
+            .map(|mut t| {
+                if t.runtime_note.is_none() {
+                    t.runtime_note = note;
+                }
+                t
+            })
     }
 
     /// ResolveExport (§16.2.1.6.3): the binding `name` of the module at `path` stands for,
@@ -408,6 +434,7 @@ impl Workspace {
             kind,
             export_name: name.as_str().to_owned(),
             chain: Vec::new(),
+            runtime_note: None,
         };
         let key = match name {
             ImportName::Namespace => return Ok(found(TargetKind::Module)),

@@ -6,19 +6,25 @@
 //! The workspace below finds, reads, resolves and links files; this module decides what a
 //! cross-file question's answer is.
 
+mod export_rename;
 mod importers;
-mod rename;
 mod wording;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::engine::{Analysis, Span};
-use crate::workspace::{OpenFiles, Target, TargetKind, Unlinked, Workspace};
+use crate::workspace::{OpenFiles, Target, Unlinked, Workspace};
 
-pub use importers::{FileUses, Importers};
-pub use rename::FileEdits;
-pub use wording::{import_link, unlinked};
+pub use export_rename::{
+    FileEdits, RenameStart, is_local_alias, prepare_rename_export_side, rename_edits,
+    rename_export, rename_start,
+};
+pub use importers::{
+    FileUses, ImportUse, Importers, MemberUse, Opaque, OpaqueKind, ReexportUse, cross_site,
+    cross_target, declaring_references, escapes, file_references, importers,
+};
+pub use wording::{export_side_link, import_link, unlinked};
 
 /// What a cross-file answer looks at: the workspace's files and the open documents (whose
 /// analyses win over the files on disk).
@@ -29,15 +35,19 @@ pub struct Project<'a> {
 }
 
 /// Where the identifier or property at `offset` of the file at `path` links to in another module
-/// (an import binding, or `ns.x` / `lib.a` / `require('./m').a`), with the span of what links;
-/// `None` when it is none of those.
+/// (an import binding, or `ns.x` / `lib.a` / `require('./m').a`), or what an export-side name
+/// (`b` or `a` of `export { a as b } from`, `exports.a = …`, a `module.exports = { a: … }` key)
+/// gives, with the span of what links; `None` when it is none of those.
 pub fn link_at(
     project: &Project,
     path: &Path,
-    analysis: &Analysis,
+    analysis: &Arc<Analysis>,
     offset: u32,
 ) -> Option<(Span, Result<Target, Unlinked>)> {
     let (workspace, open) = (project.workspace, project.open);
+    if let Some((span, target, _)) = workspace.export_site(path, analysis, offset, open) {
+        return Some((span, target));
+    }
     if let Some(member) = analysis.module.member_at(offset) {
         let span = member.span;
         return workspace
@@ -93,27 +103,20 @@ pub fn references(
             super::references(analysis, offset, include_declaration),
         ),
     );
-    if let Some(target) = importers::cross_target(project, path, analysis, offset) {
-        let found = importers::importers(project, &target);
+    if let Some(target) = cross_target(project, path, analysis, offset) {
+        let found = importers(project, &target);
         partial = found.partial;
-        if let TargetKind::Binding(b) = target.kind {
-            let start = target.analysis.binding(b).span.start;
-            files
-                .entry(target.path.clone())
-                .or_insert_with(|| (target.analysis.clone(), Vec::new()))
-                .1
-                .extend(super::references(
-                    &target.analysis,
-                    start,
-                    include_declaration,
-                ));
-        }
+        files
+            .entry(target.path.clone())
+            .or_insert_with(|| (target.analysis.clone(), Vec::new()))
+            .1
+            .extend(declaring_references(&target, include_declaration));
         for (p, a, uses) in &found.files {
             files
                 .entry(p.clone())
                 .or_insert_with(|| (a.clone(), Vec::new()))
                 .1
-                .extend(importers::file_references(a, uses, include_declaration));
+                .extend(file_references(a, uses, include_declaration));
         }
     }
     let files = files
@@ -132,8 +135,10 @@ pub fn references(
 }
 
 /// A rename across the project's files, when the name at `offset` of the file at `path` is an
-/// export, an import of one by its own name, or a member of a namespace: the edits per file, or
-/// why not. `None` for a rename local to the file (a local binding, an aliased import).
+/// exported binding, an export name written apart, or a name asked of another module (`ns.a`,
+/// `require('./m').a`): the edits per file in the policy of [`export_rename`], or why not.
+/// `None` for a rename local to the file (a local binding; an import binding, which keeps the
+/// imported name with an alias, as TypeScript does).
 pub fn rename(
     project: &Project,
     path: &Path,
@@ -141,11 +146,12 @@ pub fn rename(
     offset: u32,
     new_name: &str,
 ) -> Option<Result<Vec<FileEdits>, super::RenameError>> {
-    if rename::is_local_alias(analysis, offset) {
+    if is_local_alias(analysis, offset) {
         return None;
     }
-    let target = importers::cross_target(project, path, analysis, offset)?;
-    Some(rename::rename_edits(project, &target, new_name))
+    let (target, site) = cross_site(project, path, analysis, offset)?;
+    let start = rename_start(&target, &site)?;
+    Some(rename_edits(project, &target, &start, new_name))
 }
 
 /// Hover across files: for an import binding (or `ns.x`), where the value lives in the other
@@ -154,13 +160,15 @@ pub fn rename(
 pub fn hover(
     project: &Project,
     path: &Path,
-    analysis: &Analysis,
+    analysis: &Arc<Analysis>,
     offset: u32,
 ) -> Option<super::Hover> {
     let link = link_at(project, path, analysis, offset).map(|(span, result)| {
         let name = name_at(analysis, span);
         let display = |p: &Path| project.workspace.display(p);
-        (span, import_link(&name, &result, &display))
+        let markdown = export_side_link(analysis, span, &result, &display)
+            .unwrap_or_else(|| import_link(&name, &result, &display));
+        (span, markdown)
     });
     if let Some((span, markdown)) = &link
         && analysis.identifier_at(span.start).is_none()
@@ -205,7 +213,7 @@ pub enum Definition {
 pub fn definition(
     project: &Project,
     path: &Path,
-    analysis: &Analysis,
+    analysis: &Arc<Analysis>,
     offset: u32,
 ) -> Option<Definition> {
     if let Some((_, Ok(target))) = link_at(project, path, analysis, offset) {

@@ -212,6 +212,7 @@ area(1) + lib.area(2);
 "#,
         expect![[r#"
             lib.js 1:10 `area`
+            lib.js 2:9 `area`
             lib.js 2:16 `area`
             main.js 1:9 `area`
             main.js 3:1 `area`

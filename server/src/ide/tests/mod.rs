@@ -6,6 +6,7 @@
 //! top-level kind); the default is `test.js`.
 
 mod cross_file;
+mod cross_file_exact;
 mod environments;
 mod goto;
 mod hover;

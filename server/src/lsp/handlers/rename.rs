@@ -37,6 +37,8 @@ pub async fn prepare_rename(
         Err(e) if across && e.kind == ide::RenameErrorKind::Exported => {
             ide::prepare_rename_across(analysis, offset)
         }
+        // So can an export name written apart, and a name asked of another module.
+        Err(e) if across => cross_file::prepare_rename_export_side(analysis, offset).ok_or(e),
         other => other,
     })?
     .map_err(refusal)?;

@@ -59,6 +59,9 @@ struct State {
     skipped: FxHashMap<Arc<Path>, LoadError>,
     /// Files with a request that resolves nowhere (a file created later may be what it means).
     unresolved: FxHashSet<Arc<Path>>,
+    /// Files that load a module by a computed specifier ([`Summary::computed_loads`]): they
+    /// may read any module's export names, so every question about export names sees them.
+    computed: FxHashSet<Arc<Path>>,
     /// Files whose summary comes from an open document: the analysis it was made from.
     open: FxHashMap<Arc<Path>, usize>,
 }
@@ -75,12 +78,16 @@ impl State {
         if summary.requests.iter().any(is_unresolved_relative) {
             self.unresolved.insert(path.clone());
         }
+        if summary.computed_loads {
+            self.computed.insert(path.clone());
+        }
         self.files.insert(path, Arc::new(summary));
     }
 
     fn remove(&mut self, path: &Path) {
         self.skipped.remove(path);
         self.unresolved.remove(path);
+        self.computed.remove(path);
         if let Some(old) = self.files.remove(path) {
             for target in old.targets() {
                 if let Some(set) = self.importers.get_mut(target) {
@@ -187,10 +194,13 @@ impl Index {
     }
 
     /// The files that may use `names` exported by the module at `declaring`: its importers that
-    /// ask for one of them (or for the whole module, or its default when CommonJS), and,
-    /// transitively, the importers of modules that re-export them (`export … from`, `export *`,
-    /// an import exported again) under the names they re-export them as. A superset, checked
-    /// exactly by the caller.
+    /// ask for one of them (or for the whole module, or its default when CommonJS), read it
+    /// where its names cannot be followed ([`Summary::opaque`]) or pass it on with `export *`,
+    /// and, transitively, the importers of modules that re-export them (`export … from`,
+    /// `export *`, an import exported again) under the names they re-export them as; and every
+    /// file that loads a module by a computed specifier (it may read any module's names: these
+    /// are the one part of the answer not bounded by the graph, and are few). A superset,
+    /// checked exactly by the caller.
     pub fn candidates(&self, declaring: &Path, names: &[String]) -> Vec<PathBuf> {
         let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
         let mut seen: FxHashSet<(Arc<Path>, Box<str>)> = FxHashSet::default();
@@ -225,6 +235,7 @@ impl Index {
                 };
                 if s.imports.iter().any(|(r, a)| to_module(*r) && asks(a))
                     || s.members.iter().any(|(r, n)| to_module(*r) && *n == want)
+                    || s.opaque.iter().any(|r| to_module(*r))
                 {
                     out.insert(file.clone());
                 }
@@ -235,10 +246,13 @@ impl Index {
                     }
                 }
                 if &*want != "default" && s.stars.iter().any(|r| to_module(*r)) {
+                    // Its `export *` may pass the name on (a rename follows it there).
+                    out.insert(file.clone());
                     queue.push((file.clone(), want.clone()));
                 }
             }
         }
+        out.extend(state.computed.iter().cloned());
         let mut files: Vec<PathBuf> = out.into_iter().map(|p| p.to_path_buf()).collect();
         files.sort();
         files

@@ -65,6 +65,14 @@ pub struct Summary {
     pub reexports: Box<[(u32, Asked, Box<str>)]>,
     /// `export * from`: request indexes.
     pub stars: Box<[u32]>,
+    /// Requests whose module's export names this file reads where they cannot be followed:
+    /// `import('./m')` with a literal specifier, `require('./m')` whose result is passed on
+    /// whole. (Namespace objects and `export * as ns` are in `imports`/`reexports`, asked
+    /// [`Asked::Namespace`].)
+    pub opaque: Box<[u32]>,
+    /// The file loads a module by a computed specifier (`import(url)`, `require('./p/' + n)`):
+    /// it may read any module's export names.
+    pub computed_loads: bool,
     pub commonjs: bool,
     pub symbols: Box<[Symbol]>,
 }
@@ -111,12 +119,23 @@ impl Summary {
             })
             .collect();
         let stars = module.star_exports.iter().map(|r| r.0).collect();
+        let opaque = module
+            .dynamic_imports
+            .iter()
+            .filter_map(|load| load.request)
+            .chain(module.whole_requires.iter().copied())
+            .map(|r| r.0)
+            .collect();
+        let computed_loads = !module.dynamic_requires.is_empty()
+            || module.dynamic_imports.iter().any(|l| l.request.is_none());
         Summary {
             requests,
             imports,
             members,
             reexports,
             stars,
+            opaque,
+            computed_loads,
             commonjs: analysis.source_kind == crate::engine::SourceKind::CommonJs,
             symbols: symbols(analysis),
         }
@@ -151,6 +170,7 @@ impl Summary {
                 .map(|(_, a, n)| asked(a) + n.len())
                 .sum::<usize>()
             + self.stars.len() * 4
+            + self.opaque.len() * 4
             + self.symbols.len() * size_of::<Symbol>()
             + self.symbols.iter().map(|s| s.name.len()).sum::<usize>()
     }

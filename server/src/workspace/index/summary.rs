@@ -1,7 +1,7 @@
 //! What the index keeps of one file: its module record's links (requests with their resolved
 //! targets, what it imports, re-exports and reads as members of each request) and its top-level
 //! names, taken from the file's analysis, which is then dropped. Names as boxed strings, paths
-//! shared: a summary is a few hundred bytes (docs/performance.md, "Workspace index").
+//! shared (the memory figure: docs/performance.md, "Workspace index").
 
 use std::path::Path;
 use std::sync::Arc;

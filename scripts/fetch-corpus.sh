@@ -40,6 +40,11 @@ fetch typescript@5.9.3 lib/lib.dom.d.ts lib.dom.d.ts
 fetch express@4.21.2 lib/router/index.js express-router.js
 fetch express@4.21.2 lib/response.js express-response.js
 
+# ESM with `export { default as x } from` re-exports; CommonJS built on `module.exports =` and
+# `exports.x =` (no dependencies, so it runs as it is): the rename-and-run and cross-file suites.
+fetch_package lodash-es@4.17.21 lodash-es
+fetch_package semver@7.7.2 semver
+
 if [ "${1:-}" = "--packages" ]; then
   fetch_package typescript@5.9.3 typescript
   fetch_package lodash@4.17.21 lodash

@@ -13,3 +13,9 @@ RUST_LOG=scopelens=warn node "$here/references-vs-tsserver.mjs" \
   --server "${CARGO_TARGET_DIR:-$root/target}/release/scopelens" \
   tests/corpus/lodash.js tests/corpus/express-router.js tests/corpus/express-response.js \
   tests/corpus/react-dom-client.development.js
+# Across files, on whole packages (a seeded sample of files; every top-level binding of each).
+for pkg in semver lodash-es; do
+  RUST_LOG=scopelens=warn node "$here/cross-file-vs-tsserver.mjs" \
+    --server "${CARGO_TARGET_DIR:-$root/target}/release/scopelens" \
+    --package "tests/corpus/packages/$pkg" --files "${CROSS_FILES:-8}" --seed 21
+done

@@ -173,8 +173,11 @@ fn definition_follows_commonjs_and_typescript() {
         def("format", 0),
         at(&fixture, "node_modules/pkg/cjs.cjs", "format(value", 0)
     );
-    // `lib` itself: the module.
-    assert_eq!(def("lib.add", 0), ("src/lib.cjs".to_owned(), (0, 0)));
+    // `lib` itself: what the module assigns to `module.exports`.
+    assert_eq!(
+        def("lib.add", 0),
+        at(&fixture, "src/lib.cjs", "module.exports", 0)
+    );
 
     let app = "src/app.ts";
     let text = fixture.open(&mut server, app);

@@ -304,7 +304,7 @@ fn rename_from_an_importer_and_refusals_across_files() {
     )
     .unwrap_err();
     let message = err["message"].as_str().unwrap();
-    assert!(message.contains("user.mjs"), "{message}");
+    assert!(message.contains("`run`"), "{message}");
     // A name the module already exports.
     let lib = f.open(&mut server, "lib.mjs");
     let err = rename(
@@ -315,7 +315,8 @@ fn rename_from_an_importer_and_refusals_across_files() {
     )
     .unwrap_err();
     assert!(err["message"].as_str().unwrap().contains("count"), "{err}");
-    // From the importer, a fresh name renames the declaration too.
+    // At an import, a rename is local to the file: an alias keeps the imported name, as
+    // TypeScript does (the declaration is where a rename changes every importer).
     let edit = rename(
         &mut server,
         &f.uri("user.mjs"),
@@ -323,7 +324,15 @@ fn rename_from_an_importer_and_refusals_across_files() {
         "salute",
     )
     .unwrap();
-    assert!(edit["changes"][f.uri("lib.mjs")].is_array(), "{edit}");
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 1, "{edit}");
+    let texts: Vec<&str> = changes[&f.uri("user.mjs")]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["newText"].as_str().unwrap())
+        .collect();
+    assert!(texts.contains(&"greet as salute"), "{edit}");
     // An aliased import renames only its local name.
     let main = f.open(&mut server, "main.mjs");
     let edit = rename(
@@ -334,4 +343,37 @@ fn rename_from_an_importer_and_refusals_across_files() {
     )
     .unwrap();
     assert_eq!(edit["changes"].as_object().unwrap().len(), 1, "{edit}");
+}
+
+#[test]
+fn commonjs_exports_answer_from_the_export_side() {
+    let f = Fixture::new("xrefs", "export-side");
+    let mut server = f.start();
+    let twice = f.open(&mut server, "twice.cjs");
+    let at = pos(&twice, "twice", 0, Encoding::Utf16);
+    // `exports.twice = (x) => …`: hover says what it is.
+    let hover = server
+        .request(
+            "textDocument/hover",
+            json!({
+                "textDocument": { "uri": f.uri("twice.cjs") },
+                "position": { "line": at.0, "character": at.1 },
+            }),
+        )
+        .unwrap();
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(markdown.contains("CommonJS export"), "{hover}");
+    // References from there find the importer's `helper.twice`.
+    let got = f.places(&references(&mut server, &f.uri("twice.cjs"), at));
+    assert!(got.contains(&f.at("main.mjs", "twice", 1)), "{got:?}");
+    assert!(got.contains(&f.at("twice.cjs", "twice", 0)), "{got:?}");
+    // And a rename there renames the property everywhere and keeps the program's output.
+    let before = f.run_node();
+    let edit = rename(&mut server, &f.uri("twice.cjs"), at, "double").expect("accepted");
+    f.apply(&edit);
+    assert!(f.text("main.mjs").contains("helper.double(4)"), "{edit}");
+    assert!(f.text("twice.cjs").contains("exports.double ="), "{edit}");
+    if let Some(before) = before {
+        assert_eq!(f.run_node().unwrap(), before);
+    }
 }

@@ -10,6 +10,7 @@ mod inline_values;
 mod ordering;
 mod panic_guard;
 mod pitfalls;
+mod workspace_index;
 
 use client::{Encoding, Server, lsp_pos, pos, range_start};
 use serde_json::{Value, json};
@@ -34,6 +35,7 @@ fn initialize_negotiates_utf16_by_default() {
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(caps["definitionProvider"], true);
     assert_eq!(caps["inlayHintProvider"], true);
+    assert_eq!(caps["workspaceSymbolProvider"], true);
     assert_eq!(result["serverInfo"]["name"], "scopelens");
     assert!(server.shutdown().success());
 }

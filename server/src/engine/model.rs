@@ -720,6 +720,38 @@ pub struct ModuleRecord {
     pub star_exports: Vec<RequestId>,
     /// Sorted by start offset.
     pub members: Vec<ModuleMember>,
+    /// `import(…)` expressions, in source order.
+    pub dynamic_imports: Vec<DynamicLoad>,
+    /// `require(…)` calls whose specifier is not a string literal but looks like a path of this
+    /// project (`require('./plugins/' + name)`, `require(path.join(__dirname, …))`).
+    pub dynamic_requires: Vec<DynamicLoad>,
+    /// `require('./m')` calls whose result is used whole: passed on, re-exported
+    /// (`module.exports = require('./m')`), stored anywhere but a plain `const x = …` (neither
+    /// bound to a name nor read for one property, nor a statement of its own).
+    pub whole_requires: Vec<RequestId>,
+    /// CommonJS: `exports.x` and `module.exports.x` read or written in this module (the
+    /// property), sorted by start offset. The writes are also export entries.
+    pub self_members: Vec<SelfMember>,
+    /// CommonJS: where this module's `exports` object is first used as a whole (passed, spread,
+    /// indexed by a computed key, `Object.keys(module.exports)`): its property names are then
+    /// read where they cannot be followed.
+    pub exports_escape: Option<Span>,
+}
+
+/// An `import(…)` (or a `require(…)` of a computed path): `request` when its specifier is a
+/// string literal, else `None` (it may load any module).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DynamicLoad {
+    /// The whole call.
+    pub span: Span,
+    pub request: Option<RequestId>,
+}
+
+/// `exports.x` / `module.exports.x` in a CommonJS module: the property.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelfMember {
+    pub span: Span,
+    pub name: String,
 }
 
 impl ModuleRecord {
@@ -745,6 +777,26 @@ impl ModuleRecord {
     pub fn member_at(&self, offset: u32) -> Option<&ModuleMember> {
         let end = self.members.partition_point(|m| m.span.start <= offset);
         self.members[..end]
+            .iter()
+            .rev()
+            .take(1)
+            .find(|m| m.span.touches(offset))
+    }
+
+    /// The export entry whose exported name (or, for `export { a as b } from`, re-exported name)
+    /// touches `offset`.
+    pub fn export_at(&self, offset: u32) -> Option<&ExportEntry> {
+        self.exports
+            .iter()
+            .find(|e| e.span.touches(offset) || e.local_span.is_some_and(|s| s.touches(offset)))
+    }
+
+    /// The `exports.x` / `module.exports.x` property touching `offset`.
+    pub fn self_member_at(&self, offset: u32) -> Option<&SelfMember> {
+        let end = self
+            .self_members
+            .partition_point(|m| m.span.start <= offset);
+        self.self_members[..end]
             .iter()
             .rev()
             .take(1)

@@ -16,9 +16,9 @@ use oxc_span::GetSpan;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::model::{
-    Analysis, BindingId, COMMONJS_EXPORTS, DeclarationKind, ExportEntry, ExportTarget, ImportEntry,
-    ImportName, ModuleMember, ModuleRecord, ModuleRequest, RequestId, RequestKind, SourceKind,
-    Span,
+    Analysis, BindingId, COMMONJS_EXPORTS, DeclarationKind, DynamicLoad, ExportEntry, ExportTarget,
+    ImportEntry, ImportName, ModuleMember, ModuleRecord, ModuleRequest, RequestId, RequestKind,
+    SelfMember, SourceKind, Span,
 };
 use super::query::IdentifierAt;
 
@@ -30,9 +30,13 @@ fn span(s: oxc_span::Span) -> Span {
 pub(crate) fn collect(program: &Program<'_>, text: &str, analysis: &Analysis) -> ModuleRecord {
     let mut collector = Collector {
         analysis,
+        text,
         record: ModuleRecord::default(),
         requests: FxHashMap::default(),
         namespaces: FxHashMap::default(),
+        whole_exports: Vec::new(),
+        accounted: FxHashSet::default(),
+        require_calls: Vec::new(),
     };
     if analysis.source_kind == SourceKind::Module || program.source_type.is_typescript() {
         for statement in &program.body {
@@ -40,9 +44,22 @@ pub(crate) fn collect(program: &Program<'_>, text: &str, analysis: &Analysis) ->
         }
     }
     let mentions = |word: &str| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some();
-    if mentions("require") || mentions("exports") {
+    if mentions("require") || mentions("exports") || mentions("import(") || mentions("import (") {
         collector.visit_program(program);
     }
+    let escape = collector
+        .whole_exports
+        .iter()
+        .find(|s| !collector.accounted.contains(&s.start))
+        .copied();
+    collector.record.exports_escape = escape;
+    let whole: Vec<RequestId> = collector
+        .require_calls
+        .iter()
+        .filter(|(start, _)| !collector.accounted.contains(start))
+        .map(|&(_, request)| request)
+        .collect();
+    collector.record.whole_requires = whole;
     if !collector.namespaces.is_empty() {
         let analysis = collector.analysis;
         let names = collector
@@ -60,17 +77,27 @@ pub(crate) fn collect(program: &Program<'_>, text: &str, analysis: &Analysis) ->
     record.imports.sort_by_key(|e| e.binding);
     record.imports.dedup_by_key(|e| e.binding);
     record.members.sort_by_key(|m| m.span.start);
+    record.self_members.sort_by_key(|m| m.span.start);
+    record.self_members.dedup();
     record
 }
 
 struct Collector<'m> {
     analysis: &'m Analysis,
+    text: &'m str,
     record: ModuleRecord,
     /// Where a specifier literal starts → its request.
     requests: FxHashMap<u32, RequestId>,
     /// Import bindings, whose `x.y` reads may name an export of another module (`ns` of
     /// `import * as ns`, `lib` of `const lib = require(…)`).
     namespaces: FxHashMap<BindingId, RequestId>,
+    /// CommonJS: every use of `exports`, `module` and `module.exports` as a whole…
+    whole_exports: Vec<Span>,
+    /// …and the starts of those that only reach a property or are assigned.
+    accounted: FxHashSet<u32>,
+    /// Every `require('…')` call (its start) with its request; those whose start is in
+    /// `accounted` are bound, read for one property, or statements of their own.
+    require_calls: Vec<(u32, RequestId)>,
 }
 
 impl Collector<'_> {
@@ -323,6 +350,12 @@ impl Collector<'_> {
         let Some(init) = &d.init else { return };
         let init = init.without_parentheses();
         if let Some(request) = self.require_call(init) {
+            if matches!(
+                &d.id,
+                BindingPattern::BindingIdentifier(_) | BindingPattern::ObjectPattern(_)
+            ) {
+                self.accounted.insert(init.span().start);
+            }
             match &d.id {
                 BindingPattern::BindingIdentifier(id) => {
                     let binding = self.declared(id.span);
@@ -375,6 +408,16 @@ impl Collector<'_> {
         {
             return;
         }
+        match &assignment.left {
+            // `exports = …`: from here on `exports` names another object.
+            AssignmentTarget::AssignmentTargetIdentifier(id) if id.name == "exports" => {
+                self.accounted.insert(id.span.start);
+            }
+            AssignmentTarget::StaticMemberExpression(m) if self.is_module_exports_static(m) => {
+                self.accounted.insert(m.span.start);
+            }
+            _ => {}
+        }
         let Some(target) = assignment.left.as_member_expression() else {
             return;
         };
@@ -403,6 +446,63 @@ impl Collector<'_> {
             let target = self.value_target(value, at);
             self.export(property.property.name.as_str().to_owned(), at, target);
         }
+    }
+
+    /// `exports.x`, `module.exports.x` (a property of this module's exports) and the uses of
+    /// `exports`, `module` and `module.exports` that reach only a property.
+    fn commonjs_member(&mut self, member: &StaticMemberExpression<'_>) {
+        match member.object.without_parentheses() {
+            Expression::Identifier(object) if self.is_node_global(object.span) => {
+                if object.name == "exports" {
+                    self.accounted.insert(object.span.start);
+                    self.self_member(member);
+                } else if object.name == "module" && member.property.name != "exports" {
+                    // `module.id`, `module.children`: not the exports.
+                    self.accounted.insert(object.span.start);
+                }
+            }
+            Expression::StaticMemberExpression(object) if self.is_module_exports_static(object) => {
+                self.accounted.insert(object.span.start);
+                self.self_member(member);
+            }
+            _ => {}
+        }
+        if self.is_module_exports_static(member) {
+            // `module.exports` itself: the `module` in it is accounted; the whole is a use of
+            // the exports, accounted when only a property is read or it is assigned.
+            if let Expression::Identifier(object) = member.object.without_parentheses() {
+                self.accounted.insert(object.span.start);
+            }
+            self.whole_exports.push(span(member.span));
+        }
+    }
+
+    fn self_member(&mut self, member: &StaticMemberExpression<'_>) {
+        self.record.self_members.push(SelfMember {
+            span: span(member.property.span),
+            name: member.property.name.as_str().to_owned(),
+        });
+    }
+
+    /// A computed `require` argument that names a file of this project rather than a package:
+    /// it mentions a relative path or the module's own directory.
+    fn names_a_project_path(&self, at: oxc_span::Span) -> bool {
+        let text = self
+            .text
+            .get(at.start as usize..at.end as usize)
+            .unwrap_or("");
+        [
+            "'./",
+            "\"./",
+            "`./",
+            "'../",
+            "\"../",
+            "`../",
+            "__dirname",
+            "import.meta",
+        ]
+        .iter()
+        .any(|p| text.contains(p))
     }
 
     fn is_module_exports(&self, member: &MemberExpression<'_>) -> bool {
@@ -467,10 +567,45 @@ impl<'a> Visit<'a> for Collector<'_> {
     fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
         // `require('./m').a` used in place.
         if let Some(request) = self.require_call(&member.object) {
+            self.accounted
+                .insert(member.object.without_parentheses().span().start);
             let name = member.property.name.as_str().to_owned();
             self.member(span(member.property.span), name, request, None);
         }
+        if self.analysis.source_kind == SourceKind::CommonJs {
+            self.commonjs_member(member);
+        }
         walk::walk_static_member_expression(self, member);
+    }
+
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        if self.analysis.source_kind == SourceKind::CommonJs
+            && (it.name == "exports" || it.name == "module")
+            && self.is_node_global(it.span)
+        {
+            self.whole_exports.push(span(it.span));
+        }
+    }
+
+    fn visit_expression_statement(&mut self, it: &ExpressionStatement<'a>) {
+        // `require('./polyfill');`: for its side effects only.
+        if self.require_call(&it.expression).is_some() {
+            self.accounted
+                .insert(it.expression.without_parentheses().span().start);
+        }
+        walk::walk_expression_statement(self, it);
+    }
+
+    fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
+        let request = match it.source.without_parentheses() {
+            Expression::StringLiteral(literal) => Some(self.request(literal, RequestKind::Import)),
+            _ => None,
+        };
+        self.record.dynamic_imports.push(DynamicLoad {
+            span: span(it.span),
+            request,
+        });
+        walk::walk_import_expression(self, it);
     }
 
     fn visit_call_expression(&mut self, call: &CallExpression<'a>) {
@@ -481,7 +616,19 @@ impl<'a> Visit<'a> for Collector<'_> {
             && call.arguments.len() == 1
             && self.is_node_global(callee.span)
         {
-            self.request(literal, RequestKind::Require);
+            let request = self.request(literal, RequestKind::Require);
+            self.require_calls.push((call.span.start, request));
+        } else if let Expression::Identifier(callee) = &call.callee
+            && callee.name == "require"
+            && call.arguments.len() == 1
+            && self.is_node_global(callee.span)
+            && let Some(argument) = call.arguments.first()
+            && self.names_a_project_path(argument.span())
+        {
+            self.record.dynamic_requires.push(DynamicLoad {
+                span: span(call.span),
+                request: None,
+            });
         }
         walk::walk_call_expression(self, call);
     }

@@ -3,10 +3,10 @@
 //!
 //! Every function here is O(log n) in the file size, or O(answer).
 
+pub mod cross_file;
 pub(crate) mod describe;
 mod goto;
 mod hover;
-mod imports;
 mod inlay_hints;
 mod inline_values;
 mod paused_frame;
@@ -17,11 +17,12 @@ mod scope_chain;
 mod semantic_tokens;
 #[cfg(test)]
 mod tests;
+mod workspace_symbols;
 
+pub use cross_file::{export_side_link, import_link, unlinked};
 pub use describe::{OwnerLabel, owner};
 pub use goto::{goto_binding, outer_binding};
 pub use hover::hover;
-pub use imports::{import_link, unlinked};
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
 pub use inline_values::{InlineValue, inline_values, not_kept_note};
 pub use paused_frame::{KeptByV8, PausedFrame};
@@ -36,6 +37,7 @@ pub use semantic_tokens::{
     MAX_DEPTH, SemanticToken, TOKEN_MODIFIERS, TOKEN_TYPES, TokenModifiers, TokenType,
     semantic_tokens, semantic_tokens_in,
 };
+pub use workspace_symbols::{WorkspaceSymbol, workspace_symbols};
 
 use std::borrow::Cow;
 

@@ -1,6 +1,7 @@
 //! The LSP side of the workspace: URIs ↔ paths, open documents handed to the workspace (their
-//! text wins over disk), and cross-file links computed on tokio's blocking pool (they may read
-//! and analyse files) so the task that reads messages never waits for them.
+//! text wins over disk), and the [`Project`] cross-file answers are computed over, on tokio's
+//! blocking pool (they may read and analyse files) so the task that reads messages never waits
+//! for them.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,9 +14,10 @@ use super::convert;
 use super::documents::Documents;
 use super::session::Session;
 use super::snapshot::Snapshot;
-use crate::engine::{Analysis, Span};
+use crate::engine::Analysis;
+use crate::ide::cross_file::Project;
 use crate::text::Encoding;
-use crate::workspace::{OpenFiles, Target, Unlinked, Workspace, normalize};
+use crate::workspace::{OpenFiles, Target, Workspace, normalize};
 
 /// The open documents, as the workspace sees them.
 pub struct OpenDocuments(pub Arc<Documents>);
@@ -43,6 +45,10 @@ impl OpenFiles for OpenDocuments {
         self.0.latest_analysis(&uri)
     }
 
+    fn latest(&self, path: &Path) -> Option<Arc<Analysis>> {
+        self.0.latest_analysis(&Uri::from_file_path(path)?)
+    }
+
     fn paths(&self) -> Vec<PathBuf> {
         self.0.uris().iter().filter_map(path_of).collect()
     }
@@ -54,13 +60,7 @@ pub fn path_of(uri: &Uri) -> Option<PathBuf> {
 
 /// A path as users read it: relative to the workspace folder that holds it.
 pub fn display_path(workspace: &Workspace, path: &Path) -> String {
-    workspace
-        .folders()
-        .iter()
-        .find_map(|f| path.strip_prefix(f).ok())
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    workspace.display(path)
 }
 
 /// The location of a cross-file target.
@@ -73,61 +73,23 @@ pub fn target_location(target: &Target, encoding: Encoding) -> Option<Location> 
     ))
 }
 
-/// Runs `f` on the blocking pool with the workspace and the open documents.
+/// Runs `f` on the blocking pool with the project: the workspace and the open documents.
 pub async fn off_thread<T: Send + 'static>(
     session: &Session,
-    f: impl FnOnce(&Workspace, &OpenDocuments) -> T + Send + 'static,
+    f: impl FnOnce(&Project) -> T + Send + 'static,
 ) -> Result<T> {
     let workspace = session.workspace.clone();
     let open = OpenDocuments(session.documents.clone());
-    tokio::task::spawn_blocking(move || f(&workspace, &open))
-        .await
-        .map_err(|_| {
-            let mut error = Error::internal_error();
-            error.message = "scopelens failed to follow the import".into();
-            error
+    tokio::task::spawn_blocking(move || {
+        f(&Project {
+            workspace: &workspace,
+            open: &open,
         })
-}
-
-/// What the identifier or property at `offset` (of the snapshot's analysis, in its offsets)
-/// links to in another module: an import binding, or `ns.x` / `lib.a` / `require('./m').a`.
-/// `None` when it is none of those.
-pub async fn link_at(
-    session: &Session,
-    uri: &Uri,
-    snapshot: &Arc<Snapshot>,
-    offset: u32,
-) -> Result<Option<(Span, std::result::Result<Target, Unlinked>)>> {
-    let Some(path) = path_of(uri) else {
-        return Ok(None);
-    };
-    let Some(analysis) = snapshot.analysis.clone() else {
-        return Ok(None);
-    };
-    let Some(offset) = snapshot.map.to_base(offset) else {
-        return Ok(None);
-    };
-    let is_link = analysis.module.member_at(offset).is_some()
-        || analysis
-            .identifier_at(offset)
-            .and_then(|i| i.binding())
-            .is_some_and(|b| analysis.module.import_of(b).is_some());
-    if !is_link {
-        return Ok(None);
-    }
-    off_thread(session, move |workspace, open| {
-        if let Some(member) = analysis.module.member_at(offset) {
-            let span = member.span;
-            return workspace
-                .member_target(&path, &analysis, offset, open)
-                .map(|result| (span, result));
-        }
-        let ident = analysis.identifier_at(offset)?;
-        let binding = ident.binding()?;
-        Some((
-            ident.span(),
-            workspace.import_target(&path, &analysis, binding, open),
-        ))
     })
     .await
+    .map_err(|_| {
+        let mut error = Error::internal_error();
+        error.message = "scopelens failed to follow the import".into();
+        error
+    })
 }

@@ -7,7 +7,8 @@
 //! - [`analysis_worker`]: analysis on a big-stack thread, coalescing bursts of edits.
 //! - [`convert`]: positions ↔ byte offsets; [`config`]: settings.
 //! - [`cross_module`]: the workspace ([`crate::workspace`]) seen from LSP: URIs, open documents,
-//!   links to other files computed off the message-reading task.
+//!   links to other files computed off the message-reading task; [`indexing`]: the workspace
+//!   index built in the background, with progress reports.
 
 mod analysis_worker;
 mod config;
@@ -17,6 +18,7 @@ mod diagnostics;
 mod dispatch;
 mod documents;
 mod handlers;
+mod indexing;
 mod memory;
 mod panic_guard;
 mod server;

@@ -107,6 +107,15 @@ impl LanguageServer for Backend {
         self.session
             .watch_files_dynamically
             .store(watch, Ordering::Relaxed);
+        let progress = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        self.session
+            .work_done_progress
+            .store(progress, Ordering::Relaxed);
         self.session
             .workspace
             .set_folders(workspace_folders(&params));
@@ -133,6 +142,7 @@ impl LanguageServer for Backend {
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 }),
                 references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
@@ -182,6 +192,7 @@ impl LanguageServer for Backend {
         // Not awaited here: a client slow to answer must not hold up `initialized` (or `exit`).
         let session = self.session.clone();
         tokio::spawn(async move { handlers::watched_files::register_watcher(&session).await });
+        super::indexing::start(&self.session);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -211,6 +222,13 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         handlers::references::references(&self.session, params).await
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        handlers::workspace_symbol::workspace_symbol(&self.session, params).await
     }
 
     async fn document_highlight(

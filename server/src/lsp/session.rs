@@ -44,6 +44,8 @@ pub struct Session {
     pub workspace: Arc<Workspace>,
     /// The client lets us register a file watcher (`workspace/didChangeWatchedFiles`).
     pub watch_files_dynamically: AtomicBool,
+    /// The client shows server-initiated progress (`window.workDoneProgress`).
+    pub work_done_progress: AtomicBool,
 }
 
 impl Session {
@@ -68,6 +70,7 @@ impl Session {
             initialized: AtomicBool::new(false),
             workspace: Arc::new(Workspace::default()),
             watch_files_dynamically: AtomicBool::new(false),
+            work_done_progress: AtomicBool::new(false),
         }
     }
 

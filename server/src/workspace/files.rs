@@ -178,6 +178,19 @@ pub struct Loaded {
 
 /// Reads and analyses `path` (on a thread with the engine's stack). Never panics on any file.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let (stamp, text) = read_source(path)?;
+    let file_name = path.to_string_lossy();
+    let analysis = engine::analyze_in_thread(&Input::new(&text, &file_name));
+    Ok(Loaded {
+        stamp,
+        bytes: text.len(),
+        analysis: Arc::new(analysis),
+    })
+}
+
+/// The text of the source file at `path`, or why it is not read (not a source file, too
+/// large, not text).
+fn read_source(path: &Path) -> Result<(Stamp, String), LoadError> {
     if !is_source_file(path) {
         return Err(LoadError::NotSource);
     }
@@ -190,13 +203,12 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         return Err(LoadError::Binary);
     }
     let text = String::from_utf8(bytes).map_err(|_| LoadError::Binary)?;
-    let file_name = path.to_string_lossy();
-    let analysis = engine::analyze_in_thread(&Input::new(&text, &file_name));
-    Ok(Loaded {
-        stamp,
-        bytes: text.len(),
-        analysis: Arc::new(analysis),
-    })
+    Ok((stamp, text))
+}
+
+/// The text of the source file at `path` (see [`read_source`]).
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    read_source(path).map(|(_, text)| text)
 }
 
 /// The file's bytes, never more than [`MAX_FILE_BYTES`] (it may have grown since `stat`).

@@ -13,8 +13,10 @@
 //! files resolution needs) under the workspace folders and in the packages their imports
 //! resolve to; never writes, runs code or opens a connection.
 
-pub mod cross_refs;
+pub mod export_side;
 pub mod files;
+pub mod index;
+mod runtime;
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -22,10 +24,12 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use oxc_resolver::{ResolveError, ResolveOptions, Resolver, TsconfigDiscovery};
 use rustc_hash::FxHashSet;
 
+pub use crate::engine::COMMONJS_EXPORTS;
 use crate::engine::{
-    Analysis, BindingId, COMMONJS_EXPORTS, ExportTarget, ImportName, ModuleRequest, RequestId,
-    RequestKind, SourceKind, Span,
+    Analysis, BindingId, ExportTarget, ImportName, ModuleRequest, RequestId, RequestKind,
+    SourceKind, Span,
 };
+pub use export_side::Site;
 pub use files::{CacheStats, LoadError};
 
 /// How many modules a chain of re-exports may pass through before the search gives up.
@@ -34,6 +38,10 @@ const MAX_CHAIN: usize = 64;
 /// The analyses of the documents open in the editor, by path: they win over the files on disk.
 pub trait OpenFiles {
     fn analysis(&self, path: &Path) -> Option<Arc<Analysis>>;
+    /// The latest analysis of the open document, without waiting for one under way.
+    fn latest(&self, path: &Path) -> Option<Arc<Analysis>> {
+        self.analysis(path)
+    }
     /// The paths of the open documents (searched for importers besides the folders' files).
     fn paths(&self) -> Vec<PathBuf> {
         Vec::new()
@@ -70,6 +78,9 @@ pub struct Target {
     /// The modules passed through before the declaring one (`export … from`, `export *`,
     /// imports re-exported), each with the name asked of it.
     pub chain: Vec<(PathBuf, String)>,
+    /// Why Node would not load a module on the way, though bundlers and TypeScript do (an ES
+    /// module's extensionless relative specifier).
+    pub runtime_note: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,13 +94,26 @@ pub enum TargetKind {
 }
 
 impl Target {
-    /// Where to go: the declaring identifier, the value, or the file's start.
+    /// Where to go: the declaring identifier, the value, or for a whole module what a CommonJS
+    /// module assigns to `module.exports` (else the file's start).
     pub fn span(&self) -> Span {
         match self.kind {
             TargetKind::Binding(b) => self.analysis.binding(b).span,
             TargetKind::Value(span) => span,
-            TargetKind::Module => Span::new(0, 0),
+            TargetKind::Module => module_exports_span(&self.analysis).unwrap_or_default(),
         }
+    }
+}
+
+/// What a CommonJS module's `module.exports = …` holds: the binding assigned, or the value.
+pub fn module_exports_span(analysis: &Analysis) -> Option<Span> {
+    if analysis.source_kind != SourceKind::CommonJs {
+        return None;
+    }
+    match analysis.module.export_named(COMMONJS_EXPORTS)?.target {
+        ExportTarget::Local(b) => Some(analysis.binding(b).span),
+        ExportTarget::Value(span) => Some(span),
+        ExportTarget::ReExport { .. } => None,
     }
 }
 
@@ -143,6 +167,7 @@ pub struct Workspace {
     cache: Mutex<files::FileCache>,
     /// Replaced (not cleared: a resolution may be under way) when files change.
     resolvers: RwLock<Arc<Resolvers>>,
+    index: index::Index,
 }
 
 /// `import` resolves with the `import` condition, `require` with `require`; one shared cache of
@@ -172,6 +197,7 @@ impl Workspace {
             folders: RwLock::new(folders.iter().map(|f| normalize(f)).collect()),
             cache: Mutex::default(),
             resolvers: RwLock::new(Arc::new(Resolvers::new())),
+            index: index::Index::default(),
         }
     }
 
@@ -187,9 +213,21 @@ impl Workspace {
             .clone()
     }
 
+    /// A path as users read it: relative to the workspace folder that holds it.
+    pub fn display(&self, path: &Path) -> String {
+        self.folders
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find_map(|f| path.strip_prefix(f).ok())
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
     /// Files changed on disk (created, changed, deleted): their analyses and every cached
     /// resolution are dropped (a new file or `package.json` can change where any specifier
-    /// leads).
+    /// leads), and the index summarises them again before its next answer.
     pub fn changed(&self, paths: &[PathBuf]) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         for path in paths {
@@ -200,6 +238,7 @@ impl Workspace {
             .resolvers
             .write()
             .unwrap_or_else(PoisonError::into_inner) = Arc::new(Resolvers::new());
+        self.mark_dirty(paths);
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -328,6 +367,20 @@ impl Workspace {
         })
     }
 
+    /// What the module `request` of the file at `path` leads to exports as `name` (a
+    /// re-export's target), in a search of its own.
+    pub fn request_target(
+        &self,
+        path: &Path,
+        analysis: &Analysis,
+        request: RequestId,
+        name: &ImportName,
+        open: &dyn OpenFiles,
+    ) -> Result<Target, Unlinked> {
+        let mut search = Search::default();
+        self.follow_request(path, analysis, request, name, open, &mut search)
+    }
+
     /// Resolves `request` of the file at `path` and asks the module it leads to for `name`.
     fn follow_request(
         &self,
@@ -355,7 +408,14 @@ impl Workspace {
                 path: file.clone(),
                 why: err.to_string(),
             })?;
+        let note = runtime::node_esm_refusal(path, request, &file);
         self.resolve_export(&file, &target, name, open, search)
+            .map(|mut t| {
+                if t.runtime_note.is_none() {
+                    t.runtime_note = note;
+                }
+                t
+            })
     }
 
     /// ResolveExport (§16.2.1.6.3): the binding `name` of the module at `path` stands for,
@@ -374,6 +434,7 @@ impl Workspace {
             kind,
             export_name: name.as_str().to_owned(),
             chain: Vec::new(),
+            runtime_note: None,
         };
         let key = match name {
             ImportName::Namespace => return Ok(found(TargetKind::Module)),

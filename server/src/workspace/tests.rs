@@ -107,7 +107,7 @@ fn commonjs_forms() {
     check(
         "src/server.cjs",
         expect![[r#"
-            lib → src/lib.cjs:1:1 module (as *)
+            lib → src/lib.cjs:7:1 module (as *)
             add → src/lib.cjs:1:10 function add (as add)
             pkg → node_modules/pkg/cjs.cjs:1:1 module (as *)
             .add → src/lib.cjs:1:10 function add (as add)

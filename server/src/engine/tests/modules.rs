@@ -71,6 +71,22 @@ fn dump(a: &Analysis) -> String {
         )
         .unwrap();
     }
+    for load in m.dynamic_imports.iter().chain(&m.dynamic_requires) {
+        let what = match load.request {
+            Some(r) => format!("{:?}", m.request(r).specifier),
+            None => "a computed specifier".into(),
+        };
+        writeln!(out, "dynamic load of {what} at {}", at(load.span)).unwrap();
+    }
+    for &r in &m.whole_requires {
+        writeln!(out, "whole require of {:?}", m.request(r).specifier).unwrap();
+    }
+    for member in &m.self_members {
+        writeln!(out, "own exports.{} at {}", member.name, at(member.span)).unwrap();
+    }
+    if let Some(span) = m.exports_escape {
+        writeln!(out, "exports used whole at {}", at(span)).unwrap();
+    }
     out
 }
 
@@ -216,6 +232,8 @@ exports.f = a;
             export d at 3:41 → value at 3:41
             export e at 4:16 → value at 4:29
             export f at 5:9 → function a at 1:10
+            own exports.e at 4:16
+            own exports.f at 5:9
         "#]],
     );
     check(
@@ -224,6 +242,58 @@ exports.f = a;
         expect![[r#"
             kind: commonjs
             export module.exports at 2:1 → function total at 1:10
+        "#]],
+    );
+}
+
+#[test]
+fn dynamic_loads_own_exports_and_escapes() {
+    check(
+        r#"const lazy = import("./lazy.mjs");
+const any = (url) => import(url);
+const plugin = require("./plugins/" + process.argv[2]);
+const pkg = require(process.env.PKG);
+require("./polyfill");
+const { a } = require("./a");
+const b = require("./b").b;
+module.exports = require("./whole");
+exports.helper = () => exports.other();
+exports.other = () => module.exports.helper;
+console.log(Object.keys(exports));
+"#,
+        "lib.cjs",
+        expect![[r#"
+            kind: commonjs
+            request "./lazy.mjs" Import at 1:21
+            request "./polyfill" Require at 5:9
+            request "./a" Require at 6:23
+            request "./b" Require at 7:19
+            request "./whole" Require at 8:26
+            import a (const) ← "./a" a
+            import b (const) ← "./b" b
+            export module.exports at 8:1 → value at 8:1
+            export helper at 9:9 → value at 9:9
+            export other at 10:9 → value at 10:9
+            member require(…).b at 7:26 of "./b"
+            dynamic load of "./lazy.mjs" at 1:14
+            dynamic load of a computed specifier at 2:22
+            dynamic load of a computed specifier at 3:16
+            whole require of "./whole"
+            own exports.helper at 9:9
+            own exports.other at 9:32
+            own exports.other at 10:9
+            own exports.helper at 10:38
+            exports used whole at 11:25
+        "#]],
+    );
+    check(
+        "exports = module.exports = function app() {};\nexports.Router = 1;\n",
+        "express.cjs",
+        expect![[r#"
+            kind: commonjs
+            export module.exports at 1:11 → value at 1:37
+            export Router at 2:9 → value at 2:9
+            own exports.Router at 2:9
         "#]],
     );
 }

@@ -5,6 +5,8 @@
 //! A fixture may start with `//- name.ext` to pick the file name (and so the language and
 //! top-level kind); the default is `test.js`.
 
+mod cross_file;
+mod cross_file_exact;
 mod environments;
 mod goto;
 mod hover;

@@ -22,12 +22,12 @@ pub async fn document_link(
     if analysis.module.requests.is_empty() {
         return Ok(Some(Vec::new()));
     }
-    let resolved = cross_module::off_thread(session, move |workspace, _| {
+    let resolved = cross_module::off_thread(session, move |project| {
         analysis
             .module
             .requests
             .iter()
-            .map(|request| (request.span, workspace.resolve(&path, request)))
+            .map(|request| (request.span, project.workspace.resolve(&path, request)))
             .collect::<Vec<_>>()
     })
     .await?;

@@ -1,9 +1,12 @@
+//! `textDocument/hover`: [`cross_file::hover`] (the document's own hover, and for an import or
+//! `ns.x` where the value lives in the other module), on the blocking pool since a link may read
+//! files.
+
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
 use super::guarded;
-use crate::engine::{Analysis, Span};
-use crate::ide;
+use crate::ide::{self, cross_file};
 use crate::lsp::session::Session;
 use crate::lsp::{convert, cross_module};
 
@@ -12,39 +15,21 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
     let uri = params.text_document.uri;
     let snapshot = session.snapshot(&uri).await?;
     let offset = session.offset(&snapshot, params.position)?;
-    // An import binding (or `ns.x`): where the value lives, in the other module.
-    let link = cross_module::link_at(session, &uri, &snapshot, offset).await?;
-    let link_markdown = match (&link, &snapshot.analysis) {
-        (Some((span, result)), Some(analysis)) => {
-            let name = name_at(analysis, *span);
-            let display = |p: &std::path::Path| cross_module::display_path(&session.workspace, p);
-            Some((*span, ide::import_link(&name, result, &display)))
-        }
-        _ => None,
-    };
-    if let Some((span, markdown)) = &link_markdown
-        && snapshot
-            .analysis
-            .as_ref()
-            .is_some_and(|a| a.identifier_at(span.start).is_none())
-    {
-        // `ns.x`: a property, not an identifier of this file: the link is the whole answer.
-        let range = snapshot
-            .map
-            .span_to_current(*span)
-            .map(|span| convert::range(&snapshot.line_index, span, session.encoding()));
-        return Ok(Some(Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: markdown.clone(),
-            }),
-            range,
-        }));
-    }
     let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
         return Ok(None);
     };
-    let Some(hover) = guarded("hover", || ide::hover(analysis, offset))? else {
+    let found = match (cross_module::path_of(&uri), snapshot.analysis.clone()) {
+        (Some(path), Some(shared)) => {
+            cross_module::off_thread(session, move |project| {
+                guarded("hover", || {
+                    cross_file::hover(project, &path, &shared, offset)
+                })
+            })
+            .await??
+        }
+        _ => guarded("hover", || ide::hover(analysis, offset))?,
+    };
+    let Some(hover) = found else {
         // Nothing was analysed (nesting beyond the guard, unrecoverable syntax) and there is no
         // earlier version to fall back on: say why instead of staying silent.
         return Ok(analysis.degradation.unanalysed.as_ref().map(|why| Hover {
@@ -55,10 +40,7 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
             range: None,
         }));
     };
-    let mut markdown = match link_markdown {
-        Some((_, link)) => format!("{link}\n\n---\n\n{}", hover.markdown),
-        None => hover.markdown,
-    };
+    let mut markdown = hover.markdown;
     if !snapshot.map.is_identity() {
         markdown.push_str("\n\n*From the last version of the file that parsed.*");
     }
@@ -73,16 +55,4 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
         }),
         range,
     }))
-}
-
-/// The name at `span`: the identifier's, or a member's property.
-fn name_at(analysis: &Analysis, span: Span) -> String {
-    if let Some(member) = analysis.module.member_at(span.start) {
-        return member.name.clone();
-    }
-    analysis
-        .identifier_at(span.start)
-        .and_then(|i| i.binding())
-        .map(|b| analysis.binding_name(b).to_owned())
-        .unwrap_or_default()
 }

@@ -16,6 +16,7 @@ pub mod scope_chain;
 pub mod semantic_tokens;
 pub mod text_document_sync;
 pub mod watched_files;
+pub mod workspace_symbol;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

@@ -1,21 +1,16 @@
-//! `textDocument/references`: every place the binding family under the cursor occurs in the
-//! document, with or without its declarations (`context.includeDeclaration`); for an exported
-//! binding (or an import, member or re-export leading to one), also every place it occurs in
-//! the workspace files that import it ([`crate::workspace::cross_refs`]), searched on the
-//! blocking pool.
-
-use std::collections::BTreeMap;
+//! `textDocument/references`: every place the binding family under the cursor occurs, with or
+//! without its declarations (`context.includeDeclaration`): in the document, and for an
+//! exported binding (or an import, member or re-export leading to one) in every file of the
+//! project that imports it ([`ide::cross_file::references`]), on the blocking pool.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Location, ReferenceParams, Uri};
 
 use super::{guarded, locations};
-use crate::engine::Span;
-use crate::ide;
+use crate::ide::{self, cross_file};
 use crate::lsp::convert;
 use crate::lsp::cross_module::{off_thread, path_of};
 use crate::lsp::session::Session;
-use crate::workspace::cross_refs;
 
 pub async fn references(
     session: &Session,
@@ -26,63 +21,59 @@ pub async fn references(
     let uri = params.text_document.uri;
     let snapshot = session.snapshot(&uri).await?;
     let offset = session.offset(&snapshot, params.position)?;
-    let Some((analysis, base)) = snapshot.analysis_at(offset) else {
+    let (Some(analysis), Some(base)) = (snapshot.analysis.clone(), snapshot.map.to_base(offset))
+    else {
         return Ok(None);
     };
-    let mut spans = guarded("references", || {
-        ide::references(analysis, base, include_declaration)
-    })?;
     let encoding = session.encoding();
-    let mut others = Vec::new();
-    if let (Some(path), Some(analysis)) = (path_of(&uri), snapshot.analysis.clone()) {
-        let here = path.clone();
-        let found = off_thread(session, move |workspace, open| {
-            let target = workspace.cross_target(&path, &analysis, base, open)?;
-            let importers = workspace.importers(&target, open);
-            // Per file: spans, with the analysis whose offsets they are in.
-            let mut files: BTreeMap<_, (std::sync::Arc<crate::engine::Analysis>, Vec<Span>)> =
-                BTreeMap::new();
-            if let crate::workspace::TargetKind::Binding(b) = target.kind {
-                let start = target.analysis.binding(b).span.start;
-                files.insert(
-                    target.path.clone(),
-                    (
-                        target.analysis.clone(),
-                        ide::references(&target.analysis, start, include_declaration),
-                    ),
-                );
-            }
-            for (p, a, uses) in &importers.files {
-                let entry = files
-                    .entry(p.clone())
-                    .or_insert_with(|| (a.clone(), Vec::new()));
-                entry
-                    .1
-                    .extend(cross_refs::file_references(a, uses, include_declaration));
-            }
-            Some(files)
+    let Some(path) = path_of(&uri) else {
+        // Not a file: the document alone.
+        let spans = guarded("references", || {
+            ide::references(&analysis, base, include_declaration)
+        })?;
+        let out = locations(&uri, &snapshot, &spans, encoding);
+        return Ok((!out.is_empty()).then_some(out));
+    };
+    let here = path.clone();
+    let found = off_thread(session, move |project| {
+        guarded("references", || {
+            cross_file::references(project, &path, &analysis, base, include_declaration)
         })
-        .await?;
-        for (p, (a, file_spans)) in found.into_iter().flatten() {
-            if p == here {
-                spans.extend(file_spans);
-                continue;
-            }
-            let Some(other) = Uri::from_file_path(&p) else {
-                continue;
-            };
-            others.extend(file_spans.iter().map(|&s| {
-                Location::new(other.clone(), convert::range(&a.line_index, s, encoding))
-            }));
+    })
+    .await??;
+    if !found.partial.is_empty() {
+        partial_answer(session, &found.partial).await;
+    }
+    // The document's own places first, then the other files in path order.
+    let (mine, others): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| f.path == here);
+    let mut out = Vec::new();
+    for file in mine.into_iter().chain(others) {
+        if file.path == here {
+            out.extend(locations(&uri, &snapshot, &file.spans, encoding));
+            continue;
         }
+        let Some(other) = Uri::from_file_path(&file.path) else {
+            continue;
+        };
+        out.extend(file.spans.iter().map(|&s| {
+            Location::new(
+                other.clone(),
+                convert::range(&file.analysis.line_index, s, encoding),
+            )
+        }));
     }
-    spans.sort_by_key(|s| (s.start, s.end));
-    spans.dedup();
-    if spans.is_empty() && others.is_empty() {
-        return Ok(None);
-    }
-    let mut out = locations(&uri, &snapshot, &spans, encoding);
-    others.dedup();
-    out.extend(others);
-    Ok(Some(out))
+    Ok((!out.is_empty()).then_some(out))
+}
+
+/// Says that the references found are not all there may be: in the log and to the user.
+async fn partial_answer(session: &Session, why: &[String]) {
+    let message = format!(
+        "scopelens: these references may be incomplete: {}",
+        why.join("; ")
+    );
+    tracing::warn!("{message}");
+    session
+        .client
+        .show_message(tower_lsp_server::ls_types::MessageType::WARNING, message)
+        .await;
 }

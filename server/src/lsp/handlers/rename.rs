@@ -18,10 +18,9 @@ use tower_lsp_server::ls_types::{
 
 use super::guarded;
 use crate::engine::{Analysis, Span};
-use crate::ide::{self, RenameError};
+use crate::ide::{self, RenameError, cross_file};
 use crate::lsp::session::Session;
 use crate::lsp::{convert, cross_module};
-use crate::workspace::cross_refs;
 
 /// LSP's `RequestFailed`: the request was valid but the server cannot carry it out.
 const REQUEST_FAILED: i64 = -32803;
@@ -42,6 +41,8 @@ pub async fn prepare_rename(
         Err(e) if across && e.kind == ide::RenameErrorKind::Exported => {
             ide::prepare_rename_across(analysis, offset)
         }
+        // So can an export name written apart, and a name asked of another module.
+        Err(e) if across => cross_file::prepare_rename_export_side(analysis, offset).ok_or(e),
         other => other,
     })?
     .map_err(refusal)?;
@@ -93,7 +94,7 @@ pub async fn rename(session: &Session, params: RenameParams) -> Result<Option<Wo
     }))
 }
 
-/// A rename across the workspace's files ([`crate::workspace::cross_refs`]), when the name at
+/// A rename across the workspace's files ([`cross_file::rename`]), when the name at
 /// `offset` (of the snapshot's analysis) is an export, an import of one by its own name, or a
 /// member of a namespace; `None` for a rename local to the file. Without workspace folders the
 /// importers cannot be found: exports stay refused by [`ide::rename`].
@@ -111,17 +112,13 @@ async fn rename_across(
     else {
         return Ok(None);
     };
-    if cross_refs::is_local_alias(&analysis, offset) {
-        return Ok(None);
-    }
     let new_name = new_name.to_owned();
-    let found = cross_module::off_thread(session, move |workspace, open| {
-        let target = workspace.cross_target(&path, &analysis, offset, open)?;
-        Some(cross_refs::rename_edits(
-            workspace, &target, &new_name, open,
-        ))
+    let found = cross_module::off_thread(session, move |project| {
+        guarded("rename", || {
+            cross_file::rename(project, &path, &analysis, offset, &new_name)
+        })
     })
-    .await?;
+    .await??;
     let Some(files) = found else {
         return Ok(None);
     };

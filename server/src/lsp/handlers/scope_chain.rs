@@ -164,10 +164,15 @@ async fn import_targets(
     if imports.is_empty() {
         return Ok(Vec::new());
     }
-    cross_module::off_thread(session, move |workspace, open| {
+    cross_module::off_thread(session, move |project| {
         imports
             .into_iter()
-            .map(|b| (b, workspace.import_target(&path, &analysis, b, open)))
+            .map(|b| {
+                let link = project
+                    .workspace
+                    .import_target(&path, &analysis, b, project.open);
+                (b, link)
+            })
             .collect()
     })
     .await

@@ -4,8 +4,11 @@
 
 use std::path::Path;
 
-use super::describe::{describe_env, line};
-use crate::engine::{Analysis, DeclarationKind, EnvKind, FunctionFlavor, IdentifierAt, Span};
+use crate::engine::{
+    Analysis, DeclarationKind, EnvKind, ExportTarget, FunctionFlavor, IdentifierAt, SourceKind,
+    Span,
+};
+use crate::ide::describe::{describe_env, line};
 use crate::workspace::{Target, TargetKind, Unlinked};
 
 /// "`total` — imported binding → `function` binding in the **module environment of
@@ -63,6 +66,9 @@ pub fn import_link(
             .collect();
         out.push_str(&format!("\n- re-exported: {}", hops.join(" → ")));
     }
+    if let Some(note) = &target.runtime_note {
+        out.push_str(&format!("\n- ⚠ {note}"));
+    }
     out
 }
 
@@ -97,6 +103,55 @@ fn value_kind(a: &Analysis, span: Span) -> String {
         _ if e.is_closure() => "a function".to_string(),
         _ => "a value".to_string(),
     }
+}
+
+/// The wording of an export-side name at `span` (`b` or `a` of `export { a as b } from`,
+/// `exports.a = …`, a `module.exports = { a: … }` key, an `exports.a` read): what it exports,
+/// worded as [`import_link`] words an import. `None` when `span` is none of those.
+pub fn export_side_link(
+    analysis: &Analysis,
+    span: Span,
+    link: &Result<Target, Unlinked>,
+    display: &dyn Fn(&Path) -> String,
+) -> Option<String> {
+    let module = &analysis.module;
+    let commonjs = analysis.source_kind == SourceKind::CommonJs;
+    let (name, what) = if let Some(entry) = module.export_at(span.start) {
+        match &entry.target {
+            ExportTarget::ReExport { request, name } if entry.local_span == Some(span) => (
+                name.as_str().to_owned(),
+                format!(
+                    "the name this module re-exports from `{}` as `{}`",
+                    module.request(*request).specifier,
+                    entry.name
+                ),
+            ),
+            ExportTarget::ReExport { request, .. } => (
+                entry.name.clone(),
+                format!(
+                    "re-exported by this module from `{}`",
+                    module.request(*request).specifier
+                ),
+            ),
+            _ if commonjs => (
+                entry.name.clone(),
+                "CommonJS export of this module (a property of `module.exports`)".to_owned(),
+            ),
+            _ => (entry.name.clone(), "export of this module".to_owned()),
+        }
+    } else {
+        let member = module.self_member_at(span.start)?;
+        (
+            member.name.clone(),
+            "this module's own export, read through `exports`".to_owned(),
+        )
+    };
+    let linked = import_link(&name, link, display);
+    let prefix = format!("`{name}` — imported binding");
+    Some(match linked.strip_prefix(&prefix) {
+        Some(rest) => format!("`{name}` — {what}{rest}"),
+        None => linked,
+    })
 }
 
 /// Why a link stops, with paths as users read them.
@@ -141,6 +196,7 @@ mod tests {
             kind,
             export_name: export.to_string(),
             chain: Vec::new(),
+            runtime_note: None,
         };
         super::import_link(export, &Ok(target), &|p: &Path| p.display().to_string())
     }

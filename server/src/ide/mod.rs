@@ -5,6 +5,8 @@
 
 pub(crate) mod describe;
 mod goto;
+mod heap_hover;
+mod heap_lenses;
 mod hover;
 mod imports;
 mod inlay_hints;
@@ -17,9 +19,12 @@ mod scope_chain;
 mod semantic_tokens;
 #[cfg(test)]
 mod tests;
+mod workspace_heap;
 
 pub use describe::{OwnerLabel, owner};
 pub use goto::{goto_binding, outer_binding};
+pub use heap_hover::heap_hover;
+pub use heap_lenses::{HeapLens, TOP_FUNCTIONS, heap_lenses};
 pub use hover::hover;
 pub use imports::{import_link, unlinked};
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
@@ -36,6 +41,7 @@ pub use semantic_tokens::{
     MAX_DEPTH, SemanticToken, TOKEN_MODIFIERS, TOKEN_TYPES, TokenModifiers, TokenType,
     semantic_tokens, semantic_tokens_in,
 };
+pub use workspace_heap::{RankedFunction, WorkspaceHeap, human_bytes};
 
 use std::borrow::Cow;
 

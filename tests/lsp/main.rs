@@ -5,6 +5,7 @@ mod bindings;
 mod client;
 mod cross_module;
 mod cross_references;
+mod heap;
 mod inline_values;
 mod ordering;
 mod panic_guard;

@@ -14,6 +14,7 @@ use super::analysis_worker::AnalysisWorker;
 use super::config::Config;
 use super::convert;
 use super::documents::{self, Documents};
+use super::handlers::heap_snapshot::HeapState;
 use super::handlers::semantic_tokens::TokenCache;
 use super::snapshot::Snapshot;
 use crate::text::Encoding;
@@ -44,6 +45,8 @@ pub struct Session {
     pub workspace: Arc<Workspace>,
     /// The client lets us register a file watcher (`workspace/didChangeWatchedFiles`).
     pub watch_files_dynamically: AtomicBool,
+    /// The heap snapshot loaded for the workspace, if any (`scopelens/heapSnapshot`).
+    pub heap: HeapState,
 }
 
 impl Session {
@@ -68,6 +71,7 @@ impl Session {
             initialized: AtomicBool::new(false),
             workspace: Arc::new(Workspace::default()),
             watch_files_dynamically: AtomicBool::new(false),
+            heap: HeapState::default(),
         }
     }
 

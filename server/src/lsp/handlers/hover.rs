@@ -44,7 +44,10 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
     let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
         return Ok(None);
     };
-    let Some(hover) = guarded("hover", || ide::hover(analysis, offset))? else {
+    // While a heap snapshot is loaded: what the function under the cursor retains.
+    let heap = super::heap_snapshot::hover_section(session, &uri, analysis, offset);
+    let Some(mut hover) = guarded("hover", || ide::hover(analysis, offset))?.or(heap.clone())
+    else {
         // Nothing was analysed (nesting beyond the guard, unrecoverable syntax) and there is no
         // earlier version to fall back on: say why instead of staying silent.
         return Ok(analysis.degradation.unanalysed.as_ref().map(|why| Hover {
@@ -55,6 +58,9 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
             range: None,
         }));
     };
+    if let Some(heap) = heap.filter(|h| *h != hover) {
+        hover.markdown = format!("{}\n\n---\n\n{}", hover.markdown, heap.markdown);
+    }
     let mut markdown = match link_markdown {
         Some((_, link)) => format!("{link}\n\n---\n\n{}", hover.markdown),
         None => hover.markdown,

@@ -61,7 +61,7 @@ fn section(f: &FunctionReport) -> String {
         .flat_map(|c| &c.variables)
         .filter(|v| v.name != "this")
         .collect();
-    variables.sort_by(|x, y| y.retained_bytes.cmp(&x.retained_bytes));
+    variables.sort_by_key(|v| std::cmp::Reverse(v.retained_bytes));
     let mut shown = 0;
     for v in &variables {
         if shown >= MAX_VARIABLES && !v.kept_for_siblings {

@@ -74,7 +74,7 @@ impl WorkspaceHeap {
         unmatched.retain(|name| !functions.iter().any(|f| name.ends_with(&f.file)));
         unmatched.sort_unstable();
         unmatched.dedup();
-        functions.sort_by(|x, y| y.retained_bytes.cmp(&x.retained_bytes));
+        functions.sort_by_key(|f| std::cmp::Reverse(f.retained_bytes));
         let mut by_file: FxHashMap<PathBuf, Vec<RankedFunction>> = FxHashMap::default();
         let retained_bytes = functions.iter().map(|f| f.retained_bytes).sum();
         let count = functions.len();

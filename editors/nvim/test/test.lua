@@ -462,6 +462,76 @@ do
   end)
 end
 
+-- A heap snapshot (issue 23): Node writes one of tests/heap/fixtures/app (three `escape` arrows
+-- in siblings.js each keep a 50,000-element `big` alive that only `useBig` uses); :ScopelensHeap
+-- loads it, hover on `=>` and a code lens show what the closures retain; :ScopelensHeap clears.
+do
+  local app = root .. '/tests/heap/fixtures/app'
+  local snapshot = vim.fn.tempname() .. '.heapsnapshot'
+  local node = vim.system({ 'node', app .. '/main.mjs' }, { env = { SNAPSHOT = snapshot } }):wait()
+
+  local function hover_plain()
+    vim.lsp.buf.hover()
+    return wait_for('the hover float', function()
+      return float_text()
+    end):gsub('[`*]', '')
+  end
+
+  local function notified_since(before, pattern)
+    return wait_for('a message matching ' .. pattern, function()
+      for i = before + 1, #notified do
+        if notified[i]:find(pattern) then
+          return notified[i]
+        end
+      end
+    end, 30000)
+  end
+
+  test(':ScopelensHeap loads a snapshot: hover on => shows the retained bytes, a lens marks escape', function()
+    assert(node.code == 0, 'node failed: ' .. (node.stderr or ''))
+    open(app .. '/siblings.js')
+    cursor_on('const escape', '=>')
+    local before = #notified
+    vim.cmd('ScopelensHeap ' .. vim.fn.fnameescape(snapshot))
+    local message = notified_since(before, '^scopelens: app%.heapsnapshot: ')
+    assert(message:find('source functions with live closures', 1, true), message)
+    assert(require('scopelens.heap').status():find('^app%.heapsnapshot %d'), require('scopelens.heap').status())
+    local text = hover_plain()
+    assert(text:find('Heap snapshot: 3 live instances retain', 1, true), text)
+    assert(text:find('big %d[%d.]* MB — kept only for a sibling closure %(useBig captures it'), text)
+    -- The lens, as virtual text on the line of `escape`.
+    vim.cmd('close')
+    local row = wait_for('the code lens on screen', function()
+      return screen_has('retained by 3 instances')
+    end)
+    assert(row:find('const escape = () => small;', 1, true), 'lens not on the escape line: ' .. row)
+    assert(row:find('kept alive: big (', 1, true), row)
+  end)
+
+  test(':ScopelensHeap with no argument clears: no lens, no heap section in the hover', function()
+    open(app .. '/siblings.js')
+    local before = #notified
+    vim.cmd('ScopelensHeap')
+    notified_since(before, '^scopelens: heap snapshot cleared')
+    eq('', require('scopelens.heap').status(), 'status')
+    wait_for('the lens to go', function()
+      return not screen_has('retained by')
+    end)
+    cursor_on('const escape', '=>')
+    local text = hover_plain()
+    assert(not text:find('Heap snapshot', 1, true), text)
+  end)
+
+  test(':ScopelensHeap on a file that is not a snapshot says why', function()
+    open(app .. '/siblings.js')
+    local before = #notified
+    vim.cmd('ScopelensHeap ' .. vim.fn.fnameescape(app .. '/siblings.js'))
+    local message = notified_since(before, '^scopelens: heap snapshot: ')
+    assert(message:find('not a V8 heap snapshot', 1, true), message)
+  end)
+  os.remove(snapshot)
+end
+
 say(('%d passed, %d failed'):format(passed, failed))
 for _, client in ipairs(vim.lsp.get_clients()) do
   client:stop(true)

@@ -4,7 +4,7 @@
 
 use super::Hover;
 use super::workspace_heap::{RankedFunction, function_for, human_bytes, plural};
-use crate::engine::{Analysis, DeclarationKind, EnvId, IdentifierAt, Span};
+use crate::engine::{Analysis, DeclarationKind, EnvId, IdentifierAt, Owner, Span};
 use crate::heap::FunctionReport;
 
 /// Variables listed in the section, biggest first (those kept for siblings are always listed).
@@ -32,8 +32,8 @@ fn function_at(analysis: &Analysis, offset: u32) -> Option<(Span, EnvId)> {
     if let Some(&(span, env)) = heads[..idx].last().filter(|(s, _)| s.touches(offset)) {
         return Some((span, env));
     }
-    let IdentifierAt::Declaration(d) = analysis.identifier_at(offset)? else {
-        return None;
+    let Some(IdentifierAt::Declaration(d)) = analysis.identifier_at(offset) else {
+        return method_key_at(analysis, offset);
     };
     if !matches!(
         analysis.binding(d.binding).declaration,
@@ -45,6 +45,22 @@ fn function_at(analysis: &Analysis, offset: u32) -> Option<(Span, EnvId)> {
     // expressions alike).
     let env = analysis.enclosing_closure(analysis.env_at(d.span.start))?;
     (analysis.env(env).span.start <= d.span.start).then_some((d.span, env))
+}
+
+/// A method's key (`someMethod() {}`, `get size() {}`): its function starts at the `(` just
+/// after the key, so the next environment to start is that function, within the key's length.
+fn method_key_at(analysis: &Analysis, offset: u32) -> Option<(Span, EnvId)> {
+    let by_start = &analysis.env_by_start;
+    let i = by_start.partition_point(|&e| analysis.env(e).span.start <= offset);
+    let env = *by_start.get(i)?;
+    let e = analysis.env(env);
+    let key = match &e.owner {
+        Owner::Member { key, .. } => key.as_str(),
+        Owner::Named(name) => name.rsplit('.').next().unwrap_or(name),
+        _ => return None,
+    };
+    let start = e.span.start.checked_sub(key.len() as u32)?;
+    (e.is_closure() && start <= offset).then_some((Span::new(start, e.span.start), env))
 }
 
 fn section(f: &FunctionReport) -> String {

@@ -7,6 +7,7 @@
 
 mod environments;
 mod goto;
+mod heap;
 mod hover;
 mod inlay_hints;
 mod inline_values;

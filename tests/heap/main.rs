@@ -143,9 +143,9 @@ classes.js:9:13 onHover ×2
   class Widget: 
 emitter.js:6:21 onMessage ×2
   function subscribe: user history
-  function <CommonJS module wrapper>: bus*
-loops.js:8:14 <arrow at 8:14> ×4
-  block <block at 6:31>: label
+  function CommonJS module: bus*
+loops.js:8:14 <arrow passed to out.push at 8:14> ×4
+  block <loop body at 6:31>: label
   block <for loop at 6:3>: i
   function setup: shared
 loops.js:14:16 nested ×1
@@ -157,15 +157,15 @@ main.mjs:1:1 <module> ×1
 siblings.js:9:18 escape ×3
   function make: big* small
 suspended.js:6:1 waitFor ×1
-  function <CommonJS module wrapper>: release* gate
+  function CommonJS module: release* gate
 suspended.js:8:20 describe ×2
   function waitFor: payload
-  function <CommonJS module wrapper>: release* gate*
+  function CommonJS module: release* gate*
 suspended.js:12:1 counter ×1
-  function <CommonJS module wrapper>: release* gate*
+  function CommonJS module: release* gate*
 suspended.js:15:16 peek ×1
   function counter: n log
-  function <CommonJS module wrapper>: release* gate*
+  function CommonJS module: release* gate*
 ";
     assert_eq!(render(report()), expected);
 }

@@ -6,6 +6,7 @@ mod client;
 mod client_defaults;
 mod cross_module;
 mod cross_references;
+mod heap;
 mod inline_values;
 mod ordering;
 mod panic_guard;

@@ -21,3 +21,11 @@ end, { desc = 'scopelens: go to the binding the one under the cursor shadows' })
 vim.api.nvim_create_user_command('ScopelensToggleHints', function()
   require('scopelens').toggle_hints()
 end, { desc = 'scopelens: capture inlay hints on/off' })
+
+vim.api.nvim_create_user_command('ScopelensHeap', function(args)
+  require('scopelens.heap').load(args.args)
+end, {
+  nargs = '?',
+  complete = 'file',
+  desc = 'scopelens: load a V8 heap snapshot (.heapsnapshot) for hover and code lenses; no argument clears it',
+})

@@ -484,6 +484,96 @@ do
   end)
 end
 
+-- A heap snapshot (issue 23): Node writes one of tests/heap/fixtures/app (three `escape` arrows
+-- in siblings.js each keep a 50,000-element `big` alive that only `useBig` uses); :ScopelensHeap
+-- loads it, hover on `=>` and a code lens show what the closures retain; :ScopelensHeap clears.
+do
+  local app = root .. '/tests/heap/fixtures/app'
+  local scratch = vim.fn.tempname()
+  vim.fn.mkdir(scratch, 'p')
+  local snapshot = scratch .. '/app.heapsnapshot'
+  local node = vim.system({ 'node', app .. '/main.mjs' }, { env = { SNAPSHOT = snapshot } }):wait()
+
+  local function hover_plain()
+    vim.lsp.buf.hover()
+    return wait_for('the hover float', function()
+      return float_text()
+    end):gsub('[`*]', '')
+  end
+
+  --- The cursor on the arrow of `escape` (`=>` is no word for cursor_on).
+  local function cursor_on_arrow()
+    local lnum = vim.fn.search('const escape', 'w')
+    assert(lnum > 0, 'no escape line')
+    local col = assert(vim.fn.getline(lnum):find('=>', 1, true), 'no => on line ' .. lnum)
+    vim.api.nvim_win_set_cursor(0, { lnum, col - 1 })
+  end
+
+  local function notified_since(before, pattern)
+    return wait_for('a message matching ' .. pattern, function()
+      for i = before + 1, #notified do
+        if notified[i]:find(pattern) then
+          return notified[i]
+        end
+      end
+    end, 30000)
+  end
+
+  test(':ScopelensHeap loads a snapshot: hover on => shows the retained bytes, a lens marks escape', function()
+    assert(node.code == 0, 'node failed: ' .. (node.stderr or ''))
+    open(app .. '/siblings.js')
+    cursor_on_arrow()
+    local before = #notified
+    vim.cmd('ScopelensHeap ' .. vim.fn.fnameescape(snapshot))
+    local message = notified_since(before, '^scopelens: app%.heapsnapshot: ')
+    assert(message:find('source functions with live closures', 1, true), message)
+    assert(require('scopelens.heap').status():find('^app%.heapsnapshot %d'), require('scopelens.heap').status())
+    local text = hover_plain()
+    assert(text:find('Heap snapshot: 3 live instances retain', 1, true), text)
+    assert(text:find('big %d[%d.]* MB — kept only for a sibling closure %(useBig captures it'), text)
+    -- The lens, as virtual text on the line of `escape`.
+    local hover = float()
+    if hover then
+      vim.api.nvim_win_close(hover.win, true)
+    end
+    -- (The screen is 80 columns wide: the end of the lens is cut off there.)
+    local row = wait_for('the code lens on screen', function()
+      return screen_has('retained by 3 instance')
+    end)
+    assert(row:find('const escape = ', 1, true), 'lens not on the escape line: ' .. row)
+    local titles = vim.tbl_map(function(lens)
+      return lens.command.title
+    end, vim.lsp.codelens.get(0))
+    local escape_lens = vim.iter(titles):find(function(t)
+      return t:find('retained by 3 instances', 1, true)
+    end)
+    assert(escape_lens and escape_lens:find(' · kept alive: big (', 1, true), vim.inspect(titles))
+  end)
+
+  test(':ScopelensHeap with no argument clears: no lens, no heap section in the hover', function()
+    open(app .. '/siblings.js')
+    local before = #notified
+    vim.cmd('ScopelensHeap')
+    notified_since(before, '^scopelens: heap snapshot cleared')
+    eq('', require('scopelens.heap').status(), 'status')
+    wait_for('the lens to go', function()
+      return not screen_has('retained by')
+    end)
+    cursor_on_arrow()
+    local text = hover_plain()
+    assert(not text:find('Heap snapshot', 1, true), text)
+  end)
+
+  test(':ScopelensHeap on a file that is not a snapshot says why', function()
+    open(app .. '/siblings.js')
+    local before = #notified
+    vim.cmd('ScopelensHeap ' .. vim.fn.fnameescape(app .. '/siblings.js'))
+    local message = notified_since(before, '^scopelens: heap snapshot: ')
+    assert(message:find('not a V8 heap snapshot', 1, true), message)
+  end)
+  vim.fn.delete(scratch, 'rf')
+end
+
 say(('%d passed, %d failed'):format(passed, failed))
 for _, client in ipairs(vim.lsp.get_clients()) do
   client:stop(true)

@@ -9,6 +9,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { contextColouringMiddleware, refreshTokens, toggleContextColouring } from './contextColouring';
+import { registerHeap } from './heap';
 import { registerPausedHover } from './pausedHover';
 import { PausedLocation } from './pausedLocation';
 import { LANGUAGES, outerBindingRequest } from './protocol';
@@ -133,6 +134,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     paused,
     view,
     registerPausedHover(() => client, paused),
+    registerHeap(() => client),
     vscode.commands.registerCommand('scopelens.showScopeChain', async () => {
       await vscode.commands.executeCommand('scopelens.scopeChain.focus');
       view.schedule(0);

@@ -5,12 +5,11 @@
 //! so), 1 when the snapshot cannot be read, 2 for bad arguments.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use crate::engine::{self, Input};
-use crate::heap::{self, Heap, Progress, Report, Source};
+use crate::heap::{self, Heap, Progress, Report};
+use crate::ide::{self, human_bytes as bytes};
 
 const USAGE: &str = "usage: scopelens heap SNAPSHOT [--root DIR] [--format text|json|html]";
 
@@ -88,7 +87,9 @@ pub fn run(args: &[String]) -> ExitCode {
     if io::stderr().is_terminal() {
         eprint!("\r");
     }
-    let report = heap::join(&heap, &root, &mut read_source);
+    let report = heap::join(&heap, &root, &mut heap::read_source, &|a, e| {
+        ide::owner(a, e).to_string()
+    });
     drop(heap);
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match format {
@@ -109,35 +110,6 @@ pub fn run(args: &[String]) -> ExitCode {
 fn bad(message: &str) -> ExitCode {
     eprintln!("scopelens heap: {message}\n{USAGE}");
     ExitCode::from(2)
-}
-
-/// Reads and analyses one source file the snapshot names (refusing what `explain` refuses).
-pub fn read_source(path: &Path) -> Option<Source> {
-    let mut text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
-    let name = path.to_string_lossy();
-    let analysis = engine::analyze_in_thread(&Input::new(&text, &name));
-    Some(Source {
-        analysis: Arc::new(analysis),
-        text: text.into(),
-    })
-}
-
-/// Bytes as people read them: `512 B`, `3.4 KB`, `12.0 MB`.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if n < 1000 {
-        return format!("{n} B");
-    }
-    let mut v = n as f64 / 1000.0;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    format!("{v:.1} {}", UNITS[unit])
 }
 
 fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {

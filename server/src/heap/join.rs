@@ -11,7 +11,6 @@ use super::{Heap, scope_info_strings};
 use crate::engine::{
     Analysis, BindingId, DeclarationKind, EnvId, EnvKind, ExportTarget, FunctionFlavor,
 };
-use crate::ide::describe;
 use crate::text::{Encoding, LineCol};
 
 /// At most this many node ids are listed per function or Context (biggest first).
@@ -133,8 +132,18 @@ struct Candidate {
     empty_ok: bool,
 }
 
-/// Joins `heap` to the files under `root`; `source` reads and analyses a file (`None`: cannot).
-pub fn join(heap: &Heap, root: &Path, source: &mut dyn FnMut(&Path) -> Option<Source>) -> Report {
+/// How the caller words an environment's owner (`make`, `<arrow at 8:9>`): `heap` sits beside
+/// `engine` and below `ide`, which owns the wording (`ide::owner`).
+pub type OwnerNames<'a> = &'a dyn Fn(&Analysis, EnvId) -> String;
+
+/// Joins `heap` to the files under `root`; `source` reads and analyses a file (`None`: cannot),
+/// `owner` words the functions and environments it names.
+pub fn join(
+    heap: &Heap,
+    root: &Path,
+    source: &mut dyn FnMut(&Path) -> Option<Source>,
+    owner: OwnerNames<'_>,
+) -> Report {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut report = Report {
         total_bytes: heap.total_bytes(),
@@ -263,8 +272,8 @@ pub fn join(heap: &Heap, root: &Path, source: &mut dyn FnMut(&Path) -> Option<So
             _ => a.line_index.human(offset),
         };
         let name = match target {
-            Target::Closure(e) => describe::owner(a, e).to_string(),
-            Target::Class(e) => format!("{} ({})", describe::owner(a, e), group.name),
+            Target::Closure(e) => owner(a, e),
+            Target::Class(e) => format!("{} ({})", owner(a, e), group.name),
             Target::Module(_) => "<module>".to_string(),
             Target::Unknown(_) => group.name.clone(),
         };
@@ -280,7 +289,7 @@ pub fn join(heap: &Heap, root: &Path, source: &mut dyn FnMut(&Path) -> Option<So
         let contexts = group
             .positions
             .iter_mut()
-            .map(|p| context_report(heap, a, &group.candidates, p, &retains))
+            .map(|p| context_report(heap, a, &group.candidates, p, &retains, owner))
             .collect();
         group.nodes.sort_unstable_by(|x, y| y.cmp(x));
         report.closures.push(FunctionReport {
@@ -611,6 +620,7 @@ fn context_report(
     cands: &[Candidate],
     p: &mut Position,
     retains: &FxHashMap<BindingId, bool>,
+    owner: OwnerNames<'_>,
 ) -> ContextReport {
     p.contexts.sort_unstable();
     p.contexts.dedup();
@@ -621,7 +631,7 @@ fn context_report(
         EnvironmentInfo {
             env: c.env,
             kind: e.kind.as_str(),
-            owner: describe::owner(a, c.env).to_string(),
+            owner: owner(a, c.env),
             line,
             column,
         }
@@ -670,7 +680,7 @@ fn context_report(
                                         .captured_by
                                         .iter()
                                         .filter(|&&e| a.env(e).is_closure())
-                                        .map(|&e| describe::owner(a, e).to_string())
+                                        .map(|&e| owner(a, e))
                                         .collect()
                                 })
                                 .unwrap_or_default(),
@@ -719,4 +729,19 @@ fn hidden_slot(heap: &Heap, ctx: u32, i: u32) -> Option<u32> {
     g.edges(ctx)
         .find(|&e| g.edge_type[e] == k.ty_hidden && g.edge_name[e] == i)
         .map(|e| g.edge_to[e])
+}
+
+/// Reads and analyses one source file a snapshot names: UTF-8 only, a byte-order mark dropped;
+/// `None` when it cannot be read.
+pub fn read_source(path: &Path) -> Option<Source> {
+    let mut text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    let name = path.to_string_lossy();
+    let analysis = crate::engine::analyze_in_thread(&crate::engine::Input::new(&text, &name));
+    Some(Source {
+        analysis: Arc::new(analysis),
+        text: text.into(),
+    })
 }

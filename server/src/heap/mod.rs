@@ -1,4 +1,5 @@
-//! V8 heap snapshots joined to the source's environments. **No LSP types**; beside `engine`.
+//! V8 heap snapshots joined to the source's environments. **No LSP types**; beside `engine`,
+//! below `ide` (which words the owners the joins name, through [`OwnerNames`]).
 //!
 //! - `reader.rs`: the `.heapsnapshot` file, streamed into compact columns (`graph.rs`); the
 //!   strings stay on disk until a report asks for some.
@@ -21,8 +22,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use graph::Graph;
 pub use join::{
-    ContextReport, EnvironmentInfo, FunctionReport, Report, Source, UnmatchedScript,
-    VariableReport, join,
+    ContextReport, EnvironmentInfo, FunctionReport, OwnerNames, Report, Source, UnmatchedScript,
+    VariableReport, join, read_source,
 };
 pub use reader::Progress;
 

@@ -6,6 +6,8 @@
 pub mod cross_file;
 pub(crate) mod describe;
 mod goto;
+mod heap_hover;
+mod heap_lenses;
 mod hover;
 mod inlay_hints;
 mod inline_values;
@@ -17,11 +19,14 @@ mod scope_chain;
 mod semantic_tokens;
 #[cfg(test)]
 mod tests;
+mod workspace_heap;
 mod workspace_symbols;
 
 pub use cross_file::{export_side_link, import_link, unlinked};
 pub use describe::{OwnerLabel, owner};
 pub use goto::{goto_binding, outer_binding};
+pub use heap_hover::heap_hover;
+pub use heap_lenses::{HeapLens, TOP_FUNCTIONS, heap_lenses};
 pub use hover::hover;
 pub use inlay_hints::{inlay_hint_tooltip, inlay_hints, resolve_inlay_hint};
 pub use inline_values::{InlineValue, inline_values, not_kept_note};
@@ -37,6 +42,7 @@ pub use semantic_tokens::{
     MAX_DEPTH, SemanticToken, TOKEN_MODIFIERS, TOKEN_TYPES, TokenModifiers, TokenType,
     semantic_tokens, semantic_tokens_in,
 };
+pub use workspace_heap::{RankedFunction, WorkspaceHeap, human_bytes};
 pub use workspace_symbols::{WorkspaceSymbol, workspace_symbols};
 
 use std::borrow::Cow;

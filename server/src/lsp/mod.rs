@@ -93,6 +93,11 @@ async fn serve(shutdown_requested: Arc<AtomicBool>) -> std::io::Result<()> {
     })
     .custom_method(handlers::scope_chain::METHOD, Backend::scope_chain)
     .custom_method(handlers::outer_binding::METHOD, Backend::outer_binding)
+    .custom_method(handlers::heap_snapshot::METHOD, Backend::heap_snapshot)
+    .custom_method(
+        handlers::heap_snapshot::CLEAR_METHOD,
+        Backend::clear_heap_snapshot,
+    )
     .finish();
     let session = session_slot.expect("LspService::build calls its init");
     tokio::spawn(diagnostics::publish(session.clone(), finished_rx));

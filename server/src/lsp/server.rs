@@ -32,6 +32,17 @@ impl Backend {
         handlers::scope_chain::scope_chain(&self.session, params).await
     }
 
+    pub async fn heap_snapshot(
+        &self,
+        params: handlers::heap_snapshot::HeapSnapshotParams,
+    ) -> Result<handlers::heap_snapshot::HeapSnapshotAnswer> {
+        handlers::heap_snapshot::heap_snapshot(&self.session, params).await
+    }
+
+    pub async fn clear_heap_snapshot(&self) -> Result<handlers::heap_snapshot::HeapSnapshotAnswer> {
+        handlers::heap_snapshot::clear_heap_snapshot(&self.session).await
+    }
+
     pub async fn outer_binding(
         &self,
         params: TextDocumentPositionParams,
@@ -119,6 +130,9 @@ impl LanguageServer for Backend {
         self.session
             .workspace
             .set_folders(workspace_folders(&params));
+        self.session
+            .heap
+            .remember_capabilities(&params.capabilities);
         if let Some(options) = &params.initialization_options {
             handlers::configuration::apply_settings(&self.session, options);
         }
@@ -173,9 +187,13 @@ impl LanguageServer for Backend {
                     OneOf::Left(true)
                 }),
                 inline_value_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 experimental: Some(serde_json::json!({
                     "scopeChainProvider": handlers::scope_chain::METHOD,
                     "outerBindingProvider": handlers::outer_binding::METHOD,
+                    "heapSnapshotProvider": handlers::heap_snapshot::METHOD,
                 })),
                 ..ServerCapabilities::default()
             },
@@ -280,6 +298,10 @@ impl LanguageServer for Backend {
 
     async fn inlay_hint_resolve(&self, hint: InlayHint) -> Result<InlayHint> {
         handlers::inlay_hint::inlay_hint_resolve(&self.session, hint).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        handlers::code_lens::code_lens(&self.session, params).await
     }
 
     async fn inline_value(&self, params: InlineValueParams) -> Result<Option<Vec<InlineValue>>> {

@@ -14,6 +14,7 @@ use super::analysis_worker::AnalysisWorker;
 use super::config::Config;
 use super::convert;
 use super::documents::{self, Documents};
+use super::handlers::heap_snapshot::HeapState;
 use super::handlers::semantic_tokens::TokenCache;
 use super::snapshot::Snapshot;
 use crate::text::Encoding;
@@ -46,6 +47,8 @@ pub struct Session {
     pub watch_files_dynamically: AtomicBool,
     /// The client shows server-initiated progress (`window.workDoneProgress`).
     pub work_done_progress: AtomicBool,
+    /// The heap snapshot loaded for the workspace, if any (`scopelens/heapSnapshot`).
+    pub heap: HeapState,
 }
 
 impl Session {
@@ -71,6 +74,7 @@ impl Session {
             workspace: Arc::new(Workspace::default()),
             watch_files_dynamically: AtomicBool::new(false),
             work_done_progress: AtomicBool::new(false),
+            heap: HeapState::default(),
         }
     }
 

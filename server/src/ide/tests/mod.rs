@@ -9,6 +9,7 @@ mod cross_file;
 mod cross_file_exact;
 mod environments;
 mod goto;
+mod heap;
 mod hover;
 mod inlay_hints;
 mod inline_values;

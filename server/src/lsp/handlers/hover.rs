@@ -18,6 +18,8 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
     let Some((analysis, offset)) = snapshot.analysis_at(offset) else {
         return Ok(None);
     };
+    // While a heap snapshot is loaded: what the function under the cursor retains.
+    let heap = super::heap_snapshot::hover_section(session, &uri, analysis, offset);
     let found = match (cross_module::path_of(&uri), snapshot.analysis.clone()) {
         (Some(path), Some(shared)) => {
             cross_module::off_thread(session, move |project| {
@@ -29,7 +31,7 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
         }
         _ => guarded("hover", || ide::hover(analysis, offset))?,
     };
-    let Some(hover) = found else {
+    let Some(mut hover) = found.or(heap.clone()) else {
         // Nothing was analysed (nesting beyond the guard, unrecoverable syntax) and there is no
         // earlier version to fall back on: say why instead of staying silent.
         return Ok(analysis.degradation.unanalysed.as_ref().map(|why| Hover {
@@ -40,6 +42,9 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
             range: None,
         }));
     };
+    if let Some(heap) = heap.filter(|h| *h != hover) {
+        hover.markdown = format!("{}\n\n---\n\n{}", hover.markdown, heap.markdown);
+    }
     let mut markdown = hover.markdown;
     if !snapshot.map.is_identity() {
         markdown.push_str("\n\n*From the last version of the file that parsed.*");

@@ -2,10 +2,12 @@
 //! offsets, calls the matching pure function in [`crate::ide`], and converts the answer back.
 
 pub mod code_action;
+pub mod code_lens;
 pub mod configuration;
 pub mod definition;
 pub mod document_highlight;
 pub mod document_link;
+pub mod heap_snapshot;
 pub mod hover;
 pub mod inlay_hint;
 pub mod inline_value;

@@ -159,8 +159,17 @@ impl Inferrer {
     /// `MakeNameFromStack`: the parts joined by dots, a variable followed by another variable
     /// skipped (`x = y = function` is `y`).
     fn name(&self, text: &str) -> String {
-        let mut out = self.enclosing.clone().unwrap_or_default();
         let names = &self.names[self.names_base..];
+        // One allocation: every part and its dot (`<computed>` is 10 bytes).
+        let most = self.enclosing.as_ref().map_or(0, String::len)
+            + names
+                .iter()
+                .map(|p| (p.end - p.start) as usize + 11)
+                .sum::<usize>();
+        let mut out = String::with_capacity(most);
+        if let Some(enclosing) = &self.enclosing {
+            out.push_str(enclosing);
+        }
         for (i, part) in names.iter().enumerate() {
             let next_is_variable = names
                 .get(i + 1)
@@ -370,9 +379,9 @@ pub(super) fn is_function_like(expression: &Expression<'_>) -> bool {
 
 pub(super) fn key_name(key: &PropertyKey<'_>) -> String {
     match key {
-        PropertyKey::StaticIdentifier(id) => id.name.to_string(),
+        PropertyKey::StaticIdentifier(id) => id.name.as_str().to_owned(),
         PropertyKey::PrivateIdentifier(id) => format!("#{}", id.name),
-        PropertyKey::StringLiteral(s) => s.value.to_string(),
+        PropertyKey::StringLiteral(s) => s.value.as_str().to_owned(),
         PropertyKey::NumericLiteral(n) => n.value.to_string(),
         PropertyKey::TemplateLiteral(t) if t.expressions.is_empty() => t
             .quasis
@@ -389,7 +398,7 @@ pub(super) fn key_name(key: &PropertyKey<'_>) -> String {
 /// A key whose value is known before run time: `'a' + 'b'` is `ab`, `'v' + 2` is `v2`.
 fn constant_string(expression: &Expression<'_>) -> Option<String> {
     match expression.without_parentheses() {
-        Expression::StringLiteral(s) => Some(s.value.to_string()),
+        Expression::StringLiteral(s) => Some(s.value.as_str().to_owned()),
         Expression::TemplateLiteral(t) if t.expressions.is_empty() => Some(
             t.quasis
                 .iter()

@@ -16,6 +16,9 @@ const ARENA_BYTES_PER_SOURCE_BYTE: usize = 7;
 /// Texts larger than this are not prepared for: touching gigabytes in advance is not worth it.
 const MAX_PREPARED_TEXT: usize = 64 << 20;
 const PAGE: usize = 4096;
+/// How much of the arena [`Scratch::prepare_unless`] faults in between two questions whether
+/// to stop (about a millisecond of faults).
+const STOP_CHECK: usize = 1 << 20;
 
 /// Memory kept between analyses: pass the same one to every [`super::analyze_with`].
 /// Dropping it returns the memory.
@@ -29,8 +32,15 @@ impl Scratch {
     /// the analysis of that text writes to resident memory. Takes about as long as the faults it
     /// saves: worth it where it overlaps other work, such as the text arriving.
     pub fn prepare(&mut self, text_len: usize) {
+        self.prepare_unless(text_len, || false);
+    }
+
+    /// [`Scratch::prepare`], stopped as soon as `stop` says so (it is asked every
+    /// [`STOP_CHECK`] bytes): when the analysis the memory is for is due, the rest is faulted in
+    /// by the parse itself instead of delaying it. Returns whether it prepared everything.
+    pub fn prepare_unless(&mut self, text_len: usize, mut stop: impl FnMut() -> bool) -> bool {
         if text_len > MAX_PREPARED_TEXT {
-            return;
+            return false;
         }
         let wanted = text_len * ARENA_BYTES_PER_SOURCE_BYTE;
         if self.arena.capacity() < wanted {
@@ -42,18 +52,24 @@ impl Scratch {
         // page. The claim is released by the next reset, before any analysis.
         let free = self.arena.capacity().saturating_sub(PAGE) / PAGE * PAGE;
         if free == 0 {
-            return;
+            return true;
         }
         let Ok(layout) = std::alloc::Layout::from_size_align(free, PAGE) else {
-            return;
+            return false;
         };
         let block = self.arena.alloc_layout(layout);
+        let mut complete = true;
         for offset in (0..free).step_by(PAGE) {
+            if offset % STOP_CHECK == 0 && offset > 0 && stop() {
+                complete = false;
+                break;
+            }
             // SAFETY: `block` is `free` bytes the arena just handed out and nothing else uses;
             // a volatile write so the touch is not optimised away.
             unsafe { block.as_ptr().add(offset).write_volatile(0) };
         }
         self.arena.reset();
+        complete
     }
 
     /// Bytes the arena holds, resident or not.
@@ -107,6 +123,24 @@ mod tests {
             assert_eq!(analysis.bindings.len(), fresh.bindings.len());
             assert_eq!(analysis.environments.len(), fresh.environments.len());
         }
+    }
+
+    #[test]
+    fn preparing_stops_when_asked_and_the_arena_still_serves() {
+        let text = "function outer(a) { let b = a; return () => a + b; }\n".repeat(6_000);
+        let mut scratch = Scratch::default();
+        let mut asked = 0;
+        let complete = scratch.prepare_unless(text.len(), || {
+            asked += 1;
+            true
+        });
+        assert!(!complete);
+        assert_eq!(asked, 1, "asked after the first megabyte, then stopped");
+        assert!(scratch.capacity() >= text.len() * ARENA_BYTES_PER_SOURCE_BYTE);
+        let input = Input::new(&text, "t.js");
+        let analysis = analyze_with(&input, &mut scratch);
+        assert_eq!(analysis.references.len(), analyze(&input).references.len());
+        assert!(scratch.prepare_unless(text.len(), || false));
     }
 
     #[test]

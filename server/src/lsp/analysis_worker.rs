@@ -105,9 +105,12 @@ impl AnalysisWorker {
                         Work::Analyse(uri) => uri,
                         Work::Prepare(len) => {
                             let started = Instant::now();
-                            scratch.prepare(len);
+                            // Stopped when the text has arrived: its analysis comes first.
+                            let complete =
+                                scratch.prepare_unless(len, || worker_shared.analysis_due());
                             tracing::debug!(
                                 len,
+                                complete,
                                 capacity = scratch.capacity(),
                                 took = ?started.elapsed(),
                                 "prepared scratch memory for a text on its way"
@@ -217,6 +220,12 @@ impl Drop for AnalysisWorker {
 }
 
 impl Shared {
+    /// A document is waiting for analysis (or the worker is stopping).
+    fn analysis_due(&self) -> bool {
+        let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        !queue.order.is_empty() || queue.stopped
+    }
+
     /// No document is waiting for analysis.
     fn is_idle(&self) -> bool {
         self.queue
@@ -488,6 +497,16 @@ mod tests {
         worker.schedule("file:///a.js".parse().unwrap());
         assert!(matches!(worker.shared.next(true), Some(Work::Analyse(_))));
         assert!(worker.shared.queue.lock().unwrap().arriving.is_none());
+    }
+
+    #[test]
+    fn preparing_gives_way_once_an_analysis_is_queued() {
+        let worker = AnalysisWorker {
+            shared: Arc::new(Shared::default()),
+        };
+        assert!(!worker.shared.analysis_due());
+        worker.schedule("file:///a.js".parse().unwrap());
+        assert!(worker.shared.analysis_due());
     }
 
     #[test]

@@ -37,7 +37,7 @@ impl<'a> Binder<'_> {
                 if let Some(id) = id {
                     self.names.push_variable(id.span);
                     if is_function_like(init) {
-                        self.pending_name = Some(id.name.to_string());
+                        self.pending_name = Some(id.name.as_str().to_owned());
                     }
                 }
                 let saved = std::mem::replace(&mut self.in_for_var_head, false);

@@ -24,7 +24,7 @@ impl<'a> Binder<'_> {
             self.declare_function_name(func);
             self.pending_name = None;
             match &func.id {
-                Some(id) => Owner::Named(id.name.to_string()),
+                Some(id) => Owner::Named(id.name.as_str().to_owned()),
                 None => Owner::Named("default".to_string()),
             }
         } else {
@@ -131,7 +131,7 @@ impl<'a> Binder<'_> {
         // Taken by the first function met, named or not, so that none inside inherits it.
         let callback_to = self.callback_to.take();
         match (id, inferred) {
-            (Some(id), _) => Owner::Named(id.name.to_string()),
+            (Some(id), _) => Owner::Named(id.name.as_str().to_owned()),
             (None, Some(name)) => Owner::Named(name),
             (None, None) => match callback_to {
                 Some(to) => Owner::Callback { what, to, start },

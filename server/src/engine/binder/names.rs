@@ -29,6 +29,10 @@ use crate::engine::model::{EnvId, NameRole, Owner};
 pub(super) struct Inferrer {
     names: Vec<Part>,
     funcs: Vec<EnvId>,
+    /// Where the names and functions of the body being walked start: each body's stack sits on
+    /// its surroundings', so entering a body allocates nothing.
+    names_base: usize,
+    funcs_base: usize,
     /// The name of the function whose body is walked, when V8 pushes it: a lazily compiled
     /// function is parsed again on its own, starting from its name if it reads as a
     /// constructor's (a capital first letter).
@@ -58,8 +62,8 @@ enum PartKind {
 
 /// What a function body saves of the inferrer and gets back when it ends.
 pub(super) struct SavedInferrer {
-    names: Vec<Part>,
-    funcs: Vec<EnvId>,
+    names_base: usize,
+    funcs_base: usize,
     enclosing: Option<String>,
     eager_depth: u32,
 }
@@ -103,14 +107,16 @@ impl Inferrer {
     }
 
     pub(super) fn remove_last_function(&mut self) {
-        self.funcs.pop();
+        if self.funcs.len() > self.funcs_base {
+            self.funcs.pop();
+        }
     }
 
     /// A statement of a lazily compiled body ended: V8 left every state, forgetting the
     /// functions no assignment named.
     pub(super) fn statement_ended(&mut self) {
         if self.eager_depth == 0 {
-            self.funcs.clear();
+            self.funcs.truncate(self.funcs_base);
         }
     }
 
@@ -120,8 +126,8 @@ impl Inferrer {
         if std::mem::take(&mut self.eager_next) {
             self.eager_depth += 1;
             return SavedInferrer {
-                names: Vec::new(),
-                funcs: Vec::new(),
+                names_base: 0,
+                funcs_base: 0,
                 enclosing: None,
                 eager_depth: u32::MAX,
             };
@@ -130,8 +136,8 @@ impl Inferrer {
             .filter(|n| n.chars().next().is_some_and(char::is_uppercase))
             .map(str::to_owned);
         SavedInferrer {
-            names: std::mem::take(&mut self.names),
-            funcs: std::mem::take(&mut self.funcs),
+            names_base: std::mem::replace(&mut self.names_base, self.names.len()),
+            funcs_base: std::mem::replace(&mut self.funcs_base, self.funcs.len()),
             enclosing: std::mem::replace(&mut self.enclosing, enclosing),
             eager_depth: std::mem::take(&mut self.eager_depth),
         }
@@ -142,8 +148,10 @@ impl Inferrer {
             self.eager_depth -= 1;
             return;
         }
-        self.names = saved.names;
-        self.funcs = saved.funcs;
+        self.names.truncate(self.names_base);
+        self.funcs.truncate(self.funcs_base);
+        self.names_base = saved.names_base;
+        self.funcs_base = saved.funcs_base;
         self.enclosing = saved.enclosing;
         self.eager_depth = saved.eager_depth;
     }
@@ -151,10 +159,19 @@ impl Inferrer {
     /// `MakeNameFromStack`: the parts joined by dots, a variable followed by another variable
     /// skipped (`x = y = function` is `y`).
     fn name(&self, text: &str) -> String {
-        let mut out = self.enclosing.clone().unwrap_or_default();
-        for (i, part) in self.names.iter().enumerate() {
-            let next_is_variable = self
-                .names
+        let names = &self.names[self.names_base..];
+        // One allocation: every part and its dot (`<computed>` is 10 bytes).
+        let most = self.enclosing.as_ref().map_or(0, String::len)
+            + names
+                .iter()
+                .map(|p| (p.end - p.start) as usize + 11)
+                .sum::<usize>();
+        let mut out = String::with_capacity(most);
+        if let Some(enclosing) = &self.enclosing {
+            out.push_str(enclosing);
+        }
+        for (i, part) in names.iter().enumerate() {
+            let next_is_variable = names
                 .get(i + 1)
                 .is_some_and(|n| n.kind == PartKind::Variable);
             if part.kind == PartKind::Variable && next_is_variable {
@@ -179,11 +196,12 @@ impl<'a> Binder<'_> {
     /// V8's `Infer`: names every function collected since the last one, after the stack, unless
     /// the spec named it already.
     pub(super) fn infer_names(&mut self) {
-        if self.names.funcs.is_empty() {
+        let first = self.names.funcs_base;
+        if self.names.funcs.len() == first {
             return;
         }
         let name = self.names.name(self.text);
-        for env in std::mem::take(&mut self.names.funcs) {
+        for env in self.names.funcs.drain(first..) {
             let owner = &mut self.tables.env_mut(env).owner;
             if matches!(owner, Owner::Anonymous { .. } | Owner::Callback { .. }) && !name.is_empty()
             {
@@ -361,9 +379,9 @@ pub(super) fn is_function_like(expression: &Expression<'_>) -> bool {
 
 pub(super) fn key_name(key: &PropertyKey<'_>) -> String {
     match key {
-        PropertyKey::StaticIdentifier(id) => id.name.to_string(),
+        PropertyKey::StaticIdentifier(id) => id.name.as_str().to_owned(),
         PropertyKey::PrivateIdentifier(id) => format!("#{}", id.name),
-        PropertyKey::StringLiteral(s) => s.value.to_string(),
+        PropertyKey::StringLiteral(s) => s.value.as_str().to_owned(),
         PropertyKey::NumericLiteral(n) => n.value.to_string(),
         PropertyKey::TemplateLiteral(t) if t.expressions.is_empty() => t
             .quasis
@@ -380,7 +398,7 @@ pub(super) fn key_name(key: &PropertyKey<'_>) -> String {
 /// A key whose value is known before run time: `'a' + 'b'` is `ab`, `'v' + 2` is `v2`.
 fn constant_string(expression: &Expression<'_>) -> Option<String> {
     match expression.without_parentheses() {
-        Expression::StringLiteral(s) => Some(s.value.to_string()),
+        Expression::StringLiteral(s) => Some(s.value.as_str().to_owned()),
         Expression::TemplateLiteral(t) if t.expressions.is_empty() => Some(
             t.quasis
                 .iter()

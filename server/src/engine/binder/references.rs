@@ -122,7 +122,7 @@ impl<'a> Binder<'_> {
                 span: span(call.span),
                 source: match call.arguments.as_slice() {
                     [Argument::StringLiteral(code)] => {
-                        Some((code.value.to_string(), span(code.span)))
+                        Some((code.value.as_str().to_owned(), span(code.span)))
                     }
                     _ => None,
                 },

@@ -28,7 +28,7 @@ impl<'a> Binder<'_> {
         let name = self.intern(declaration.id.name.as_str());
         let at = span(declaration.id.span);
         self.declare(self.lexical, name, DeclarationKind::Namespace, at);
-        let owner = Owner::Namespace(declaration.id.name.to_string());
+        let owner = Owner::Namespace(declaration.id.name.as_str().to_owned());
         let saved = self.lexical;
         let env = self.push_env(
             EnvKind::Function,

@@ -87,9 +87,14 @@ pub async fn off_thread<T: Send + 'static>(
         })
     })
     .await
-    .map_err(|_| {
-        let mut error = Error::internal_error();
-        error.message = "scopelens failed to follow the import".into();
-        error
+    .map_err(|err| match err.try_into_panic() {
+        // A panic on the pool goes on on the handler's task, where the one panic guard
+        // (`lsp::panic_guard`) answers and logs it.
+        Ok(panic) => std::panic::resume_unwind(panic),
+        Err(_) => {
+            let mut error = Error::internal_error();
+            error.message = "scopelens stopped before the answer was ready".into();
+            error
+        }
     })
 }

@@ -1,7 +1,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{GotoDefinitionParams, GotoDefinitionResponse};
 
-use super::{guarded, location};
+use super::location;
 use crate::ide::{self, cross_file::Definition};
 use crate::lsp::cross_module;
 use crate::lsp::session::Session;
@@ -23,21 +23,18 @@ pub async fn goto_definition(
     let found = match (cross_module::path_of(&uri), snapshot.analysis.clone()) {
         (Some(path), Some(shared)) => {
             cross_module::off_thread(session, move |project| {
-                guarded("definition", || {
-                    ide::cross_file::definition(project, &path, &shared, offset)
-                })
+                ide::cross_file::definition(project, &path, &shared, offset)
             })
-            .await??
+            .await?
         }
-        _ => guarded("definition", || ide::goto_binding(analysis, offset))?
-            .map(|t| Definition::Here(t.span)),
+        _ => ide::goto_binding(analysis, offset).map(|t| Definition::Here(t.span)),
     };
     let encoding = session.encoding();
     let location = match found {
         Some(Definition::There(target)) => match cross_module::target_location(&target, encoding) {
             Some(there) => Some(there),
             // A path with no URI: stay in this file.
-            None => guarded("definition", || ide::goto_binding(analysis, offset))?
+            None => ide::goto_binding(analysis, offset)
                 .and_then(|t| location(&uri, &snapshot, t.span, encoding)),
         },
         Some(Definition::Here(span)) => location(&uri, &snapshot, span, encoding),

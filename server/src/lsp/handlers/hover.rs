@@ -5,7 +5,6 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
-use super::guarded;
 use crate::ide::{self, cross_file};
 use crate::lsp::session::Session;
 use crate::lsp::{convert, cross_module};
@@ -23,13 +22,11 @@ pub async fn hover(session: &Session, params: HoverParams) -> Result<Option<Hove
     let found = match (cross_module::path_of(&uri), snapshot.analysis.clone()) {
         (Some(path), Some(shared)) => {
             cross_module::off_thread(session, move |project| {
-                guarded("hover", || {
-                    cross_file::hover(project, &path, &shared, offset)
-                })
+                cross_file::hover(project, &path, &shared, offset)
             })
-            .await??
+            .await?
         }
-        _ => guarded("hover", || ide::hover(analysis, offset))?,
+        _ => ide::hover(analysis, offset),
     };
     let Some(mut hover) = found.or(heap.clone()) else {
         // Nothing was analysed (nesting beyond the guard, unrecoverable syntax) and there is no

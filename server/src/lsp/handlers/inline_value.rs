@@ -7,7 +7,6 @@ use tower_lsp_server::ls_types::{
     InlineValue, InlineValueParams, InlineValueText, InlineValueVariableLookup,
 };
 
-use super::guarded;
 use crate::engine::Span;
 use crate::ide;
 use crate::lsp::convert;
@@ -35,9 +34,7 @@ pub async fn inline_value(
     let visible = snapshot
         .map
         .region_to_base(Span::new(start.min(end), start.max(end)));
-    let values = guarded("inline values", || {
-        ide::inline_values(analysis, stop, visible)
-    })?;
+    let values = ide::inline_values(analysis, stop, visible);
     let mut lines = snapshot.line_index.cursor();
     Ok(Some(
         values

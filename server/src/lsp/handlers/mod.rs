@@ -20,27 +20,12 @@ pub mod text_document_sync;
 pub mod watched_files;
 pub mod workspace_symbol;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{Location, Uri};
 
 use super::convert;
 use super::snapshot::Snapshot;
 use crate::engine::Span;
 use crate::text::Encoding;
-
-/// Runs a feature, turning a panic into an internal error. Redundant since every handler runs
-/// inside the dispatcher's one panic guard (`lsp::panic_guard`); the handlers that still call it
-/// (hover, definition, references, rename) drop it when they are next reshaped.
-fn guarded<T>(feature: &str, f: impl FnOnce() -> T) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
-        tracing::error!(feature, "the feature panicked");
-        let mut error = Error::internal_error();
-        error.message = format!("scopelens failed to compute the {feature}").into();
-        error
-    })
-}
 
 /// The location of an identifier span of the analysed text, if it survives the offset map.
 fn location(uri: &Uri, snapshot: &Snapshot, span: Span, encoding: Encoding) -> Option<Location> {

@@ -6,7 +6,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{Location, ReferenceParams, Uri};
 
-use super::{guarded, locations};
+use super::locations;
 use crate::ide::{self, cross_file};
 use crate::lsp::convert;
 use crate::lsp::cross_module::{off_thread, path_of};
@@ -28,19 +28,15 @@ pub async fn references(
     let encoding = session.encoding();
     let Some(path) = path_of(&uri) else {
         // Not a file: the document alone.
-        let spans = guarded("references", || {
-            ide::references(&analysis, base, include_declaration)
-        })?;
+        let spans = ide::references(&analysis, base, include_declaration);
         let out = locations(&uri, &snapshot, &spans, encoding);
         return Ok((!out.is_empty()).then_some(out));
     };
     let here = path.clone();
     let found = off_thread(session, move |project| {
-        guarded("references", || {
-            cross_file::references(project, &path, &analysis, base, include_declaration)
-        })
+        cross_file::references(project, &path, &analysis, base, include_declaration)
     })
-    .await??;
+    .await?;
     if !found.partial.is_empty() {
         partial_answer(session, &found.partial).await;
     }

@@ -16,7 +16,6 @@ use tower_lsp_server::ls_types::{
     PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit,
 };
 
-use super::guarded;
 use crate::engine::{Analysis, Span};
 use crate::ide::{self, RenameError, cross_file};
 use crate::lsp::session::Session;
@@ -36,7 +35,7 @@ pub async fn prepare_rename(
         return Err(refusal(being_edited()));
     };
     let across = !session.workspace.folders().is_empty();
-    let span = guarded("rename", || match check(&uri, analysis, offset) {
+    let span = match check(&uri, analysis, offset) {
         // An export can be renamed across the workspace's files.
         Err(e) if across && e.kind == ide::RenameErrorKind::Exported => {
             ide::prepare_rename_across(analysis, offset)
@@ -44,7 +43,7 @@ pub async fn prepare_rename(
         // So can an export name written apart, and a name asked of another module.
         Err(e) if across => cross_file::prepare_rename_export_side(analysis, offset).ok_or(e),
         other => other,
-    })?
+    }
     .map_err(refusal)?;
     let span = snapshot
         .map
@@ -69,11 +68,9 @@ pub async fn rename(session: &Session, params: RenameParams) -> Result<Option<Wo
     if let Some(edit) = rename_across(session, &uri, &snapshot, offset, &new_name).await? {
         return Ok(Some(edit));
     }
-    let edits = guarded("rename", || {
-        check(&uri, analysis, offset)?;
-        ide::rename(analysis, offset, &new_name)
-    })?
-    .map_err(refusal)?;
+    let edits = check(&uri, analysis, offset)
+        .and_then(|_| ide::rename(analysis, offset, &new_name))
+        .map_err(refusal)?;
     let encoding = session.encoding();
     let mut lines = snapshot.line_index.cursor();
     let mut out = Vec::with_capacity(edits.len());
@@ -114,11 +111,9 @@ async fn rename_across(
     };
     let new_name = new_name.to_owned();
     let found = cross_module::off_thread(session, move |project| {
-        guarded("rename", || {
-            cross_file::rename(project, &path, &analysis, offset, &new_name)
-        })
+        cross_file::rename(project, &path, &analysis, offset, &new_name)
     })
-    .await??;
+    .await?;
     let Some(files) = found else {
         return Ok(None);
     };

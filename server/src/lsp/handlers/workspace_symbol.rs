@@ -7,7 +7,6 @@ use tower_lsp_server::ls_types::{
     WorkspaceSymbolResponse,
 };
 
-use super::guarded;
 use crate::engine::DeclarationKind;
 use crate::ide;
 use crate::lsp::cross_module::off_thread;
@@ -23,11 +22,9 @@ pub async fn workspace_symbol(
 ) -> Result<Option<WorkspaceSymbolResponse>> {
     let query = params.query;
     let (found, ready) = off_thread(session, move |project| {
-        guarded("workspace symbols", || {
-            ide::workspace_symbols(project, &query, LIMIT)
-        })
+        ide::workspace_symbols(project, &query, LIMIT)
     })
-    .await??;
+    .await?;
     if !ready {
         tracing::warn!("workspace/symbol answered while the index is being built: partial");
     }

@@ -18,12 +18,14 @@ mod diagnostics;
 mod dispatch;
 mod documents;
 mod handlers;
+mod heap_state;
 mod indexing;
 mod memory;
 mod panic_guard;
 mod server;
 mod session;
 mod snapshot;
+mod token_cache;
 mod transport;
 
 use std::process::ExitCode;

@@ -14,9 +14,9 @@ use super::analysis_worker::AnalysisWorker;
 use super::config::Config;
 use super::convert;
 use super::documents::{self, Documents};
-use super::handlers::heap_snapshot::HeapState;
-use super::handlers::semantic_tokens::TokenCache;
+use super::heap_state::HeapState;
 use super::snapshot::Snapshot;
+use super::token_cache::TokenCache;
 use crate::text::Encoding;
 use crate::workspace::Workspace;
 

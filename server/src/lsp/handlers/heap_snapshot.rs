@@ -7,15 +7,16 @@
 //! Loading runs on tokio's blocking pool (never on the task that reads messages), with
 //! `window/workDoneProgress` when the client supports it. The server reads the file named here
 //! and the workspace files its closures come from, nothing else. While a snapshot is loaded,
-//! hover (`hover.rs`) and code lenses (`code_lens.rs`) read it from [`HeapState`].
+//! hover (`hover.rs`) and code lenses (`code_lens.rs`) read it from
+//! [`crate::lsp::heap_state::HeapState`].
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
-use tower_lsp_server::ls_types::{ClientCapabilities, NumberOrString, ProgressToken, Uri};
+use tower_lsp_server::ls_types::{NumberOrString, ProgressToken, Uri};
 
 use crate::heap::Progress;
 use crate::ide::{self, WorkspaceHeap};
@@ -27,37 +28,6 @@ pub const CLEAR_METHOD: &str = "scopelens/clearHeapSnapshot";
 
 /// LSP's `RequestFailed`: the request was valid but the server cannot carry it out.
 const REQUEST_FAILED: i64 = -32803;
-
-/// The loaded snapshot (if any) and what the client lets us do about it.
-#[derive(Default)]
-pub struct HeapState {
-    loaded: RwLock<Option<Arc<WorkspaceHeap>>>,
-    code_lens_refresh: AtomicBool,
-}
-
-impl HeapState {
-    pub fn get(&self) -> Option<Arc<WorkspaceHeap>> {
-        self.loaded
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn set(&self, heap: Option<Arc<WorkspaceHeap>>) {
-        *self.loaded.write().unwrap_or_else(PoisonError::into_inner) = heap;
-    }
-
-    /// Called from `initialize`.
-    pub fn remember_capabilities(&self, capabilities: &ClientCapabilities) {
-        let refresh = capabilities
-            .workspace
-            .as_ref()
-            .and_then(|w| w.code_lens.as_ref())
-            .and_then(|c| c.refresh_support)
-            .unwrap_or(false);
-        self.code_lens_refresh.store(refresh, Ordering::Relaxed);
-    }
-}
 
 #[derive(Deserialize, Debug, Default)]
 pub struct HeapSnapshotParams {
@@ -143,7 +113,7 @@ async fn clear(session: &Session) -> Result<HeapSnapshotAnswer> {
 }
 
 async fn refresh_lenses(session: &Session) {
-    if session.heap.code_lens_refresh.load(Ordering::Relaxed) {
+    if session.heap.code_lens_refresh() {
         // Not awaited: the answer must not wait on the client's reply to this request.
         let client = session.client.clone();
         tokio::spawn(async move {

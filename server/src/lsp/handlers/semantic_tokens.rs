@@ -2,13 +2,11 @@
 //! LSP's relative encoding, with columns in the negotiated encoding.
 //!
 //! Each whole-file answer gets a result id, and the session keeps the last one per open document
-//! ([`TokenCache`]); a delta request naming it is answered with the one edit between the old and
+//! ([`crate::lsp::token_cache::TokenCache`]); a delta request naming it is answered with the one edit between the old and
 //! new token arrays (their common prefix and suffix kept). Whole-file work runs off the executor.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
     SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensDelta,
@@ -35,54 +33,6 @@ pub fn legend() -> SemanticTokensLegend {
             .iter()
             .map(|m| SemanticTokenModifier::new(m))
             .collect(),
-    }
-}
-
-/// The last whole-file tokens sent for each open document, by result id: what a delta request
-/// is computed against. One entry per open document; dropped when it closes.
-#[derive(Default)]
-pub struct TokenCache {
-    last: Mutex<FxHashMap<Uri, Sent>>,
-}
-
-struct Sent {
-    result_id: u64,
-    tokens: Arc<Vec<SemanticToken>>,
-}
-
-static NEXT_RESULT_ID: AtomicU64 = AtomicU64::new(1);
-
-impl TokenCache {
-    pub fn forget(&self, uri: &Uri) {
-        self.lock().remove(uri);
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<Uri, Sent>> {
-        self.last.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The tokens sent under `result_id` for `uri`, if they are still the last ones.
-    fn get(&self, uri: &Uri, result_id: &str) -> Option<Arc<Vec<SemanticToken>>> {
-        let last = self.lock();
-        let sent = last.get(uri)?;
-        (sent.result_id.to_string() == result_id).then(|| sent.tokens.clone())
-    }
-
-    /// Keeps `tokens` as the last sent for `uri` — only while the snapshot they were computed on
-    /// is still the document's current revision (a closed or edited document keeps nothing).
-    fn remember(
-        &self,
-        session: &Session,
-        uri: &Uri,
-        revision: u64,
-        tokens: Arc<Vec<SemanticToken>>,
-    ) -> u64 {
-        let result_id = NEXT_RESULT_ID.fetch_add(1, Ordering::Relaxed);
-        let mut last = self.lock();
-        if session.documents.is_current(uri, revision) {
-            last.insert(uri.clone(), Sent { result_id, tokens });
-        }
-        result_id
     }
 }
 
@@ -171,10 +121,12 @@ async fn whole_file(session: &Arc<Session>, uri: &Uri) -> Result<(u64, Arc<Vec<S
         error
     })??;
     let tokens = Arc::new(tokens);
-    let result_id =
-        session
-            .semantic_tokens
-            .remember(session, uri, snapshot.revision, tokens.clone());
+    let result_id = session.semantic_tokens.remember(
+        &session.documents,
+        uri,
+        snapshot.revision,
+        tokens.clone(),
+    );
     Ok((result_id, tokens))
 }
 

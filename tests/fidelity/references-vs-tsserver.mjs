@@ -10,8 +10,9 @@
 // Needs the pinned TypeScript here (`npm ci` in tests/fidelity; run.sh does it) and a built server
 // (default target/release/scopelens).
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { Lsp } from '../common/lsp-stdio.mjs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -59,46 +60,6 @@ function typescriptService(file, text) {
 }
 
 // ---- scopelens's answer, over LSP (UTF-16 positions, as TypeScript's offsets are).
-class Lsp {
-  constructor(command) {
-    this.child = spawn(command, ['--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.buffer = Buffer.alloc(0);
-    this.waiting = new Map();
-    this.nextId = 1;
-    this.child.stdout.on('data', (chunk) => this.read(chunk));
-  }
-  read(chunk) {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const end = this.buffer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, end).toString())[1]);
-      if (this.buffer.length < end + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(end + 4, end + 4 + length).toString());
-      this.buffer = this.buffer.subarray(end + 4 + length);
-      const done = this.waiting.get(message.id);
-      if (done && message.method === undefined) {
-        this.waiting.delete(message.id);
-        done(message);
-      }
-    }
-  }
-  send(message) {
-    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }));
-    this.child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
-    this.child.stdin.write(body);
-  }
-  request(method, params) {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.send({ id, method, params });
-    });
-  }
-  notify(method, params) {
-    this.send({ method, params });
-  }
-}
 
 function lineStarts(text) {
   const starts = [0];

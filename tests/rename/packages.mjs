@@ -14,8 +14,9 @@
 //
 // The packages are fetched by scripts/fetch-corpus.sh into tests/corpus/packages/.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { Lsp } from '../common/lsp-stdio.mjs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -63,46 +64,6 @@ const baseline = run(pristine);
 if (!baseline.ok) throw new Error(`the driver fails on the pristine package: ${baseline.out}`);
 
 // ---- A minimal LSP client.
-class Lsp {
-  constructor(command) {
-    this.child = spawn(command, ['--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'scopelens=error' } });
-    this.buffer = Buffer.alloc(0);
-    this.waiting = new Map();
-    this.nextId = 1;
-    this.child.stdout.on('data', (chunk) => this.read(chunk));
-  }
-  read(chunk) {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const end = this.buffer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, end).toString())[1]);
-      if (this.buffer.length < end + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(end + 4, end + 4 + length).toString());
-      this.buffer = this.buffer.subarray(end + 4 + length);
-      const done = this.waiting.get(message.id);
-      if (done && message.method === undefined) {
-        this.waiting.delete(message.id);
-        done(message);
-      }
-    }
-  }
-  send(message) {
-    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }));
-    this.child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
-    this.child.stdin.write(body);
-  }
-  request(method, params) {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.send({ id, method, params });
-    });
-  }
-  notify(method, params) {
-    this.send({ method, params });
-  }
-}
 
 // ---- Positions: UTF-16 line/character, as LSP counts by default.
 function lineStarts(text) {

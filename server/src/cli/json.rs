@@ -3,8 +3,10 @@
 //! ```text
 //! { "file": string, "kind": "script" | "module" | "commonjs",
 //!   "environments": [{ "id", "kind", "owner", "parent": id | null, "start", "end",
-//!                      "retains": [binding ids] (closures only: the state made per call
-//!                                  they keep alive; module-level bindings left out) }],
+//!                      "context_slots"?: [binding ids V8 keeps in this environment's context],
+//!                      "keeps_alive"?: [environment ids] (closures only: the contexts made per
+//!                                  call that they keep alive, innermost first; module-level
+//!                                  environments left out) }],
 //!   "bindings": [{ "id", "name", "declaration", "environment": id, "start",
 //!                  "captured_by": [environment ids of capturing closures], "mutated",
 //!                  "import"?: { "specifier", "imported": "default" | name | "*",
@@ -46,10 +48,13 @@ struct Environment {
     parent: Option<u32>,
     start: Position,
     end: Position,
-    /// Closures: the bindings made per call that they keep alive (V8's context slots on their
-    /// chain, without a CommonJS module's top level, which lives as long as the module).
+    /// The bindings V8 keeps in this environment's context (its context slots), if any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    context_slots: Vec<u32>,
+    /// Closures: the environments made per call whose contexts they keep alive (each context's
+    /// bindings are listed once, on its environment: the output stays linear in the file).
     #[serde(skip_serializing_if = "Option::is_none")]
-    retains: Option<Vec<u32>>,
+    keeps_alive: Option<Vec<u32>>,
 }
 
 #[derive(Serialize)]
@@ -147,6 +152,14 @@ pub(super) fn model<'a>(
         start: pos(span.start),
         end: pos(span.end),
     };
+    let mut slots: Vec<Vec<u32>> = vec![Vec::new(); a.environments.len()];
+    for (i, b) in a.bindings.iter().enumerate() {
+        if b.context_allocated {
+            slots[b.environment.0 as usize].push(i as u32);
+        }
+    }
+    // Whether V8 gives an environment a context: some binding of it is context-allocated.
+    let has_context: Vec<bool> = slots.iter().map(|s| !s.is_empty()).collect();
     Model {
         file,
         kind: a.source_kind.as_str(),
@@ -161,11 +174,11 @@ pub(super) fn model<'a>(
                     parent: e.parent.map(|p| p.0),
                     start: pos(e.span.start),
                     end: pos(e.span.end),
-                    retains: e.is_closure().then(|| {
-                        a.retains(id)
-                            .iter()
-                            .filter(|r| !r.module_level)
-                            .map(|r| r.binding.0)
+                    context_slots: std::mem::take(&mut slots[id.0 as usize]),
+                    keeps_alive: e.is_closure().then(|| {
+                        a.context_chain(id)
+                            .filter(|&c| has_context[c.0 as usize] && !a.is_module_level(c))
+                            .map(|c| c.0)
                             .collect()
                     }),
                 }
@@ -255,4 +268,57 @@ fn array<T: Serialize>(out: &mut impl Write, key: &str, items: &[T]) -> io::Resu
 
 fn to_json(value: &impl Serialize) -> String {
     serde_json::to_string(value).expect("the model serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Input, analyze_in_thread};
+
+    /// A bundle's shape: one wrapper whose `n` variables are all kept alive by `n` closures.
+    fn bundle(n: usize) -> String {
+        let mut s = String::from("(function () {\n");
+        for i in 0..n {
+            s.push_str(&format!("  var v{i} = {i};\n"));
+        }
+        for i in 0..n {
+            s.push_str(&format!(
+                "  exports.f{i} = function () {{ return v{i} + v0; }};\n"
+            ));
+        }
+        s.push_str("})();\n");
+        s
+    }
+
+    fn json(source: &str) -> String {
+        let a = analyze_in_thread(&Input::new(source, "b.js"));
+        let mut out = Vec::new();
+        super::write(&mut out, "b.js", &a, &[]).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn output_grows_linearly_with_closures_sharing_a_context() {
+        let (small, large) = (json(&bundle(200)), json(&bundle(400)));
+        let ratio = large.len() as f64 / small.len() as f64;
+        assert!(
+            ratio < 2.2,
+            "doubling the input multiplied the output by {ratio}"
+        );
+        // Every closure keeps the wrapper's one context alive, named once.
+        let value: serde_json::Value = serde_json::from_str(&large).unwrap();
+        let envs = value["environments"].as_array().unwrap();
+        let wrapper = envs
+            .iter()
+            .find(|e| {
+                e["context_slots"]
+                    .as_array()
+                    .is_some_and(|s| s.len() == 400)
+            })
+            .expect("the wrapper's context lists its 400 variables");
+        let keeping: Vec<_> = envs
+            .iter()
+            .filter(|e| e["keeps_alive"] == serde_json::json!([wrapper["id"]]))
+            .collect();
+        assert_eq!(keeping.len(), 400);
+    }
 }

@@ -143,20 +143,8 @@ impl Analysis {
         }
         let used: FxHashSet<BindingId> = c.captures.iter().copied().collect();
         let mut retained = Vec::new();
-        let mut env = c.parent;
-        // A named function expression's own name lives, in V8, in the function's own context:
-        // the closure does not keep an outer context alive for it.
-        if let Some(parent) = env
-            && self.env(parent).kind == EnvKind::FunctionName
-        {
-            env = self.env(parent).parent;
-        }
-        while let Some(id) = env {
-            let e = self.env(id);
-            if matches!(e.kind, EnvKind::Global | EnvKind::Script | EnvKind::Module) {
-                break;
-            }
-            for &b in &e.bindings {
+        for id in self.context_chain(closure) {
+            for &b in &self.env(id).bindings {
                 if self.binding(b).context_allocated {
                     retained.push(Retained {
                         binding: b,
@@ -165,9 +153,27 @@ impl Analysis {
                     });
                 }
             }
-            env = e.parent;
         }
         retained
+    }
+
+    /// The environments whose contexts closure `closure` can keep alive, innermost first: its
+    /// surroundings out to the top level, without a named function expression's own name (in
+    /// V8 it lives in the function's own context) and without the script context and module
+    /// cells. O(depth).
+    pub fn context_chain(&self, closure: EnvId) -> impl Iterator<Item = EnvId> + '_ {
+        let mut env = self.env(closure).parent;
+        if let Some(parent) = env
+            && self.env(parent).kind == EnvKind::FunctionName
+        {
+            env = self.env(parent).parent;
+        }
+        std::iter::successors(env, |&id| self.env(id).parent).take_while(|&id| {
+            !matches!(
+                self.env(id).kind,
+                EnvKind::Global | EnvKind::Script | EnvKind::Module
+            )
+        })
     }
 
     /// Whether `env` is made once per module or script rather than per call: the global,

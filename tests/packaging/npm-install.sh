@@ -40,7 +40,7 @@ run() { (cd "$prefix" && env -i HOME="$work/home" npm_config_update_notifier=fal
 check "no cargo or rustc on the test PATH" run sh -c '! command -v cargo && ! command -v rustc'
 check "scopelens --version" sh -c "[ \"\$(cd '$prefix' && env -i PATH='$bin:$prefix/node_modules/.bin' scopelens --version)\" = 'scopelens $version' ]"
 explain_out="$(run scopelens explain "$root/examples/ninja.js" || true)"
-check "scopelens explain examples/ninja.js" grep -q "action  6:24    → var in function environment of skulk, 1 out, captured" <<<"$explain_out"
+check "scopelens explain examples/ninja.js" grep -q "action var at 3:7 · captured by report · used at 6:24↑1" <<<"$explain_out"
 html_out="$(run scopelens explain --format html "$root/examples/ninja.js" || true)"
 check "scopelens explain --format html" grep -q '<title>.*ninja.js — scopelens</title>' <<<"$html_out"
 check "npx scopelens --version" sh -c "[ \"\$(cd '$prefix' && env -i HOME='$work/home' npm_config_update_notifier=false PATH='$bin' npm_config_cache='$work/npm-cache' npm_config_offline=true npx --no-install scopelens --version)\" = 'scopelens $version' ]"

@@ -408,7 +408,7 @@ test('rename: every use renamed, and a conflicting name refused with the reason'
   end)
   eq('let x = 1;', vim.fn.getline(1), 'nothing renamed after the refusal')
   -- The server's sentence, without the JSON-RPC error code in front.
-  assert(message:find('^scopelens: the use of `f` at line %d+ finds'), message)
+  assert(message:find('^scopelens: [Tt]he use of `f` at line %d+ finds'), message)
   assert(not message:find('32803', 1, true), message)
   vim.cmd('silent! edit!')
 end)

@@ -272,8 +272,9 @@ async function checkWorkspace() {
     const files = await until('the references peek listing both packages', async () => {
       if (!(await peek.isVisible())) return null;
       const rows = (await peek.locator('.monaco-list-row').allTextContents()).map(norm);
-      const inApp = rows.some((r) => r.startsWith('main.js') && r.includes('packages/app'));
-      const inGeometry = rows.some((r) => r.startsWith('index.js') && r.includes('packages/geometry'));
+      // (Each file row ends with its count of places: the import and the `new` in main.js.)
+      const inApp = rows.some((r) => /^main\.js ?packages\/app ?2$/.test(r));
+      const inGeometry = rows.some((r) => /^index\.js ?packages\/geometry ?1$/.test(r));
       return inApp && inGeometry ? rows : null;
     }, 45_000);
     log(`references peek: ${files.join(' | ')}`);
@@ -623,6 +624,7 @@ try {
   // pass yet in code-server (see the report of issue 24).
   await checkHeap();
   await checkCrossModule();
+  await checkWorkspace();
 
   exitCode = 0;
 } catch (err) {

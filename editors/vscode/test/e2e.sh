@@ -4,6 +4,7 @@
 # 127.0.0.1 and drives it with playwright-core + Debian's chromium (test/e2e.mjs).
 # Screenshots go to docs/screenshots/ (override: SCOPELENS_SCREENSHOTS_DIR); failure screenshots
 # and logs to editors/vscode/test/results/. Exits non-zero on failure.
+# E2E_ONLY=debugger, heap or workspace runs only those checks (after the workbench loads).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 ext="$(cd "$here/.." && pwd)"

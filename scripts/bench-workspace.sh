@@ -5,7 +5,8 @@
 # `class Vector3` (copy 0), rename, workspace/symbol (tests/bench/workspace-bench.mjs); side by
 # side, oxc_parser alone parsing every file on the same cores (the floor), and
 # typescript-language-server's references on the same workspace (SCOPELENS_BENCH_TSLS=0 skips
-# it; it needs `npm ci` in tests/bench).
+# it; it needs `npm ci` in tests/bench). Each size's answer (every reference and rename edit) is
+# compared with the first size's, exactly.
 #   SCOPELENS_BENCH_COPIES="1 10 30"  the sizes
 # The older generated-modules benchmark of cross-file definitions: scripts/bench-workspace.sh legacy
 set -euo pipefail
@@ -37,7 +38,16 @@ for n in ${SCOPELENS_BENCH_COPIES:-1 10 30}; do
   fi
   echo "== $n copies"
   echo "oxc_parser alone: $(target/release/examples/parse_all "$ws")"
-  echo "scopelens: $(node tests/bench/workspace-bench.mjs --root "$ws" --file pkg-0/src/math/Vector3.js --cmd "$server --stdio" --wait-index)"
+  answer="$base/answer-$n.txt"
+  echo "scopelens: $(node tests/bench/workspace-bench.mjs --root "$ws" --file pkg-0/src/math/Vector3.js --cmd "$server --stdio" --wait-index --answer "$answer")"
+  first_answer="${first_answer:-$answer}"
+  if [ "$answer" != "$first_answer" ]; then
+    if cmp -s "$first_answer" "$answer"; then
+      echo "answer: references and rename identical to the first size's ($(grep -c '^ref ' "$answer") references, $(grep -c '^edit ' "$answer") edits)"
+    else
+      echo "answer: DIFFERS from the first size's:"; diff "$first_answer" "$answer" | head -n 20
+    fi
+  fi
   if [ "${SCOPELENS_BENCH_TSLS:-1}" = 1 ] && [ -x "$tsls" ]; then
     echo "typescript-language-server: $(node tests/bench/workspace-bench.mjs --root "$ws" --file pkg-0/src/math/Vector3.js --cmd "$tsls --stdio" --no-rename)"
   fi

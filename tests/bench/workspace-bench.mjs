@@ -5,9 +5,12 @@
 //   rss_mib      the server's process tree RSS after indexing (from /proc)
 //   refs_first_ms, refs_warm_ms (median of 5), refs (locations found)
 //   rename_ms, rename_files, rename_edits; symbol_ms, symbol_found (Vector3 among the answers)
+// With --answer FILE, also writes the answers themselves, sorted, paths relative to the root (one
+// `ref path:line:col` per reference, one `edit path:line:col-line:col newText` per rename edit),
+// so that two workspace sizes can be compared exactly (scripts/bench-workspace.sh diffs them).
 // Dependency-free (Node >= 20).
 //
-//   node tests/bench/workspace-bench.mjs --root DIR --file REL --cmd 'scopelens --stdio' [--no-rename]
+//   node tests/bench/workspace-bench.mjs --root DIR --file REL --cmd 'scopelens --stdio' [--no-rename] [--answer FILE]
 
 import { spawn, execSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -107,14 +110,21 @@ notify('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', 
 const at = text.indexOf('class Vector3') + 'class '.length;
 const before = text.slice(0, at).split('\n');
 const position = { line: before.length - 1, character: before.at(-1).length };
+const answer = [];
+const place = (u, range) => {
+  const rel = path.relative(root, new URL(u).pathname);
+  const { start, end } = range;
+  return `${rel}:${start.line + 1}:${start.character + 1}-${end.line + 1}:${end.character + 1}`;
+};
 const refs = async () => {
   const t = now();
   const r = await request('textDocument/references', {
     textDocument: { uri }, position, context: { includeDeclaration: true },
   });
-  return [ms(t), r.result?.length ?? 0, r.error];
+  return [ms(t), r.result?.length ?? 0, r.error, r.result];
 };
-const [first, count, error] = await refs();
+const [first, count, error, locations] = await refs();
+for (const l of locations ?? []) answer.push(`ref ${place(l.uri, l.range)}`);
 out.refs_first_ms = first;
 out.refs = count;
 if (error) out.refs_error = error.message;
@@ -128,6 +138,9 @@ if (!args['no-rename']) {
   const changes = r.result?.changes ?? {};
   out.rename_files = Object.keys(changes).length;
   out.rename_edits = Object.values(changes).reduce((n, e) => n + e.length, 0);
+  for (const [u, edits] of Object.entries(changes)) {
+    for (const e of edits) answer.push(`edit ${place(u, e.range)} ${e.newText}`);
+  }
   if (r.error) out.rename_error = r.error.message;
 }
 {
@@ -137,6 +150,7 @@ if (!args['no-rename']) {
   out.symbol_found = (r.result ?? []).filter((s) => s.name === 'Vector3').length;
 }
 out.rss_end_mib = rssMib();
+if (typeof args.answer === 'string') fs.writeFileSync(args.answer, answer.sort().join('\n') + '\n');
 console.log(JSON.stringify(out));
 try { process.kill(-child.pid, 'SIGKILL'); } catch {}
 process.exit(0);

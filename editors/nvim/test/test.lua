@@ -408,7 +408,7 @@ test('rename: every use renamed, and a conflicting name refused with the reason'
   end)
   eq('let x = 1;', vim.fn.getline(1), 'nothing renamed after the refusal')
   -- The server's sentence, without the JSON-RPC error code in front.
-  assert(message:find('^scopelens: the use of `f` at line %d+ finds'), message)
+  assert(message:find('^scopelens: [Tt]he use of `f` at line %d+ finds'), message)
   assert(not message:find('32803', 1, true), message)
   vim.cmd('silent! edit!')
 end)
@@ -482,6 +482,77 @@ do
     local text = hover_text()
     assert(text:find('src/lib.cjs', 1, true), text)
   end)
+end
+
+-- The workspace index (issue 21): a small pnpm-style monorepo (tests/fixtures/editors/multi-package)
+-- whose packages each have a package.json. Its root is marked by pnpm-workspace.yaml, which a
+-- monorepo user puts first in root_markers so that one client serves every package.
+do
+  local project = root .. '/tests/fixtures/editors/multi-package'
+  local function fname(path)
+    return vim.fs.normalize(vim.uv.fs_realpath(path) or path)
+  end
+  local function rel(path)
+    return fname(path):sub(#fname(project) + 2)
+  end
+  --- Waits for a non-empty quickfix list after `fn()` filled it (asking again while it is empty:
+  --- the index may still be building).
+  local function quickfix_after(what, fn)
+    local asked = 0
+    return wait_for(what, function()
+      local qf = vim.fn.getqflist()
+      if #qf > 0 then
+        return qf
+      end
+      if vim.uv.now() - asked > 1000 then
+        asked = vim.uv.now()
+        fn()
+      end
+    end, 30000)
+  end
+  local markers = { 'pnpm-workspace.yaml', 'package.json', 'jsconfig.json', 'tsconfig.json', '.git' }
+  assert(require('scopelens').setup({ cmd = { server, '--stdio' }, root_markers = markers }))
+
+  test('multi-package: the client for a package file has the monorepo as root', function()
+    open(project .. '/packages/app/main.js')
+    eq(fname(project), fname(require('scopelens').client(0).root_dir), 'root_dir')
+  end)
+
+  test('multi-package: go to symbol in workspace finds class Spline and jumps to its file', function()
+    open(project .. '/packages/app/main.js')
+    vim.fn.setqflist({}, 'f')
+    local items = quickfix_after('the workspace symbols for Spline', function()
+      vim.lsp.buf.workspace_symbol('Spline')
+    end)
+    local found = vim.tbl_map(function(i)
+      return ('%s:%d %s'):format(rel(vim.api.nvim_buf_get_name(i.bufnr)), i.lnum, i.text)
+    end, items)
+    eq('packages/geometry/src/spline.js:2 [Class] Spline', found[1], 'the best match first; all: ' .. vim.inspect(found))
+    vim.cmd('silent cc 1')
+    eq(fname(project .. '/packages/geometry/src/spline.js'), fname(vim.api.nvim_buf_get_name(0)), 'the file jumped to')
+    eq('export class Spline {', vim.fn.getline('.'), 'the line under the cursor')
+  end)
+
+  test('multi-package: references of Spline list the re-export and the other package', function()
+    open(project .. '/packages/geometry/src/spline.js')
+    cursor_on('^export class', 'Spline')
+    vim.fn.setqflist({}, 'f')
+    local items = quickfix_after('the quickfix list of references', function()
+      vim.lsp.buf.references({ includeDeclaration = true })
+    end)
+    local places = vim.tbl_map(function(i)
+      return ('%s:%d:%d'):format(rel(vim.api.nvim_buf_get_name(i.bufnr)), i.lnum, i.col)
+    end, items)
+    table.sort(places)
+    eq({
+      'packages/app/main.js:1:10',
+      'packages/app/main.js:3:19',
+      'packages/geometry/index.js:1:10',
+      'packages/geometry/src/spline.js:2:14',
+    }, places, 'references')
+  end)
+
+  assert(require('scopelens').setup({ cmd = { server, '--stdio' } }))
 end
 
 -- A heap snapshot (issue 23): Node writes one of tests/heap/fixtures/app (three `escape` arrows

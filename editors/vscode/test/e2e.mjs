@@ -219,6 +219,72 @@ async function checkCrossModule() {
 }
 
 /**
+ * The workspace index (issue 21) in a small pnpm-style monorepo (tests/fixtures/editors/multi-package):
+ * "Go to Symbol in Workspace…" (`#` in Quick Open, as Ctrl+T opens it) finds `class Spline` with
+ * scopelens's container ("module environment of …") and opens its file; references (Shift+F12)
+ * from its declaration list the re-export in packages/geometry and the import in packages/app.
+ */
+async function checkWorkspace() {
+  const multiUrl = process.env.E2E_MULTI_PACKAGE_URL;
+  if (!multiUrl) throw new Error('run through e2e.sh (E2E_MULTI_PACKAGE_URL)');
+  const status = page.locator('[id="status.editor.selection"]');
+  const activeTab = page.locator('.tabs-container .tab.active');
+  const input = page.locator('.quick-input-widget input[type="text"]');
+
+  await check('workspace: the workbench opens the monorepo and main.js (scopelens starts)', async () => {
+    await page.goto(multiUrl, { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await until('the explorer to list packages', () => page.getByRole('treeitem', { name: 'packages' }).isVisible(), 60_000);
+    await page.keyboard.press('Control+P');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('main.js');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'main.js' }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await until('the editor to show main.js', async () => (await editorText()).includes("from '../geometry/index.js'"));
+  });
+
+  await check('workspace: Go to Symbol in Workspace finds class Spline in packages/geometry and opens spline.js at it', async () => {
+    // Asked again until the index has answered (the first query may come before it is built).
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'module environment of' }).filter({ hasText: 'Spline' }).first();
+    await until('a scopelens symbol row for Spline', async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('#Spline');
+      return row.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false);
+    }, 60_000);
+    const text = norm(await row.textContent());
+    log(`symbol row: ${text}`);
+    if (!text.includes('module environment of packages/geometry/src/spline.js')) throw new Error(`the row says: ${text}`);
+    await page.screenshot({ path: path.join(results, 'vscode-workspace-symbol.png') });
+    await row.click();
+    await until('spline.js at line 2', async () => norm(await activeTab.textContent()).includes('spline.js') && /^Ln 2, Col/.test(norm(await status.textContent())));
+    if (!(await editorText()).includes('export class Spline {')) throw new Error(`the editor shows: ${await editorText()}`);
+  });
+
+  await check('workspace: references (Shift+F12) of Spline list geometry/index.js and app/main.js', async () => {
+    const box = await until('`Spline` as a token of its own', () => tokenBox('export class Spline', 'Spline'));
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await until('the cursor on Spline', async () => /^Ln 2, Col (1[4-9]|20)\b/.test(norm(await status.textContent())));
+    await page.keyboard.press('Shift+F12');
+    const peek = page.locator('.peekview-widget').first();
+    // The peek's tree: one row per file (name, then its folder), then its places.
+    const files = await until('the references peek listing both packages', async () => {
+      if (!(await peek.isVisible())) return null;
+      const rows = (await peek.locator('.monaco-list-row').allTextContents()).map(norm);
+      // (Each file row ends with its count of places: the import and the `new` in main.js.)
+      const inApp = rows.some((r) => /^main\.js ?packages\/app ?2$/.test(r));
+      const inGeometry = rows.some((r) => /^index\.js ?packages\/geometry ?1$/.test(r));
+      return inApp && inGeometry ? rows : null;
+    }, 45_000);
+    log(`references peek: ${files.join(' | ')}`);
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: path.join(results, 'vscode-workspace-references.png') });
+    await page.keyboard.press('Escape');
+  });
+}
+
+/**
  * Debugging: launches paused.js under VS Code's built-in JavaScript debugger, stops at a
  * breakpoint inside the arrow `read`, and checks scopelens's inline values (the inner `x`, no
  * value beside the shadowed outer `x`, a note at the dropped `unused`) and the Scope Chain view
@@ -347,7 +413,7 @@ async function checkHeap() {
   });
 }
 
-/** Thrown after the debugger (or heap) checks when E2E_ONLY=debugger (heap): the others are skipped. */
+/** Thrown after the debugger (heap, workspace) checks when E2E_ONLY=debugger (heap, workspace): the others are skipped. */
 const ONLY_DEBUGGER_DONE = Symbol('only the debugger checks');
 let exitCode = 1;
 try {
@@ -363,6 +429,10 @@ try {
   }
   if (process.env.E2E_ONLY === 'heap') {
     await checkHeap();
+    throw ONLY_DEBUGGER_DONE;
+  }
+  if (process.env.E2E_ONLY === 'workspace') {
+    await checkWorkspace();
     throw ONLY_DEBUGGER_DONE;
   }
 
@@ -554,6 +624,7 @@ try {
   // pass yet in code-server (see the report of issue 24).
   await checkHeap();
   await checkCrossModule();
+  await checkWorkspace();
 
   exitCode = 0;
 } catch (err) {

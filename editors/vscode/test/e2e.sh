@@ -4,6 +4,7 @@
 # 127.0.0.1 and drives it with playwright-core + Debian's chromium (test/e2e.mjs).
 # Screenshots go to docs/screenshots/ (override: SCOPELENS_SCREENSHOTS_DIR); failure screenshots
 # and logs to editors/vscode/test/results/. Exits non-zero on failure.
+# E2E_ONLY=debugger, heap or workspace runs only those checks (after the workbench loads).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 ext="$(cd "$here/.." && pwd)"
@@ -52,6 +53,8 @@ cp "$here/fixtures/paused.js" "$work/workspace/"
 (cd "$work/workspace" && node leak.js "$work/leak.heapsnapshot" >/dev/null)
 # Cross-module checks open a second folder: a small project of its own (a copy, like the examples).
 cp -r "$root/tests/fixtures/editors/cross-module" "$work/cross-module"
+# The workspace-index checks open a third: a small monorepo.
+cp -r "$root/tests/fixtures/editors/multi-package" "$work/multi-package"
 cat >"$work/user-data/User/settings.json" <<'JSON'
 {
   "workbench.startupEditor": "none",
@@ -104,7 +107,7 @@ done
 
 step "drive the workbench (playwright-core + /usr/bin/chromium)"
 rc=0
-E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_CROSS_MODULE_URL="http://127.0.0.1:$port/?folder=$work/cross-module" E2E_SCREENSHOTS="$shots" E2E_RESULTS="$results" E2E_WORKSPACE="$work/workspace" E2E_HEAP_SNAPSHOT="$work/leak.heapsnapshot" E2E_ONLY="${E2E_ONLY:-}" \
+E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_CROSS_MODULE_URL="http://127.0.0.1:$port/?folder=$work/cross-module" E2E_MULTI_PACKAGE_URL="http://127.0.0.1:$port/?folder=$work/multi-package" E2E_SCREENSHOTS="$shots" E2E_RESULTS="$results" E2E_WORKSPACE="$work/workspace" E2E_HEAP_SNAPSHOT="$work/leak.heapsnapshot" E2E_ONLY="${E2E_ONLY:-}" \
   timeout 300 node "$here/e2e.mjs" || rc=$?
 # The extension host's log holds the scopelens output channel and any activation error.
 find "$work/user-data/logs" -name '*scopelens*' -exec cp {} "$results/" \; 2>/dev/null || true

@@ -48,6 +48,23 @@ mkdir -p "$work/user-data/User" "$work/extensions" "$work/workspace"
 cp -r "$root/examples/." "$work/workspace/"
 cp "$here/fixtures/shadow.js" "$work/workspace/"
 cp "$here/fixtures/paused.js" "$work/workspace/"
+# The debugger checks launch paused.js with VS Code's built-in JavaScript debugger (js-debug).
+mkdir -p "$work/workspace/.vscode"
+cat >"$work/workspace/.vscode/launch.json" <<'JSON'
+{
+  "version": "0.2.0",
+  "configurations": [
+    {
+      "type": "node",
+      "request": "launch",
+      "name": "paused.js",
+      "program": "${workspaceFolder}/paused.js",
+      "console": "internalConsole",
+      "skipFiles": ["<node_internals>/**"]
+    }
+  ]
+}
+JSON
 # A heap snapshot of examples/leak.js run from the workspace copy, so its paths are the workspace's.
 (cd "$work/workspace" && node leak.js "$work/leak.heapsnapshot" >/dev/null)
 # Cross-module checks open a second folder: a small project of its own (a copy, like the examples).
@@ -71,6 +88,8 @@ cat >"$work/user-data/User/settings.json" <<'JSON'
   "editor.hover.delay": 200,
   "editor.hover.above": false,
   "editor.fontSize": 14,
+  "debug.inlineValues": "on",
+  "debug.internalConsoleOptions": "neverOpen",
   "typescript.tsserver.experimental.enableProjectDiagnostics": false
 }
 JSON

@@ -124,7 +124,7 @@ done
 step "drive the workbench (playwright-core + /usr/bin/chromium)"
 rc=0
 E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_CROSS_MODULE_URL="http://127.0.0.1:$port/?folder=$work/cross-module" E2E_SCREENSHOTS="$shots" E2E_RESULTS="$results" E2E_WORKSPACE="$work/workspace" E2E_HEAP_SNAPSHOT="$work/leak.heapsnapshot" E2E_ONLY="${E2E_ONLY:-}" \
-  timeout 300 node "$here/e2e.mjs" || rc=$?
+  timeout 420 node "$here/e2e.mjs" || rc=$?
 # The extension host's log holds the scopelens output channel and any activation error.
 find "$work/user-data/logs" -name '*scopelens*' -exec cp {} "$results/" \; 2>/dev/null || true
 if [ "$rc" -ne 0 ]; then

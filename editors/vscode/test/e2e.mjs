@@ -339,8 +339,12 @@ async function checkHeap() {
     // The picker: a quick input titled as the command asked, holding a folder path.
     await page.locator('.quick-input-widget', { hasText: 'Load Heap Snapshot' }).waitFor({ state: 'visible' });
     await until('the picker to show a path', async () => (await input.inputValue()).startsWith('/'));
-    await input.fill(snapshot);
-    await page.waitForTimeout(300);
+    // The picker may still reset its path to the folder it lists after we type: type until it stays.
+    await until('the picker to keep the typed path', async () => {
+      await input.fill(snapshot);
+      await page.waitForTimeout(500);
+      return (await input.inputValue()) === snapshot;
+    });
     await page.keyboard.press('Enter');
     const item = page.locator('.statusbar-item', { hasText: 'leak.heapsnapshot' }).first();
     await until('the status-bar item', () => item.isVisible(), 60_000);
@@ -584,8 +588,8 @@ try {
     await until('the chain to come back', async () => norm(await pane.textContent()).includes('function skulk'));
   });
 
-  await checkDebugger();
   await checkHeap();
+  await checkDebugger();
   await checkCrossModule();
 
   exitCode = 0;

@@ -2,7 +2,9 @@
 // the scopelens hover, the capture inlay hints, Toggle Capture Hints, the Scope Chain view, rename,
 // and context colouring (semantic token modifiers) with Toggle Context Colouring — with VS Code's
 // built-in TypeScript extension on, as every user has it: a rename scopelens refuses is not
-// carried out by TypeScript, and F12 jumps where both name the same definition.
+// carried out by TypeScript, and F12 jumps where both name the same definition; the heap snapshot
+// commands; debugging (inline values, the Scope Chain view at the paused frame); cross-module F12.
+// E2E_ONLY=debugger or E2E_ONLY=heap runs only those checks.
 // Started by e2e.sh, which sets E2E_URL (workbench with the workspace open) and E2E_SCREENSHOTS.
 import { chromium } from 'playwright-core';
 import * as fs from 'node:fs';
@@ -219,8 +221,8 @@ async function checkCrossModule() {
 }
 
 /**
- * Debugging: launches paused.js under VS Code's built-in JavaScript debugger, stops at a
- * breakpoint inside the arrow `read`, and checks scopelens's inline values (the inner `x`, no
+ * Debugging: launches paused.js under VS Code's built-in JavaScript debugger (js-debug), stops
+ * at its `debugger;` statement inside the arrow `read`, and checks scopelens's inline values (the inner `x`, no
  * value beside the shadowed outer `x`, a note at the dropped `unused`) and the Scope Chain view
  * following the paused frame.
  */

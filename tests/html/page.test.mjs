@@ -198,7 +198,7 @@ test('shadow.js: the innermost x, block and loop environments, and text that loo
     const loop = envId(model, 'block', '<for loop at 9:1>');
     await click(page, 'i', 3);
     assert.deepEqual(await litEnvs(page), [loop]);
-    assert.match(await page.locator(`#boxes .env-box[data-env="${loop}"]`).getAttribute('title'), /kept alive by <arrow at 9:40>/);
+    assert.match(await page.locator(`#boxes .env-box[data-env="${loop}"]`).getAttribute('title'), /kept alive by <arrow passed to setTimeout at 9:40>/);
 
     // `err` in the catch block.
     await click(page, 'err', 1);

@@ -49,6 +49,23 @@ mkdir -p "$work/user-data/User" "$work/extensions" "$work/workspace"
 cp -r "$root/examples/." "$work/workspace/"
 cp "$here/fixtures/shadow.js" "$work/workspace/"
 cp "$here/fixtures/paused.js" "$work/workspace/"
+# The debugger checks launch paused.js with VS Code's built-in JavaScript debugger (js-debug).
+mkdir -p "$work/workspace/.vscode"
+cat >"$work/workspace/.vscode/launch.json" <<'JSON'
+{
+  "version": "0.2.0",
+  "configurations": [
+    {
+      "type": "node",
+      "request": "launch",
+      "name": "paused.js",
+      "program": "${workspaceFolder}/paused.js",
+      "console": "internalConsole",
+      "skipFiles": ["<node_internals>/**"]
+    }
+  ]
+}
+JSON
 # A heap snapshot of examples/leak.js run from the workspace copy, so its paths are the workspace's.
 (cd "$work/workspace" && node leak.js "$work/leak.heapsnapshot" >/dev/null)
 # Cross-module checks open a second folder: a small project of its own (a copy, like the examples).
@@ -74,6 +91,8 @@ cat >"$work/user-data/User/settings.json" <<'JSON'
   "editor.hover.delay": 200,
   "editor.hover.above": false,
   "editor.fontSize": 14,
+  "debug.inlineValues": "on",
+  "debug.internalConsoleOptions": "neverOpen",
   "typescript.tsserver.experimental.enableProjectDiagnostics": false
 }
 JSON
@@ -108,7 +127,7 @@ done
 step "drive the workbench (playwright-core + /usr/bin/chromium)"
 rc=0
 E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_CROSS_MODULE_URL="http://127.0.0.1:$port/?folder=$work/cross-module" E2E_MULTI_PACKAGE_URL="http://127.0.0.1:$port/?folder=$work/multi-package" E2E_SCREENSHOTS="$shots" E2E_RESULTS="$results" E2E_WORKSPACE="$work/workspace" E2E_HEAP_SNAPSHOT="$work/leak.heapsnapshot" E2E_ONLY="${E2E_ONLY:-}" \
-  timeout 300 node "$here/e2e.mjs" || rc=$?
+  timeout 480 node "$here/e2e.mjs" || rc=$?
 # The extension host's log holds the scopelens output channel and any activation error.
 find "$work/user-data/logs" -name '*scopelens*' -exec cp {} "$results/" \; 2>/dev/null || true
 if [ "$rc" -ne 0 ]; then

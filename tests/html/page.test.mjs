@@ -127,7 +127,8 @@ test('ninja.js: clicking `action` in report lights up the function environment o
       /^action at 6:24 → var in function environment of skulk, 1 out, captured: the closure keeps function environment of skulk alive$/);
     // The declaration is marked, the capture arrow is drawn strong, the tree's box is lit.
     assert.match(await page.locator('#src a.id.decl-lit').textContent(), /^action$/);
-    assert.equal(await page.locator(`#arrows g.capture.lit[data-binding="${greeting}"]`).count(), 1);
+    const action = await page.locator('#src a.id.decl').filter({ hasText: /^action$/ }).getAttribute('data-binding');
+    assert.equal(await page.locator(`#arrows g.capture.lit[data-binding="${action}"]`).count(), 1);
     assert.deepEqual(await page.locator('#tree .tenv.lit').evaluateAll(els => els.map(e => Number(e.dataset.env))), [skulk]);
     // The lit box is drawn around the lines of skulk (2–9) and inside the global box.
     const box = await page.locator(`#boxes .env-box[data-env="${skulk}"]`).boundingBox();

@@ -9,6 +9,10 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+#[path = "../common/heap_fixture.rs"]
+mod heap_fixture;
+use heap_fixture::{scratch, snapshot};
+
 fn here() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("heap")
 }
@@ -16,31 +20,6 @@ fn here() -> PathBuf {
 fn binary() -> String {
     std::env::var("SCOPELENS_TEST_BIN")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_scopelens-under-test").to_owned())
-}
-
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("scopelens-heap-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The snapshot of the fixture programs, written once per test run.
-fn snapshot() -> &'static Path {
-    static SNAPSHOT: OnceLock<PathBuf> = OnceLock::new();
-    SNAPSHOT.get_or_init(|| {
-        let path = scratch().join("app.heapsnapshot");
-        let out = Command::new("node")
-            .arg(here().join("fixtures/app/main.mjs"))
-            .env("SNAPSHOT", &path)
-            .output()
-            .unwrap_or_else(|e| panic!("\n*** tests/heap needs Node.js (20+) on PATH: {e} ***\n"));
-        assert!(
-            out.status.success(),
-            "node: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        path
-    })
 }
 
 fn heap(args: &[&str]) -> Output {

@@ -4,42 +4,12 @@
 //! and code lenses show what the closures retain, until it is cleared; bad input is an error
 //! sentence.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+use std::path::Path;
 
 use serde_json::{Value, json};
 
 use crate::client::{Encoding, Server, pos};
-
-fn app() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("heap/fixtures/app")
-}
-
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("scopelens-lsp-heap-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The fixture programs' snapshot, written once per run.
-fn snapshot() -> &'static Path {
-    static SNAPSHOT: OnceLock<PathBuf> = OnceLock::new();
-    SNAPSHOT.get_or_init(|| {
-        let path = scratch().join("app.heapsnapshot");
-        let out = Command::new("node")
-            .arg(app().join("main.mjs"))
-            .env("SNAPSHOT", &path)
-            .output()
-            .unwrap_or_else(|e| panic!("\n*** this test needs Node.js (20+) on PATH: {e} ***\n"));
-        assert!(
-            out.status.success(),
-            "node: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        path
-    })
-}
+use crate::heap_fixture::{app, scratch, snapshot};
 
 /// A server whose workspace is `root`, with a client that shows progress and refreshes lenses.
 fn start(root: &Path) -> Server {

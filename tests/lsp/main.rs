@@ -7,6 +7,8 @@ mod client_defaults;
 mod cross_module;
 mod cross_references;
 mod heap;
+#[path = "../common/heap_fixture.rs"]
+mod heap_fixture;
 mod inline_values;
 mod ordering;
 mod panic_guard;

@@ -8,9 +8,7 @@
 
 use std::io::{self, Write};
 
-use crate::engine::{
-    Analysis, BindingId, EnvId, EnvKind, Reference, Retained, SourceKind, is_known_global,
-};
+use crate::engine::{Analysis, BindingId, EnvId, EnvKind, Reference, SourceKind, is_known_global};
 use crate::ide::describe::{is_implicit, owner};
 
 /// Syntax errors and unanalysed files go to stderr, so stdout stays the model.
@@ -53,12 +51,18 @@ pub(super) fn write(out: &mut impl Write, file: &str, a: &Analysis) -> io::Resul
          (a use is line:column; ↑N: found N environments out; =: assigned; ?: dynamic, see below)"
     )?;
     let uses = uses_by_binding(a);
+    let mut slots: Vec<Vec<BindingId>> = vec![Vec::new(); a.environments.len()];
+    for env in a.env_ids() {
+        slots[env.0 as usize] = (a.env(env).bindings.iter().copied())
+            .filter(|&b| a.binding(b).context_allocated)
+            .collect();
+    }
     let mut depth = vec![0usize; a.environments.len()];
     for id in a.env_ids() {
         let e = a.env(id);
         let d = e.parent.map_or(0, |p| depth[p.0 as usize] + 1);
         depth[id.0 as usize] = d;
-        environment(out, a, id, d + 1, &uses)?;
+        environment(out, a, id, d + 1, &uses, &slots)?;
     }
     undeclared(out, a)?;
     dynamic(out, a)
@@ -136,6 +140,7 @@ fn environment(
     id: EnvId,
     depth: usize,
     uses: &[Vec<u32>],
+    slots: &[Vec<BindingId>],
 ) -> io::Result<()> {
     let e = a.env(id);
     let indent = "  ".repeat(depth);
@@ -155,7 +160,7 @@ fn environment(
             folded(&e.captures, |&b| capture_name(a, b))
         ));
     }
-    if let Some(kept) = kept_alive(a, id) {
+    if let Some(kept) = kept_alive(a, slots, id) {
         notes.push(kept);
     }
     let span = format!("{}-{}", pos(a, e.span.start), pos(a, e.span.end));
@@ -185,38 +190,46 @@ fn environment(
 /// What closure `id` keeps alive that is made per call, one entry per context on its chain:
 /// the names when there are few, else how many and how many it uses. Module-level bindings
 /// (a CommonJS module's top level) are left out: they live as long as the module anyway.
-fn kept_alive(a: &Analysis, id: EnvId) -> Option<String> {
-    let retained: Vec<Retained> = a
-        .retains(id)
-        .into_iter()
-        .filter(|r| !r.module_level)
-        .collect();
-    if retained.is_empty() {
+/// `slots` holds each environment's context slots, found once for the whole file, so a closure
+/// costs its chain and its captures, not every binding it keeps alive.
+fn kept_alive(a: &Analysis, slots: &[Vec<BindingId>], id: EnvId) -> Option<String> {
+    let c = a.env(id);
+    if !c.is_closure() {
         return None;
     }
+    let used = |b: BindingId| c.contains_direct_eval || c.captures.contains(&b);
     let mut groups: Vec<String> = Vec::new();
-    for context in retained
-        .chunk_by(|x, y| a.binding(x.binding).environment == a.binding(y.binding).environment)
-    {
+    for env in a.context_chain(id) {
+        let context = &slots[env.0 as usize];
+        if context.is_empty() || a.is_module_level(env) {
+            continue;
+        }
         if context.len() <= MAX_LISTED {
-            groups.extend(context.iter().map(|r| {
-                let name = a.binding_name(r.binding);
-                if r.used {
+            groups.extend(context.iter().map(|&b| {
+                let name = a.binding_name(b);
+                if used(b) {
                     name.to_string()
                 } else {
                     format!("{name} (unused here)")
                 }
             }));
         } else {
-            let used = context.iter().filter(|r| r.used).count();
+            let used = if c.contains_direct_eval {
+                context.len()
+            } else {
+                c.captures
+                    .iter()
+                    .filter(|&&b| a.binding(b).environment == env && a.binding(b).context_allocated)
+                    .count()
+            };
             groups.push(format!(
                 "{} bindings of {} (uses {used})",
                 context.len(),
-                owner(a, a.binding(context[0].binding).environment)
+                owner(a, env)
             ));
         }
     }
-    Some(format!("keeps alive per call: {}", groups.join(", ")))
+    (!groups.is_empty()).then(|| format!("keeps alive per call: {}", groups.join(", ")))
 }
 
 /// "var at 3:7 · captured by report · mutated".

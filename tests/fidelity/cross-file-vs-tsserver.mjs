@@ -11,6 +11,7 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { lineStarts, shuffle } from '../common/corpus.mjs';
 import { Lsp } from '../common/lsp-stdio.mjs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -48,21 +49,6 @@ function sourceFiles(root, rel = '') {
 const all = sourceFiles(dir);
 const texts = new Map(all.map((f) => [f, fs.readFileSync(f, 'utf8')]));
 
-function shuffle(list, s) {
-  let a = s >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = list.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [list[i], list[j]] = [list[j], list[i]];
-  }
-  return list;
-}
 
 // ---- TypeScript's answer over the whole package.
 const service = ts.createLanguageService({
@@ -93,11 +79,6 @@ function typescript(file, offset) {
 
 // ---- scopelens over LSP, with the package as its workspace folder.
 
-function lineStarts(text) {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
 const startsOf = new Map();
 const offsetIn = (file, p) => {
   if (!startsOf.has(file)) startsOf.set(file, lineStarts(texts.get(file) ?? fs.readFileSync(file, 'utf8')));

@@ -12,6 +12,7 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { lineStarts } from '../common/corpus.mjs';
 import { Lsp } from '../common/lsp-stdio.mjs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -61,15 +62,6 @@ function typescriptService(file, text) {
 
 // ---- scopelens's answer, over LSP (UTF-16 positions, as TypeScript's offsets are).
 
-function lineStarts(text) {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 && text.charCodeAt(i + 1) === 10) continue;
-    if (c === 10 || c === 13) starts.push(i + 1);
-  }
-  return starts;
-}
 
 // ---- Classes of difference, decided from the text around the position.
 function classify(text, offset, name, side) {

@@ -16,6 +16,7 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { lineStarts, shuffle } from '../common/corpus.mjs';
 import { Lsp } from '../common/lsp-stdio.mjs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,11 +67,6 @@ if (!baseline.ok) throw new Error(`the driver fails on the pristine package: ${b
 // ---- A minimal LSP client.
 
 // ---- Positions: UTF-16 line/character, as LSP counts by default.
-function lineStarts(text) {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
 function position(starts, offset) {
   let line = 0;
   while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
@@ -80,22 +76,6 @@ function offsetOf(starts, p) {
   return starts[p.line] + p.character;
 }
 
-// A deterministic sample (mulberry32).
-function shuffle(list, s) {
-  let a = s >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = list.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [list[i], list[j]] = [list[j], list[i]];
-  }
-  return list;
-}
 
 function sourceFiles(dir, rel = '') {
   const out = [];

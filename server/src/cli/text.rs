@@ -351,32 +351,6 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
-    #[test]
-    fn ninja() {
-        let text = explain(
-            include_str!("../../../examples/ninja.js"),
-            "examples/ninja.js",
-        );
-        expect_test::expect![[r#"
-            examples/ninja.js: classic script (top-level `var`s and functions are global object properties)
-
-            Environments (indented by nesting), each binding with its uses
-            (a use is line:column; ↑N: found N environments out; =: assigned; ?: dynamic, see below)
-              [global] globalThis 1:1-11:1
-                ninja var at 1:5 · used at 6:32↑2
-                skulk function at 2:10 · used at 10:1
-                [function] skulk 2:1-9:2
-                  action var at 3:7 · captured by report · used at 6:24↑1
-                  report function at 4:12 · used at 8:3
-                  [function] report 4:3-7:4 · captures action · keeps alive per call: action
-                    intro var at 5:9 · used at 6:17
-
-            Not declared in this file
-              console · a known host global on the global object · at 6:5
-        "#]]
-        .assert_eq(&text);
-    }
-
     /// A CommonJS module's top level is not per-call state: a closure that uses only
     /// module-level bindings keeps nothing alive; one inside a function keeps that call's state.
     #[test]

@@ -133,7 +133,14 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         let mut terminator_len = Vec::new();
-        push_line_breaks(bytes, 0..bytes.len(), &mut line_starts, &mut terminator_len);
+        if memchr::memchr(b'\r', bytes).is_none() {
+            // Every break is a `\n` (most files): no check of the bytes around each one, and
+            // the terminators' lengths written at once.
+            line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1));
+            terminator_len.resize(line_starts.len() - 1, 1);
+        } else {
+            push_line_breaks(bytes, 0..bytes.len(), &mut line_starts, &mut terminator_len);
+        }
         // Only lines with non-ASCII characters need a table, and most files have a few or none:
         // jump from one non-ASCII byte to the next instead of checking every line.
         let mut wide = Vec::new();

@@ -96,7 +96,7 @@ fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
     let (mut tables, mut worklists) = binder::bind(parsed.program, parsed.text, kind);
     let mut allocation = std::mem::take(&mut worklists.allocation);
     let mut facts = std::mem::take(&mut worklists.facts);
-    resolve::resolve(&mut tables, worklists);
+    let mut marks = resolve::resolve(&mut tables, worklists);
     // A text that names `exports` or `require(` only through its own locals (a bundle's
     // prelude) does not use Node's wrapper: it is a script.
     if parsed.commonjs_guessed && !source_kind::uses_node_wrapper(&tables) {
@@ -105,11 +105,16 @@ fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
         tables = script_tables;
         allocation = std::mem::take(&mut script_worklists.allocation);
         facts = std::mem::take(&mut script_worklists.facts);
-        resolve::resolve(&mut tables, script_worklists);
+        marks = resolve::resolve(&mut tables, script_worklists);
     }
     retention::allocate(&mut tables, &allocation);
     let mut analysis = tables.into_analysis(kind, parsed.line_index);
-    analysis.module = module_record::collect(parsed.program, parsed.text, &analysis);
+    analysis.module = module_record::collect(
+        parsed.program,
+        parsed.text,
+        &analysis,
+        module_record::Marks(Some(&marks)),
+    );
     retention::allocate_exports(&mut analysis);
     facts.closure_heads.sort_unstable_by_key(|(s, _)| s.start);
     facts.initializations.sort_unstable_by_key(|(s, _)| s.start);
@@ -122,6 +127,20 @@ fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
     analysis.syntax_errors = parsed.syntax_errors;
     analysis.degradation.blanked = parsed.blanked;
     analysis
+}
+
+/// [`analyze`], with the module record also collected by walks that visit every node (the
+/// analysis's own record visits only what holds a mark): the tests compare the two.
+#[cfg(test)]
+pub(crate) fn analyze_with_whole_walk_record(input: &Input<'_>) -> (Analysis, ModuleRecord) {
+    let mut whole = ModuleRecord::default();
+    let analysis = recovery::parse(input, &mut Scratch::default(), |parsed| {
+        let (program, text) = (parsed.program, parsed.text);
+        let analysis = analyze_parsed(parsed);
+        whole = module_record::collect(program, text, &analysis, module_record::Marks(None));
+        analysis
+    });
+    (analysis, whole)
 }
 
 /// [`analyze`] on a fresh thread with a big enough stack.

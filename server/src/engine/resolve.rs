@@ -5,15 +5,18 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::eval_code;
 use super::model::{
-    BindingId, Construct, DeclarationKind, EnvId, EnvKind, FunctionFlavor, Owner, Span,
+    BindingId, Construct, DeclarationKind, EnvId, EnvKind, FunctionFlavor, NameId, Owner, Span,
 };
 use super::tables::Tables;
 use super::worklists::{AnnexBCandidate, EvalCall, Worklists};
 
-/// Completes the tables the binder built, working through what it set aside.
-pub(crate) fn resolve(t: &mut Tables, worklists: Worklists) {
+/// Completes the tables the binder built, working through what it set aside. Returns, sorted,
+/// where the module record's walks must look (`super::module_record`): the references named
+/// `require`, `exports` or `module`, the `import(…)` calls and the ambient module declarations.
+pub(crate) fn resolve(t: &mut Tables, worklists: Worklists) -> Vec<u32> {
     apply_annex_b(t, worklists.annex_b);
     find_direct_evals(t, worklists.eval_calls);
+    let record_marks = worklists.record_marks;
     // Keyed by start offset: reference indices change when they are sorted below.
     let loop_updates: FxHashMap<u32, EnvId> = worklists
         .per_iteration_updates
@@ -27,12 +30,18 @@ pub(crate) fn resolve(t: &mut Tables, worklists: Worklists) {
     if !t.declarations.is_sorted_by_key(|d| d.span.start) {
         t.declarations.sort_by_key(|d| d.span.start);
     }
-    resolve_references(t, &loop_updates);
+    let mut marks = resolve_references(t, &loop_updates);
     bind_implicit_globals(t);
     capture_around_evals(t);
     for binding in &mut t.bindings {
         binding.captured_by.sort_unstable();
     }
+    // The binder's few marks (`import(…)` calls, ambient module declarations) are merged in.
+    if !record_marks.is_empty() {
+        marks.extend_from_slice(&record_marks);
+        marks.sort_unstable();
+    }
+    marks
 }
 
 /// Annex B.3.3: a plain function declared in a block of sloppy code also gets a `var` binding in
@@ -129,13 +138,22 @@ fn is_arguments_owner(flavor: Option<FunctionFlavor>) -> bool {
     )
 }
 
-fn resolve_references(t: &mut Tables, loop_updates: &FxHashMap<u32, EnvId>) {
+/// Resolves every reference; returns the starts of those named `require`, `exports` or `module`
+/// (found here, in the one loop over every reference, rather than by a walk of their own).
+fn resolve_references(t: &mut Tables, loop_updates: &FxHashMap<u32, EnvId>) -> Vec<u32> {
     let arguments = t.intern_name("arguments");
+    // A name never used has no id: `NameId(u32::MAX)` matches nothing.
+    let [require, exports, module] =
+        ["require", "exports", "module"].map(|n| t.name_id(n).unwrap_or(NameId(u32::MAX)));
+    let mut marks = Vec::new();
     let mut captures = Captures::with_capacity(t.bindings.len());
     // Closures and `with` environments between a reference and its binding, innermost first.
     let mut crossed: Vec<EnvId> = Vec::new();
     for i in 0..t.references.len() {
         let name = t.references[i].name;
+        if name == require || name == exports || name == module {
+            marks.push(t.references[i].span.start);
+        }
         let mut env = Some(t.references[i].environment);
         let mut hops = 0u32;
         let mut dynamic = false;
@@ -190,6 +208,7 @@ fn resolve_references(t: &mut Tables, loop_updates: &FxHashMap<u32, EnvId>) {
         captures.record(binding, &crossed);
     }
     captures.fill_lists(t);
+    marks
 }
 
 /// Captures as they are found, `(closure, binding)` in first-use order. The environments' and

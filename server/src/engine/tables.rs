@@ -89,6 +89,11 @@ impl Tables {
         id
     }
 
+    /// The id of `name` if it was interned.
+    pub(crate) fn name_id(&self, name: &str) -> Option<NameId> {
+        self.name_ids.get(&self.names, name, NameIds::hash(name))
+    }
+
     pub(crate) fn env(&self, id: EnvId) -> &Environment {
         &self.environments[id.0 as usize]
     }

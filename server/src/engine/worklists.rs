@@ -17,6 +17,10 @@ pub(crate) struct Worklists {
     pub allocation: AllocationFacts,
     /// Spans kept in the model as they are (`Analysis::facts`).
     pub facts: super::model::SyntaxFacts,
+    /// Where each `import(…)` call and each ambient module declaration starts, in source
+    /// order: the module record's walk visits only what contains one of these or a reference
+    /// it reads (`super::module_record`).
+    pub record_marks: Vec<u32>,
 }
 
 /// Syntax facts the retention pass needs and the tables do not hold.

@@ -434,6 +434,11 @@ impl<'a> Visit<'a> for Binder<'_> {
         self.visit_assignment_target_maybe_default(&property.binding);
     }
 
+    fn visit_import_expression(&mut self, expression: &ImportExpression<'a>) {
+        self.worklists.record_marks.push(expression.span.start);
+        walk::walk_import_expression(self, expression);
+    }
+
     fn visit_call_expression(&mut self, call: &CallExpression<'a>) {
         self.walk_call(call);
     }
@@ -566,8 +571,14 @@ impl<'a> Visit<'a> for Binder<'_> {
     fn visit_ts_type_alias_declaration(&mut self, _it: &TSTypeAliasDeclaration<'a>) {}
     fn visit_ts_class_implements(&mut self, _it: &TSClassImplements<'a>) {}
     fn visit_ts_this_parameter(&mut self, _it: &TSThisParameter<'a>) {}
-    fn visit_ts_global_declaration(&mut self, _it: &TSGlobalDeclaration<'a>) {}
-    fn visit_ts_external_module_declaration(&mut self, _it: &TSExternalModuleDeclaration<'a>) {}
+    // Ambient: no runtime code, nothing to bind. The module record's walk still reads them
+    // whole (`super::module_record`), so it is told where they are.
+    fn visit_ts_global_declaration(&mut self, it: &TSGlobalDeclaration<'a>) {
+        self.worklists.record_marks.push(it.span.start);
+    }
+    fn visit_ts_external_module_declaration(&mut self, it: &TSExternalModuleDeclaration<'a>) {
+        self.worklists.record_marks.push(it.span.start);
+    }
 
     fn visit_ts_enum_declaration(&mut self, declaration: &TSEnumDeclaration<'a>) {
         self.walk_ts_enum(declaration);

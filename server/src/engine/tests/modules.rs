@@ -297,3 +297,96 @@ console.log(Object.keys(exports));
         "#]],
     );
 }
+
+/// The module record's walks visit only the statements and expressions that hold a mark (a
+/// reference named `require`, `exports` or `module`, an `import(…)` call, a use of an import
+/// binding): on every file of the corpus, and on the fixtures here, the record is the one walks
+/// of every node give. typescript.js and the fetched packages (`tests/corpus/packages`, 4,900
+/// files) take minutes in a debug build: `SCOPELENS_BIG_CORPUS=1` includes them.
+#[test]
+fn records_are_those_of_walks_over_every_node() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+    let big = std::env::var_os("SCOPELENS_BIG_CORPUS").is_some();
+    let mut files = Vec::new();
+    collect_sources(&dir, big, &mut files);
+    let fixtures = [
+        (
+            "a.cjs",
+            "const fs = require('fs'); fs.readFileSync; module.exports = { a: fs };",
+        ),
+        (
+            "b.cjs",
+            "exports.x = 1; function f(module) { module.exports = 2 } exports = {};",
+        ),
+        (
+            "c.mjs",
+            "import * as ns from './m.js'; export const y = () => ns.z + import('./n.js');",
+        ),
+        (
+            "d.js",
+            "var lib = require('./lib'); if (a) { lib.go(require('./x').y); }",
+        ),
+        (
+            "e.ts",
+            "declare module 'm' { export const v = import('./v'); }\n\
+             declare global { var w: Promise<unknown>; const g = import('./g') }\n\
+             import x = require('y'); @dec(require('./d')) export class A { p = import('./p') }",
+        ),
+    ];
+    let mut checked = 0;
+    for (name, text) in fixtures {
+        check_record(name, text);
+        checked += 1;
+    }
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        check_record(&path.to_string_lossy(), &text);
+        checked += 1;
+    }
+    assert!(checked >= fixtures.len());
+}
+
+fn check_record(name: &str, text: &str) {
+    let input = crate::engine::Input::new(text, name);
+    let (analysis, whole) = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(crate::engine::ANALYSIS_STACK_SIZE)
+            .spawn_scoped(scope, || {
+                crate::engine::analyze_with_whole_walk_record(&input)
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    });
+    assert!(
+        analysis.module == whole,
+        "{name}: {:#?}\n≠ {whole:#?}",
+        analysis.module
+    );
+}
+
+/// The source files under `dir`; the 9 MB one and the packages only when `big`.
+fn collect_sources(dir: &std::path::Path, big: bool, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if path.is_dir() {
+            if big && name != "node_modules" {
+                collect_sources(&path, big, out);
+            }
+            continue;
+        }
+        let source = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"]
+            .iter()
+            .any(|e| name.ends_with(e));
+        if source && (big || name != "typescript.js") {
+            out.push(path);
+        }
+    }
+}

@@ -337,3 +337,67 @@ fn workspace_symbol_finds_top_level_bindings_with_their_environment() {
     );
     assert!(server.shutdown().success());
 }
+
+#[test]
+fn documents_opened_while_the_index_is_built_are_answered_from_their_text() {
+    let ws = Workspace::new("opened");
+    // Enough files that the index is likely still at work when the documents open (it leaves
+    // an open document to the document's own analysis); the answers are the same either way.
+    const FILLERS: usize = 200;
+    for i in 0..FILLERS {
+        let mut text = String::new();
+        for j in 0..100 {
+            text.push_str(&format!(
+                "export function f{j}(a, b) {{ return a + b * {i}; }}\n"
+            ));
+        }
+        let path = ws.path(&format!("packages/aaa/filler{i:03}.js"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut server = ws.start();
+    // `main.js` open with a text that is not on disk: one more use of `Vector`, on line 4.
+    let main =
+        std::fs::read_to_string(ws.path("packages/app/main.js")).unwrap() + "new Vector(5);\n";
+    server.open(&ws.uri("packages/app/main.js"), "javascript", &main);
+    // `unrelated.js` open with another text and closed at once: its disk text counts again.
+    let unrelated = ws.uri("packages/app/unrelated.js");
+    server.open(
+        &unrelated,
+        "javascript",
+        "import { Vector } from '@ws/core';\nnew Vector(6);\n",
+    );
+    server.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": unrelated } }),
+    );
+    let text = ws.open(&mut server, "packages/core/src/vector.js");
+    let uri = ws.uri("packages/core/src/vector.js");
+    let at = pos(&text, "Vector", 0, Encoding::Utf16);
+    let places = ws.places(&references(&mut server, &uri, at));
+    let in_app: Vec<&String> = places
+        .iter()
+        .filter(|p| p.starts_with("packages/app/"))
+        .collect();
+    assert_eq!(
+        in_app,
+        [
+            "packages/app/main.js:1:10",
+            "packages/app/main.js:2:10",
+            "packages/app/main.js:3:17",
+            "packages/app/main.js:3:34",
+            "packages/app/main.js:4:5",
+        ],
+        "{places:?}"
+    );
+    // Every file counts as indexed, the open ones too.
+    let done =
+        server.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    let sources = FILES.iter().filter(|(rel, _)| rel.ends_with(".js")).count();
+    assert_eq!(
+        done["params"]["value"]["message"],
+        format!("{} files indexed", FILLERS + sources),
+        "{done}"
+    );
+    assert!(server.shutdown().success());
+}

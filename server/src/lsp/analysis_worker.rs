@@ -65,6 +65,8 @@ pub struct AnalysisWorker {
 struct Shared {
     queue: Mutex<Queue>,
     ready: Condvar,
+    /// Notified when the worker has nothing left to do (see [`AnalysisWorker::wait_idle`]).
+    idle: Condvar,
 }
 
 #[derive(Default)]
@@ -77,7 +79,16 @@ struct Queue {
     arriving: Option<usize>,
     /// Return the scratch memory at the next idle moment (a document was closed).
     release: bool,
+    /// Analysing, or preparing memory for an analysis.
+    busy: bool,
     stopped: bool,
+}
+
+impl Queue {
+    /// An analysis is under way, queued or (a large text arriving) about to be.
+    fn has_work(&self) -> bool {
+        self.busy || !self.order.is_empty() || self.arriving.is_some()
+    }
 }
 
 /// What the worker does next.
@@ -195,6 +206,22 @@ impl AnalysisWorker {
         }
     }
 
+    /// Returns once no analysis is queued, under way or about to be (a large text is
+    /// arriving), or after `limit`: the workspace index waits for this before each file so as
+    /// not to share the cores with the analyses the user is waiting for.
+    pub fn wait_idle(&self, limit: Duration) {
+        let queue = self
+            .shared
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let _ = self
+            .shared
+            .idle
+            .wait_timeout_while(queue, limit, |q| q.has_work() && !q.stopped)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+
     /// Returns the worker's scratch memory once it is idle (a document was closed; the next
     /// analysis makes new scratch memory fitting the documents still open).
     pub fn release_memory(&self) {
@@ -216,6 +243,7 @@ impl Drop for AnalysisWorker {
             .unwrap_or_else(PoisonError::into_inner)
             .stopped = true;
         self.shared.ready.notify_one();
+        self.shared.idle.notify_all();
     }
 }
 
@@ -266,8 +294,19 @@ impl Shared {
         }
     }
 
+    /// The work taken last is done: whoever waits for an idle worker may go on, if nothing is
+    /// queued.
+    fn done(&self) {
+        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        queue.busy = false;
+        if !queue.has_work() {
+            self.idle.notify_all();
+        }
+    }
+
     /// The next work, waiting for some; `holding` memory, an idle wait ends in a release.
     fn next(&self, holding: bool) -> Option<Work> {
+        self.done();
         let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             if queue.stopped {
@@ -277,9 +316,11 @@ impl Shared {
                 queue.queued.remove(&uri);
                 // The text that was arriving is most likely this one's: too late to prepare.
                 queue.arriving = None;
+                queue.busy = true;
                 return Some(Work::Analyse(uri));
             }
             if let Some(len) = queue.arriving.take() {
+                queue.busy = true;
                 return Some(Work::Prepare(len));
             }
             if std::mem::take(&mut queue.release) && holding {
@@ -497,6 +538,28 @@ mod tests {
         worker.schedule("file:///a.js".parse().unwrap());
         assert!(matches!(worker.shared.next(true), Some(Work::Analyse(_))));
         assert!(worker.shared.queue.lock().unwrap().arriving.is_none());
+    }
+
+    #[test]
+    fn waiting_for_an_idle_worker_ends_when_its_analysis_is_done() {
+        let worker = AnalysisWorker {
+            shared: Arc::new(Shared::default()),
+        };
+        let started = Instant::now();
+        worker.wait_idle(Duration::from_secs(60));
+        assert!(started.elapsed() < Duration::from_secs(30), "idle: no wait");
+        worker.schedule("file:///a.js".parse().unwrap());
+        assert!(matches!(worker.shared.next(false), Some(Work::Analyse(_))));
+        std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| {
+                let started = Instant::now();
+                worker.wait_idle(Duration::from_secs(60));
+                started.elapsed()
+            });
+            // Under way: the waiter waits (until `done`, not for its whole limit).
+            worker.shared.done();
+            assert!(waiter.join().unwrap() < Duration::from_secs(30));
+        });
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The workspace index built in the background after `initialized` (on its own threads: the
 //! index uses every core through rayon), with `window/workDoneProgress` reports of the files
-//! indexed of those found, when the client supports them.
+//! indexed of those found, when the client supports them. It gives way to the editor
+//! ([`Editor`]): open documents are not indexed from disk, and no file is started while the
+//! analysis worker has work.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -9,8 +11,9 @@ use std::time::Duration;
 use tower_lsp_server::ls_types::request::WorkDoneProgressCreate;
 use tower_lsp_server::ls_types::{NumberOrString, WorkDoneProgressCreateParams};
 
+use super::cross_module::path_of;
 use super::session::Session;
-use crate::workspace::index::Phase;
+use crate::workspace::index::{Foreground, Phase};
 
 /// How often progress is reported.
 const REPORT_EVERY: Duration = Duration::from_millis(250);
@@ -19,11 +22,11 @@ pub fn start(session: &Arc<Session>) {
     if session.workspace.folders().is_empty() {
         return;
     }
-    let workspace = session.workspace.clone();
+    let editor = Editor(session.clone());
     let spawned = std::thread::Builder::new()
         .name("scopelens-index".into())
         .spawn(move || {
-            workspace.build_index();
+            editor.0.workspace.build_index_beside(&editor);
             // The analyses made while indexing are gone: give their memory back.
             super::memory::return_freed_memory();
         });
@@ -34,6 +37,21 @@ pub fn start(session: &Arc<Session>) {
     if session.work_done_progress.load(Ordering::Relaxed) {
         let session = session.clone();
         tokio::spawn(async move { report(&session).await });
+    }
+}
+
+/// The session's open documents and analysis worker, which the index gives way to.
+struct Editor(Arc<Session>);
+
+impl Foreground for Editor {
+    fn is_open(&self, path: &std::path::Path) -> bool {
+        let uris = self.0.documents.uris();
+        uris.iter()
+            .any(|uri| path_of(uri).is_some_and(|p| p == path))
+    }
+
+    fn wait_idle(&self, limit: Duration) {
+        self.0.worker.wait_idle(limit);
     }
 }
 

@@ -12,6 +12,11 @@
 //! requests it can change (its importers, or the requests that resolved nowhere); a changed
 //! `package.json`/`tsconfig.json` re-resolves the requests of the files below it.
 //!
+//! The index gives way to the editor ([`Foreground`]): a file that is an open document is not
+//! read from disk (its summary comes from the document's analysis), and no file is started
+//! while an open document's analysis is queued or under way, so the first answers after an
+//! open do not share the cores with the index.
+//!
 //! No cap: every source file is indexed. What is left out (a file too large, not text, not
 //! readable) is kept with its reason, and answers that may depend on it say they are partial.
 
@@ -169,10 +174,16 @@ impl Index {
             .collect()
     }
 
-    /// Indexed files and files left out.
+    /// Indexed files and files left out; an open document the index left to its analysis
+    /// counts as indexed.
     pub fn counts(&self) -> (usize, usize) {
         let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
-        (state.files.len(), state.skipped.len())
+        let pending = state
+            .open
+            .keys()
+            .filter(|p| !state.files.contains_key(*p))
+            .count();
+        (state.files.len() + pending, state.skipped.len())
     }
 
     /// The bytes the summaries and the graph hold, roughly (for the memory figure).
@@ -282,6 +293,34 @@ impl Index {
     }
 }
 
+/// What the index gives way to while it is built: the editor's own work (the language server's
+/// open documents and their analyses). [`NoForeground`] for the command line and tests.
+pub trait Foreground: Sync {
+    /// `path` is an open document: its summary will come from its analysis.
+    fn is_open(&self, path: &Path) -> bool;
+    /// Returns once no analysis of an open document is queued or under way, or after `limit`.
+    fn wait_idle(&self, limit: Duration);
+}
+
+/// Nothing to give way to.
+pub struct NoForeground;
+
+impl Foreground for NoForeground {
+    fn is_open(&self, _: &Path) -> bool {
+        false
+    }
+    fn wait_idle(&self, _: Duration) {}
+}
+
+/// The longest the index waits for the foreground before each file: the index is not held up
+/// for long by a user typing without a pause (each keystroke's analysis is short, but they
+/// come one after the other).
+const YIELD_AT_MOST: Duration = Duration::from_secs(2);
+
+/// Where an open document's summary is due: no analysis of it is known yet
+/// (`State::open` holds the analysis a summary was made from; no analysis has this address).
+const OPEN_NOT_SUMMARISED: usize = 0;
+
 thread_local! {
     /// oxc's arena, kept between the files one indexing thread analyses.
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
@@ -297,6 +336,11 @@ impl Workspace {
     /// Progress can be read meanwhile ([`Index::progress`]).
     /// Returns at once if another thread started it.
     pub fn build_index(&self) {
+        self.build_index_beside(&NoForeground);
+    }
+
+    /// [`Workspace::build_index`], giving way to `foreground` (see the module docs).
+    pub fn build_index_beside(&self, foreground: &dyn Foreground) {
         let index = &self.index;
         let started = index.phase.compare_exchange(
             Phase::NotStarted as u8,
@@ -316,8 +360,10 @@ impl Workspace {
             .stack_size(engine::ANALYSIS_STACK_SIZE)
             .thread_name(|i| format!("scopelens-index-{i}"))
             .build();
+        // `None`: an open document, left to `refresh_open`.
         let summarise = |path: &PathBuf| {
-            let result = self.summarise_file(path);
+            foreground.wait_idle(YIELD_AT_MOST);
+            let result = (!foreground.is_open(path)).then(|| self.summarise_file(path));
             index.done.fetch_add(1, Ordering::Relaxed);
             result
         };
@@ -336,10 +382,16 @@ impl Workspace {
                 continue;
             }
             match result {
-                Ok(summary) => state.insert(path, summary),
-                Err(why) => {
+                Some(Ok(summary)) => state.insert(path, summary),
+                Some(Err(why)) => {
                     state.remove(&path);
                     state.skipped.insert(path, why);
+                }
+                // Its summary is made from its analysis by the next `refresh_open`; closed
+                // before that, it is summarised from disk then.
+                None => {
+                    tracing::debug!(path = %path.display(), "left to the open document's analysis");
+                    state.open.insert(path, OPEN_NOT_SUMMARISED);
                 }
             }
         }
@@ -584,11 +636,25 @@ impl Workspace {
             if !is_source_file(&path) {
                 continue;
             }
-            let Some(analysis) = open.latest(&path) else {
+            let key: Arc<Path> = path.as_path().into();
+            // A document the index left to this (`OPEN_NOT_SUMMARISED`) has no other summary:
+            // its analysis under way is waited for.
+            let pending = self
+                .index
+                .state
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .open
+                .get(&key)
+                == Some(&OPEN_NOT_SUMMARISED);
+            let latest = match open.latest(&path) {
+                None if pending => open.analysis(&path),
+                latest => latest,
+            };
+            let Some(analysis) = latest else {
                 continue;
             };
             let id = Arc::as_ptr(&analysis) as usize;
-            let key: Arc<Path> = path.as_path().into();
             let known = self
                 .index
                 .state

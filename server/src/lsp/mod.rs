@@ -20,6 +20,7 @@ mod documents;
 mod handlers;
 mod heap_state;
 mod indexing;
+mod large_strings;
 mod memory;
 mod panic_guard;
 mod server;

@@ -268,6 +268,9 @@ fn read_frame(input: &mut impl BufRead, arriving: &dyn Fn(usize)) -> std::io::Re
     Ok(Frame::Body(body))
 }
 
+/// Messages at least this large are tried with [`super::large_strings`] first.
+const LARGE_MESSAGE: usize = 1 << 20;
+
 /// The message in `body`; otherwise the error response to send.
 fn decode(body: &[u8]) -> Result<Incoming, Box<Response>> {
     let Ok(text) = std::str::from_utf8(body) else {
@@ -278,6 +281,12 @@ fn decode(body: &[u8]) -> Result<Incoming, Box<Response>> {
             "message body is not valid UTF-8",
         ));
     };
+    // A large message's large strings (a `didOpen`'s text) are decoded apart, faster.
+    if text.len() >= LARGE_MESSAGE
+        && let Some(request) = super::large_strings::request(text)
+    {
+        return Ok(Incoming::Request(request));
+    }
     // One pass for a request, the common and the large case (a `didOpen`). tower-lsp-server's
     // `Request` defaults a missing `method` to "", so an answer to one of our requests
     // (`{"id":0,"result":null}`) decodes as a request without a method: that is a response.

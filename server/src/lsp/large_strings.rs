@@ -1,7 +1,8 @@
 //! A large message (a `didOpen` of a 9 MB file) decoded without serde_json's byte-at-a-time
-//! string loop: its large strings are found and unescaped 16 bytes at a time, and serde_json
-//! reads the rest of the message with a short marker in their place. On typescript.js serde_json
-//! spent 56M instructions on the text, on the reader thread before the analysis can start.
+//! string loop: its large strings are found and unescaped 64 bytes per step (a bit per `"`, `\`
+//! or control character), and serde_json reads the rest of the message with a short marker in
+//! their place. On typescript.js, decoding the `didOpen` on the reader thread, before the
+//! analysis can start, took 60.5M instructions with serde_json alone and takes 40.3M.
 //!
 //! Anything this reading does not take as plain valid JSON (a raw control character, an unknown
 //! escape, a lone surrogate, a marker found twice) gives `None`, and the caller lets serde_json

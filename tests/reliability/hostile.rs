@@ -200,6 +200,32 @@ fn odd_characters_under_both_encodings() {
     }
 }
 
+/// The same characters, and every escape JSON has, in a document of more than 1 MiB, whose
+/// text the reader decodes itself rather than through serde_json (`lsp/large_strings.rs`):
+/// answers land on the right identifier after all of them.
+#[test]
+fn odd_characters_in_a_document_over_a_mebibyte() {
+    let odd = "\u{feff}let 𝒳 = 1;\r\nlet e\u{301}t\u{e9} = 𝒳;\rlet s = \"\u{0}\u{1F600}\";\u{2028}e\u{301}t\u{e9}(𝒳);\n";
+    let padding = "// \"quoted\" \\ back\tslash \u{1}\u{8}\u{c} / é€😀\r\n".repeat((1 << 20) / 40);
+    let text = format!("{odd}{padding}𝒳;\n");
+    for encoding in [Encoding::Utf16, Encoding::Utf8] {
+        let mut server = start(encoding);
+        let target = text.rfind("𝒳").unwrap();
+        let hovers = probe(
+            &mut server,
+            "file:///hostile/large.js",
+            &text,
+            &[target],
+            encoding,
+        );
+        let value = hovers[0]["contents"]["value"].as_str().unwrap();
+        assert!(value.contains("`𝒳`"), "{encoding:?}: {value}");
+        let expected = model::position(&text, target, encoding);
+        assert_eq!(hovers[0]["range"]["start"], expected, "{encoding:?}");
+        assert!(server.shutdown().success());
+    }
+}
+
 /// A client that writes all its requests before it reads any answer (a simple synchronous
 /// client) gets every answer: the server keeps reading while its answers wait for the client,
 /// rather than blocking on a full stdout while the client blocks on a full stdin.

@@ -14,8 +14,8 @@
 //!
 //! The index gives way to the editor ([`Foreground`]): a file that is an open document is not
 //! read from disk (its summary comes from the document's analysis), and no file is started
-//! while an open document's analysis is queued or under way, so the first answers after an
-//! open do not share the cores with the index.
+//! while an open document's analysis is queued or under way (at most 2 s per file, 10 s in
+//! all), so the first answers after an open do not share the cores with the index.
 //!
 //! No cap: every source file is indexed. What is left out (a file too large, not text, not
 //! readable) is kept with its reason, and answers that may depend on it say they are partial.
@@ -23,7 +23,7 @@
 mod summary;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -312,10 +312,11 @@ impl Foreground for NoForeground {
     fn wait_idle(&self, _: Duration) {}
 }
 
-/// The longest the index waits for the foreground before each file: the index is not held up
-/// for long by a user typing without a pause (each keystroke's analysis is short, but they
-/// come one after the other).
+/// The longest the index waits for the foreground before one file, and in all while it is
+/// built: a user typing without a pause in a large file keeps the analysis worker busy nearly
+/// all the time, and the index must still be built.
 const YIELD_AT_MOST: Duration = Duration::from_secs(2);
+const YIELD_IN_ALL: Duration = Duration::from_secs(10);
 
 /// Where an open document's summary is due: no analysis of it is known yet
 /// (`State::open` holds the analysis a summary was made from; no analysis has this address).
@@ -361,8 +362,16 @@ impl Workspace {
             .thread_name(|i| format!("scopelens-index-{i}"))
             .build();
         // `None`: an open document, left to `refresh_open`.
+        let yielded_ms = AtomicU64::new(0);
         let summarise = |path: &PathBuf| {
-            foreground.wait_idle(YIELD_AT_MOST);
+            let left = YIELD_IN_ALL
+                .saturating_sub(Duration::from_millis(yielded_ms.load(Ordering::Relaxed)));
+            if !left.is_zero() {
+                let started = std::time::Instant::now();
+                foreground.wait_idle(YIELD_AT_MOST.min(left));
+                let waited = started.elapsed().as_millis() as u64;
+                yielded_ms.fetch_add(waited, Ordering::Relaxed);
+            }
             let result = (!foreground.is_open(path)).then(|| self.summarise_file(path));
             index.done.fetch_add(1, Ordering::Relaxed);
             result

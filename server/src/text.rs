@@ -96,7 +96,8 @@ impl LineCursor<'_> {
 
 /// Line/column of a few offsets without a [`LineIndex`], with the same answers: scans forward
 /// from the previous offset (from the start when an offset is before it), so offsets in
-/// increasing order cost one pass over the text up to the last, and nothing is allocated. For
+/// increasing order cost one pass over the text up to the last, and nothing is allocated (a
+/// minified file's one long line included: columns are counted on from the previous offset). For
 /// the workspace index, which places a file's top-level names and drops the file.
 pub struct LineScanner<'t> {
     text: &'t str,
@@ -118,7 +119,8 @@ impl<'t> LineScanner<'t> {
         }
     }
 
-    pub fn line_col(&mut self, offset: u32, encoding: Encoding) -> LineCol {
+    /// The line and column of `offset`, in UTF-8 and in UTF-16.
+    pub fn line_col(&mut self, offset: u32) -> (LineCol, LineCol) {
         let bytes = self.text.as_bytes();
         let mut offset = (offset as usize).min(bytes.len());
         // Inside a character or between the `\r` and `\n` of a pair: its start.
@@ -154,14 +156,17 @@ impl<'t> LineScanner<'t> {
             step.encode_utf16().count() as u32
         };
         self.at = offset as u32;
-        let col = match encoding {
-            Encoding::Utf8 => offset as u32 - self.line_start,
-            Encoding::Utf16 => self.at_utf16,
-        };
-        LineCol {
-            line: self.line,
-            col,
-        }
+        let line = self.line;
+        (
+            LineCol {
+                line,
+                col: offset as u32 - self.line_start,
+            },
+            LineCol {
+                line,
+                col: self.at_utf16,
+            },
+        )
     }
 }
 
@@ -580,13 +585,11 @@ mod tests {
         offsets.extend([9, 3, 0, 17, 4]);
         let mut scanner = LineScanner::new(text);
         for offset in offsets {
-            for encoding in [Encoding::Utf8, Encoding::Utf16] {
-                assert_eq!(
-                    scanner.line_col(offset, encoding),
-                    index.line_col(offset, encoding),
-                    "offset {offset} {encoding:?}"
-                );
-            }
+            let both = (
+                index.line_col(offset, Encoding::Utf8),
+                index.line_col(offset, Encoding::Utf16),
+            );
+            assert_eq!(scanner.line_col(offset), both, "offset {offset}");
         }
     }
 

@@ -12,11 +12,12 @@
 //! looking the name up from the environment at the reference outward.
 //!
 //! It declines (the caller then runs the full analysis) when it cannot be sure of the same
-//! answer: `with`, a direct `eval` (both change resolution at run time, and an `eval` of a
-//! string can declare), a name the rules ask about that is also a function declared in a block
-//! (Annex B.3.3 may give it a second, `var`-scoped binding), a question about code the binder
-//! does not walk (TypeScript `enum` bodies, ambient declarations), scopes met out of source
-//! order, and text that does not parse. `workspace/index/summary_pass_tests.rs` checks that
+//! answer: a direct `eval` of a string (its `var`s are bound in its function), a name the rules
+//! ask about that is also a function declared in a block in sloppy code (Annex B.3.3 may give
+//! it a second, `var`-scoped binding), a question about code the binder does not walk
+//! (TypeScript `enum` bodies, ambient declarations), scopes met out of source order, and text
+//! that does not parse. (`with` and other direct evals make references dynamic at run time,
+//! but their static bindings, all the module record asks for, are what the walk finds.) `workspace/index/summary_pass_tests.rs` checks that
 //! every file of the corpus gets exactly the full analysis's summary, or is declined.
 
 use std::cell::Cell;
@@ -79,14 +80,14 @@ fn is_symbol(kind: DeclarationKind) -> bool {
     )
 }
 
-/// Start and end of an identifier, placed by `at` (offset, encoding → line/column).
+/// Start and end of an identifier, placed by `at` (offset → line/column in UTF-8 and UTF-16).
 fn place(
     start: u32,
     end: u32,
-    mut at: impl FnMut(u32, Encoding) -> LineCol,
+    mut at: impl FnMut(u32) -> (LineCol, LineCol),
 ) -> (u32, (u32, u32), (u32, u32)) {
-    let (start8, end8) = (at(start, Encoding::Utf8), at(end, Encoding::Utf8));
-    let (start16, end16) = (at(start, Encoding::Utf16), at(end, Encoding::Utf16));
+    let (start8, start16) = at(start);
+    let (end8, end16) = at(end);
     let one_line = |s: LineCol, e: LineCol| if e.line == s.line { e.col } else { s.col };
     (
         start8.line,
@@ -123,8 +124,12 @@ impl FileSummary {
                 if !is_symbol(binding.declaration) {
                     continue;
                 }
-                let (line, utf8, utf16) = place(binding.span.start, binding.span.end, |o, e| {
-                    analysis.line_index.line_col(o, e)
+                let index = &analysis.line_index;
+                let (line, utf8, utf16) = place(binding.span.start, binding.span.end, |o| {
+                    (
+                        index.line_col(o, Encoding::Utf8),
+                        index.line_col(o, Encoding::Utf16),
+                    )
                 });
                 top_level.push(TopLevelName {
                     name: analysis.binding_name(b).to_owned(),
@@ -239,6 +244,7 @@ impl<'a> Tables<'a> {
             var_scope: 0,
             body_scope: 0,
             declaring: None,
+            strict: false,
             declined: None,
         };
         walker.program(program);
@@ -346,7 +352,7 @@ impl<'a> Tables<'a> {
                 {
                     continue;
                 }
-                let (line, utf8, utf16) = place(d.start, d.end, |o, e| scanner.line_col(o, e));
+                let (line, utf8, utf16) = place(d.start, d.end, |o| scanner.line_col(o));
                 out.push(TopLevelName {
                     name: d.name.to_owned(),
                     declaration: d.kind,
@@ -401,6 +407,8 @@ struct Walker<'a> {
     var_scope: u32,
     body_scope: u32,
     declaring: Option<(u32, DeclarationKind)>,
+    /// The code walked is strict (Annex B.3.3 is for sloppy code only).
+    strict: bool,
     declined: Option<&'static str>,
 }
 
@@ -465,6 +473,7 @@ impl<'a> Walker<'a> {
 
     fn program(&mut self, program: &Program<'a>) {
         self.push_scope(EnvKind::Global, 0, u32::MAX);
+        self.strict = self.tables.kind == SourceKind::Module || program.has_use_strict_directive();
         match self.tables.kind {
             SourceKind::Script => {
                 self.body_scope = if declares_lexically_at_top(&program.body) {
@@ -546,11 +555,14 @@ impl<'a> Walker<'a> {
             );
         }
         let scope = self.push_scope(EnvKind::Function, func.span.start, func.span.end);
+        let strict = self.strict;
+        self.strict |= func.has_use_strict_directive();
         self.in_function(scope, |w| {
             w.params_and_body(scope, &func.params, body.span, |w| {
                 w.visit_function_body(body)
             });
         });
+        self.strict = strict;
         self.lexical = saved;
     }
 
@@ -624,17 +636,17 @@ impl<'a> Visit<'a> for Walker<'a> {
     }
 
     fn visit_call_expression(&mut self, call: &CallExpression<'a>) {
+        // A direct eval resolves nothing differently (references around it are dynamic, but
+        // keep their static binding), except that the `var`s of a string it runs are bound in
+        // its function (`resolve.rs`, `eval_code.rs`).
         if let Expression::Identifier(callee) = call.callee.without_parentheses()
             && callee.name == "eval"
             && !call.optional
+            && matches!(call.arguments.as_slice(), [Argument::StringLiteral(_)])
         {
-            self.decline("a direct eval");
+            self.decline("a direct eval of a string");
         }
         walk::walk_call_expression(self, call);
-    }
-
-    fn visit_with_statement(&mut self, _statement: &WithStatement<'a>) {
-        self.decline("a with statement");
     }
 
     fn visit_variable_declaration(&mut self, declaration: &VariableDeclaration<'a>) {
@@ -697,7 +709,9 @@ impl<'a> Visit<'a> for Walker<'a> {
                     DeclarationKind::Function,
                     id.span,
                 );
-                self.tables.annex_b.push(id.name.as_str());
+                if !self.strict && !func.r#async && !func.generator {
+                    self.tables.annex_b.push(id.name.as_str());
+                }
             }
         }
         self.function(func);
@@ -706,11 +720,14 @@ impl<'a> Visit<'a> for Walker<'a> {
     fn visit_arrow_function_expression(&mut self, arrow: &ArrowFunctionExpression<'a>) {
         let saved = self.lexical;
         let scope = self.push_scope(EnvKind::Function, arrow.span.start, arrow.span.end);
+        let strict = self.strict;
+        self.strict |= arrow.has_use_strict_directive();
         self.in_function(scope, |w| {
             w.params_and_body(scope, &arrow.params, arrow.body.span(), |w| {
                 w.visit_arrow_function_body(&arrow.body)
             });
         });
+        self.strict = strict;
         self.lexical = saved;
     }
 
@@ -730,6 +747,8 @@ impl<'a> Visit<'a> for Walker<'a> {
         }
         self.visit_decorators(&class.decorators);
         let saved = self.lexical;
+        // Class code is strict.
+        let strict = std::mem::replace(&mut self.strict, true);
         if let Some(id) = &class.id {
             // The class's own name, inside it; its decorators are outside.
             let scope = self.push_scope(EnvKind::Class, id.span.start, class.span.end);
@@ -776,6 +795,7 @@ impl<'a> Visit<'a> for Walker<'a> {
                 ClassElement::TSIndexSignature(_) => {}
             }
         }
+        self.strict = strict;
         self.lexical = saved;
     }
 

@@ -47,6 +47,14 @@ const SNIPPETS: &[(&str, &str)] = &[
         "import * as ns from './ns.js';\nimport def, { a as b, c } from './other.js';\nfunction f(ns) { return ns.shadowed; }\nns.read; b.member;\n{ let ns = 1; ns.inner; }\nclass ns2 { m() { return ns.inMethod; } }\nexport { b, c as d, def as default };\nexport * from './star.js';\nexport * as all from './all.js';\nexport { x as y } from './re.js';\nexport const e = 1, { f: [g] } = {};\nexport function h() {}\nexport class K {}\nlet later;\nvar v; var v;\nimport('./lazy.js'); import(url);\n",
     ),
     (
+        "module-scopes.mjs",
+        "import * as a from './a.js';\nimport b from './b.js';\nconst f = (a) => a.x;\nconst g = function b() { return b.y; };\ntry {} catch ({ a }) { a.z; }\nfor (let b of []) b.w;\nswitch (1) { case 0: class a {} default: a.v; }\nfunction h(x = a.p) { var a; return a.q + b.r; }\nfunction k() { if (1) { var b; } return b.s; }\nclass C { static { var a; a.t; } m = a.u; }\nexport { a, b };\n",
+    ),
+    (
+        "module-require.mjs",
+        "export default function () { const m = require('./m.cjs'); return m.x; }\n",
+    ),
+    (
         "class-names.mjs",
         "export default class A { static make() { return new A(); } }\nconst B = class C { m() { return C; } };\nexport { B };\n",
     ),
@@ -206,7 +214,11 @@ fn the_summary_pass_agrees_with_the_full_analysis_or_declines() {
         .filter(|d| !d.0.contains('/'))
         .map(|d| d.0.as_str())
         .collect();
-    assert_eq!(declined, ["eval.js", "annex-b.js"], "snippets declined");
+    assert_eq!(
+        declined,
+        ["eval.js", "annex-b.js", "module-require.mjs"],
+        "snippets declined"
+    );
 }
 
 #[test]

@@ -20,6 +20,8 @@
 //! but their static bindings, all the module record asks for, are what the walk finds.) `workspace/index/summary_pass_tests.rs` checks that
 //! every file of the corpus gets exactly the full analysis's summary, or is declined.
 
+mod module_scopes;
+
 use std::cell::Cell;
 
 use oxc_ast::ast::*;
@@ -223,23 +225,70 @@ struct Tables<'a> {
     node_refs: Vec<(u32, &'a str)>,
     /// Set when a question was asked that the tables cannot answer for sure.
     unsure: Cell<Option<&'static str>>,
+    /// An ES module, whose inner scopes are not listed: questions about them descend from
+    /// the program ([`module_scopes`]).
+    module: Option<&'a Program<'a>>,
 }
 
 impl<'a> Tables<'a> {
-    fn bind(program: &Program<'a>, kind: SourceKind) -> Result<Self, Declined> {
-        let mut walker = Walker {
-            tables: Tables {
+    fn new(kind: SourceKind) -> Self {
+        Tables {
+            kind,
+            top: 0,
+            scopes: Vec::new(),
+            decls: Vec::new(),
+            bindings: FxHashMap::default(),
+            decls_sorted: true,
+            annex_b: Vec::new(),
+            unwalked: Vec::new(),
+            node_refs: Vec::new(),
+            unsure: Cell::new(None),
+            module: None,
+        }
+    }
+
+    /// An ES module's tables, from its statements alone ([`module_scopes`]); `None` when it
+    /// has what that reading does not model (TypeScript enums, namespaces).
+    fn of_module(program: &'a Program<'a>) -> Option<Self> {
+        let mut found = Vec::new();
+        module_scopes::module_declarations(program, &mut found).ok()?;
+        let mut tables = Tables::new(SourceKind::Module);
+        let whole = |kind| Scope {
+            start: 0,
+            end: u32::MAX,
+            parent: 0,
+            kind,
+        };
+        tables.scopes = vec![whole(EnvKind::Global), whole(EnvKind::Module)];
+        tables.top = 1;
+        tables.decls.reserve(found.len());
+        for (name, at, kind) in found {
+            let index = tables.decls.len() as u32;
+            if tables.decls.last().is_some_and(|d| d.start > at.start) {
+                tables.decls_sorted = false;
+            }
+            tables.decls.push(Decl {
+                name,
+                start: at.start,
+                end: at.end,
+                scope: 1,
                 kind,
-                top: 0,
-                scopes: Vec::new(),
-                decls: Vec::new(),
-                bindings: FxHashMap::default(),
-                decls_sorted: true,
-                annex_b: Vec::new(),
-                unwalked: Vec::new(),
-                node_refs: Vec::new(),
-                unsure: Cell::new(None),
-            },
+                listed: true,
+            });
+            tables.bindings.entry((1, name)).or_insert(index);
+        }
+        tables.module = Some(program);
+        Some(tables)
+    }
+
+    fn bind(program: &'a Program<'a>, kind: SourceKind) -> Result<Self, Declined> {
+        if kind == SourceKind::Module
+            && let Some(tables) = Tables::of_module(program)
+        {
+            return Ok(tables);
+        }
+        let mut walker = Walker {
+            tables: Tables::new(kind),
             lexical: 0,
             var_scope: 0,
             body_scope: 0,
@@ -291,6 +340,18 @@ impl<'a> Tables<'a> {
 
     /// The binding `name` read at `offset` resolves to.
     fn lookup(&self, offset: u32, name: &str) -> Option<u32> {
+        if let Some(program) = self.module {
+            return match module_scopes::inner_declaration(program, offset, name) {
+                // An inner binding: never one the module record keeps (those are the
+                // module's), so named apart from them by where it is declared.
+                module_scopes::Inner::Declared(at) => Some(u32::MAX - at),
+                module_scopes::Inner::Outer => self.bindings.get(&(1, name)).copied(),
+                module_scopes::Inner::Unsure(why) => {
+                    self.unsure(why);
+                    None
+                }
+            };
+        }
         if self
             .unwalked
             .iter()
@@ -375,7 +436,14 @@ impl Bindings for Tables<'_> {
     }
 
     fn declared(&self, at: oxc_span::Span) -> Option<BindingId> {
-        let d = self.declaration_at(at.start, at.end)?;
+        let Some(d) = self.declaration_at(at.start, at.end) else {
+            if let Some(program) = self.module
+                && !module_scopes::names_a_top_declaration(program, at)
+            {
+                self.unsure("a question about a declaration inside a module's functions");
+            }
+            return None;
+        };
         self.bindings.get(&(d.scope, d.name)).map(|&b| BindingId(b))
     }
 
@@ -386,12 +454,15 @@ impl Bindings for Tables<'_> {
     fn is_node_global(&self, id: &IdentifierReference<'_>) -> bool {
         match self.lookup(id.span.start, id.name.as_str()) {
             None => true,
-            Some(b) => self.decls[b as usize].kind == DeclarationKind::CommonJsParameter,
+            Some(b) => self
+                .decls
+                .get(b as usize)
+                .is_some_and(|d| d.kind == DeclarationKind::CommonJsParameter),
         }
     }
 
     fn binding_name(&self, binding: BindingId) -> &str {
-        self.decls[binding.0 as usize].name
+        self.decls.get(binding.0 as usize).map_or("", |d| d.name)
     }
 }
 

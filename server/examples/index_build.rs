@@ -43,27 +43,39 @@ fn list_declined(workspace: &Workspace) {
         .spawn(move || {
             let mut scratch = Scratch::default();
             let (mut count, mut bytes, mut total) = (0, 0, 0);
+            // Files and bytes per source kind (modules take the pass's statement-level path).
+            let mut kinds: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
             for path in &paths {
                 let Ok(text) = std::fs::read_to_string(path) else {
                     continue;
                 };
                 total += text.len();
                 let name = path.to_string_lossy();
-                if let Err(why) = engine::summarize(&Input::new(&text, &name), &mut scratch) {
-                    count += 1;
-                    bytes += text.len();
-                    println!(
-                        "declined {} ({} bytes): {}",
-                        path.display(),
-                        text.len(),
-                        why.0
-                    );
+                match engine::summarize(&Input::new(&text, &name), &mut scratch) {
+                    Ok(summary) => {
+                        let kind = kinds.entry(summary.source_kind.as_str()).or_default();
+                        kind.0 += 1;
+                        kind.1 += text.len();
+                    }
+                    Err(why) => {
+                        count += 1;
+                        bytes += text.len();
+                        println!(
+                            "declined {} ({} bytes): {}",
+                            path.display(),
+                            text.len(),
+                            why.0
+                        );
+                    }
                 }
             }
             println!(
                 "{count} of {} files declined ({bytes} of {total} bytes)",
                 paths.len()
             );
+            for (kind, (files, bytes)) in kinds {
+                println!("summarised {kind}: {files} files, {bytes} bytes");
+            }
         })
         .expect("spawn")
         .join()

@@ -134,6 +134,82 @@ impl LineCursor<'_> {
     }
 }
 
+/// Line/column of a few offsets without a [`LineIndex`], with the same answers: scans forward
+/// from the previous offset (from the start when an offset is before it), so offsets in
+/// increasing order cost one pass over the text up to the last, and nothing is allocated (a
+/// minified file's one long line included: columns are counted on from the previous offset). For
+/// the workspace index, which places a file's top-level names and drops the file.
+pub struct LineScanner<'t> {
+    text: &'t str,
+    line: u32,
+    line_start: u32,
+    /// The previous offset (on `line`), and its UTF-16 column.
+    at: u32,
+    at_utf16: u32,
+}
+
+impl<'t> LineScanner<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            line: 0,
+            line_start: 0,
+            at: 0,
+            at_utf16: 0,
+        }
+    }
+
+    /// The line and column of `offset`, in UTF-8 and in UTF-16.
+    pub fn line_col(&mut self, offset: u32) -> (LineCol, LineCol) {
+        let bytes = self.text.as_bytes();
+        let mut offset = (offset as usize).min(bytes.len());
+        // Inside a character or between the `\r` and `\n` of a pair: its start.
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset > 0 && bytes[offset - 1] == b'\r' && bytes.get(offset) == Some(&b'\n') {
+            offset -= 1;
+        }
+        if (offset as u32) < self.at {
+            *self = Self::new(self.text);
+        }
+        let from = self.at as usize;
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[from..offset]) {
+            let i = from + i;
+            if bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' {
+                continue;
+            }
+            let next = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            self.line += 1;
+            self.line_start = next as u32;
+            self.at = next as u32;
+            self.at_utf16 = 0;
+        }
+        let step = &self.text[self.at as usize..offset];
+        self.at_utf16 += if step.is_ascii() {
+            step.len() as u32
+        } else {
+            step.encode_utf16().count() as u32
+        };
+        self.at = offset as u32;
+        let line = self.line;
+        (
+            LineCol {
+                line,
+                col: offset as u32 - self.line_start,
+            },
+            LineCol {
+                line,
+                col: self.at_utf16,
+            },
+        )
+    }
+}
+
 /// Column unit of a position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Encoding {
@@ -565,6 +641,22 @@ mod tests {
         }
         assert_eq!(index.offset(lc(0, 7), U8), Some(6));
         assert_eq!(index.offset(lc(0, 9), U8), Some(9));
+    }
+
+    #[test]
+    fn a_scanner_answers_as_the_index_does() {
+        let text = "ab\r\ncd é𝄞x\rq\n\nλ y\r\n";
+        let index = LineIndex::new(text);
+        let mut offsets: Vec<u32> = (0..=text.len() as u32 + 2).collect();
+        offsets.extend([9, 3, 0, 17, 4]);
+        let mut scanner = LineScanner::new(text);
+        for offset in offsets {
+            let both = (
+                index.line_col(offset, Encoding::Utf8),
+                index.line_col(offset, Encoding::Utf16),
+            );
+            assert_eq!(scanner.line_col(offset), both, "offset {offset}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod resolve;
 mod retention;
 mod scratch;
 mod source_kind;
+mod summary;
 mod suppressions;
 mod tables;
 mod worklists;
@@ -32,6 +33,7 @@ pub use query::{Chain, IdentifierAt};
 pub use retention::Retained;
 pub use scratch::Scratch;
 pub use source_kind::{Language, SourceKindChoice};
+pub use summary::{Declined, FileSummary, TopLevelName, summarize};
 
 /// Stack the analysis thread needs: oxc's parser and our binder recurse once per nesting level,
 /// and [`recovery`] refuses input nested deeper than this stack holds.
@@ -108,7 +110,7 @@ fn analyze_parsed(parsed: recovery::Parsed<'_, '_>) -> Analysis {
         marks = resolve::resolve(&mut tables, script_worklists);
     }
     retention::allocate(&mut tables, &allocation);
-    let mut analysis = tables.into_analysis(kind, parsed.line_index);
+    let mut analysis = tables.into_analysis(kind, parsed.line_index());
     analysis.module = module_record::collect(
         parsed.program,
         parsed.text,

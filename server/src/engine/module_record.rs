@@ -29,6 +29,67 @@ use super::model::{
 };
 use super::query::IdentifierAt;
 
+/// What the rules below ask of a file's bindings: which binding an identifier declares or
+/// reads. The full [`Analysis`] answers from its tables; the workspace index's summary pass
+/// (`super::summary`) from its lighter ones, so the rules are written once, here.
+pub(crate) trait Bindings {
+    fn source_kind(&self) -> SourceKind;
+    /// The binding the declaring identifier at `at` declares.
+    fn declared(&self, at: oxc_span::Span) -> Option<BindingId>;
+    /// The binding the reference `id` resolves to (`None`: no declaration of this file).
+    fn resolved(&self, id: &IdentifierReference<'_>) -> Option<BindingId>;
+    /// The reference `id` reads Node's `require`/`module`/`exports`…: a module wrapper
+    /// parameter, or the global when nothing declares it.
+    fn is_node_global(&self, id: &IdentifierReference<'_>) -> bool;
+    fn binding_name(&self, binding: BindingId) -> &str;
+    /// Where the references to the import bindings `namespaces` start, in order (the member
+    /// walk's marks); `None`: not known, the walk enters everything.
+    fn uses_of(&self, _namespaces: &FxHashMap<BindingId, RequestId>) -> Option<Vec<u32>> {
+        None
+    }
+}
+
+impl Bindings for Analysis {
+    fn source_kind(&self) -> SourceKind {
+        self.source_kind
+    }
+
+    fn declared(&self, at: oxc_span::Span) -> Option<BindingId> {
+        match self.identifier_at(at.start)? {
+            IdentifierAt::Declaration(d) if d.span == span(at) => Some(d.binding),
+            _ => None,
+        }
+    }
+
+    fn resolved(&self, id: &IdentifierReference<'_>) -> Option<BindingId> {
+        match self.identifier_at(id.span.start)? {
+            IdentifierAt::Reference(r) if r.span == span(id.span) => r.binding,
+            _ => None,
+        }
+    }
+
+    fn is_node_global(&self, id: &IdentifierReference<'_>) -> bool {
+        match self.identifier_at(id.span.start) {
+            Some(IdentifierAt::Reference(r)) if r.span == span(id.span) => match r.binding {
+                None => true,
+                Some(b) => matches!(
+                    self.binding(b).declaration,
+                    DeclarationKind::CommonJsParameter | DeclarationKind::ImplicitGlobal
+                ),
+            },
+            _ => false,
+        }
+    }
+
+    fn binding_name(&self, binding: BindingId) -> &str {
+        Analysis::binding_name(self, binding)
+    }
+
+    fn uses_of(&self, namespaces: &FxHashMap<BindingId, RequestId>) -> Option<Vec<u32>> {
+        Some(namespace_uses(self, namespaces))
+    }
+}
+
 fn span(s: oxc_span::Span) -> Span {
     Span::new(s.start, s.end)
 }
@@ -46,15 +107,15 @@ impl Marks<'_> {
     }
 }
 
-/// The module record of `program` (the parse of `text`), whose analysis is `analysis`; `marks`
+/// The module record of `program` (the parse of `text`), whose bindings are `analysis` ([`Bindings`]); `marks`
 /// are where the references named `require`, `exports` or `module`, the `import(…)` calls and
 /// the ambient module declarations start (see the module's docs).
 // Not inlined: the record keeps its own line in instruction profiles (docs/performance.md).
 #[inline(never)]
-pub(crate) fn collect(
+pub(crate) fn collect<B: Bindings>(
     program: &Program<'_>,
     text: &str,
-    analysis: &Analysis,
+    analysis: &B,
     marks: Marks<'_>,
 ) -> ModuleRecord {
     let mut collector = Collector {
@@ -68,7 +129,7 @@ pub(crate) fn collect(
         accounted: FxHashSet::default(),
         require_calls: Vec::new(),
     };
-    if analysis.source_kind == SourceKind::Module || program.source_type.is_typescript() {
+    if analysis.source_kind() == SourceKind::Module || program.source_type.is_typescript() {
         for statement in &program.body {
             collector.top_level(statement);
         }
@@ -99,7 +160,7 @@ pub(crate) fn collect(
             .collect();
         let uses = marks
             .0
-            .map(|_| namespace_uses(analysis, &collector.namespaces));
+            .and_then(|_| analysis.uses_of(&collector.namespaces));
         let mut members = MemberWalk {
             collector: &mut collector,
             names,
@@ -131,8 +192,9 @@ fn namespace_uses(analysis: &Analysis, namespaces: &FxHashMap<BindingId, Request
         .collect()
 }
 
-struct Collector<'m> {
-    analysis: &'m Analysis,
+struct Collector<'m, B> {
+    /// The file's bindings ([`Bindings`]).
+    analysis: &'m B,
     text: &'m str,
     /// Where the walk must look.
     marks: Marks<'m>,
@@ -151,7 +213,7 @@ struct Collector<'m> {
     require_calls: Vec<(u32, RequestId)>,
 }
 
-impl Collector<'_> {
+impl<B: Bindings> Collector<'_, B> {
     /// The request of a specifier literal; every occurrence is kept (each is a link), and a
     /// literal met twice (by two walks) is one request.
     fn request(&mut self, literal: &StringLiteral<'_>, kind: RequestKind) -> RequestId {
@@ -169,33 +231,18 @@ impl Collector<'_> {
 
     /// The binding a declaring identifier declares.
     fn declared(&self, at: oxc_span::Span) -> Option<BindingId> {
-        match self.analysis.identifier_at(at.start)? {
-            IdentifierAt::Declaration(d) if d.span == span(at) => Some(d.binding),
-            _ => None,
-        }
+        self.analysis.declared(at)
     }
 
     /// The binding a reference resolves to.
-    fn resolved(&self, at: oxc_span::Span) -> Option<BindingId> {
-        match self.analysis.identifier_at(at.start)? {
-            IdentifierAt::Reference(r) if r.span == span(at) => r.binding,
-            _ => None,
-        }
+    fn resolved(&self, id: &IdentifierReference<'_>) -> Option<BindingId> {
+        self.analysis.resolved(id)
     }
 
-    /// The identifier at `at` reads Node's `name` (a module wrapper parameter, or the global
-    /// when nothing declares it).
-    fn is_node_global(&self, at: oxc_span::Span) -> bool {
-        match self.analysis.identifier_at(at.start) {
-            Some(IdentifierAt::Reference(r)) if r.span == span(at) => match r.binding {
-                None => true,
-                Some(b) => matches!(
-                    self.analysis.binding(b).declaration,
-                    DeclarationKind::CommonJsParameter | DeclarationKind::ImplicitGlobal
-                ),
-            },
-            _ => false,
-        }
+    /// The identifier reads Node's `name` (a module wrapper parameter, or the global when
+    /// nothing declares it).
+    fn is_node_global(&self, id: &IdentifierReference<'_>) -> bool {
+        self.analysis.is_node_global(id)
     }
 
     fn import(&mut self, request: RequestId, imported: ImportName, binding: Option<BindingId>) {
@@ -316,7 +363,7 @@ impl Collector<'_> {
                     ExportTarget::ReExport { request, name }
                 }
                 None => match &s.local {
-                    ModuleExportName::IdentifierReference(r) => match self.resolved(r.span) {
+                    ModuleExportName::IdentifierReference(r) => match self.resolved(r) {
                         Some(binding) => ExportTarget::Local(binding),
                         None => continue,
                     },
@@ -348,7 +395,7 @@ impl Collector<'_> {
             },
             ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => None,
             other => match other.as_expression() {
-                Some(Expression::Identifier(r)) => self.resolved(r.span).map(ExportTarget::Local),
+                Some(Expression::Identifier(r)) => self.resolved(r).map(ExportTarget::Local),
                 Some(e) => Some(ExportTarget::Value(span(e.span()))),
                 None => None,
             },
@@ -391,7 +438,7 @@ impl Collector<'_> {
         let Some(Argument::StringLiteral(literal)) = call.arguments.first() else {
             return None;
         };
-        if !self.is_node_global(callee.span) {
+        if !self.is_node_global(callee) {
             return None;
         }
         Some(self.request(literal, RequestKind::Require))
@@ -454,7 +501,7 @@ impl Collector<'_> {
 
     /// `module.exports = …`, `module.exports.a = …`, `exports.a = …`.
     fn commonjs_export(&mut self, assignment: &AssignmentExpression<'_>) {
-        if self.analysis.source_kind != SourceKind::CommonJs
+        if self.analysis.source_kind() != SourceKind::CommonJs
             || assignment.operator != AssignmentOperator::Assign
         {
             return;
@@ -487,7 +534,7 @@ impl Collector<'_> {
         };
         let on_exports = match property.object.without_parentheses() {
             Expression::Identifier(object) => {
-                object.name == "exports" && self.is_node_global(object.span)
+                object.name == "exports" && self.is_node_global(object)
             }
             Expression::StaticMemberExpression(object) => self.is_module_exports_static(object),
             _ => false,
@@ -503,7 +550,7 @@ impl Collector<'_> {
     /// `exports`, `module` and `module.exports` that reach only a property.
     fn commonjs_member(&mut self, member: &StaticMemberExpression<'_>) {
         match member.object.without_parentheses() {
-            Expression::Identifier(object) if self.is_node_global(object.span) => {
+            Expression::Identifier(object) if self.is_node_global(object) => {
                 if object.name == "exports" {
                     self.accounted.insert(object.span.start);
                     self.self_member(member);
@@ -566,13 +613,13 @@ impl Collector<'_> {
     fn is_module_exports_static(&self, m: &StaticMemberExpression<'_>) -> bool {
         m.property.name == "exports"
             && matches!(m.object.without_parentheses(),
-                Expression::Identifier(o) if o.name == "module" && self.is_node_global(o.span))
+                Expression::Identifier(o) if o.name == "module" && self.is_node_global(o))
     }
 
     /// What an assigned value is bound to: a binding when it is an identifier, else itself.
     fn value_target(&self, value: &Expression<'_>, at: Span) -> ExportTarget {
         match value {
-            Expression::Identifier(r) => match self.resolved(r.span) {
+            Expression::Identifier(r) => match self.resolved(r) {
                 Some(binding) => ExportTarget::Local(binding),
                 None => ExportTarget::Value(at),
             },
@@ -604,7 +651,7 @@ impl Collector<'_> {
     }
 }
 
-impl<'a> Visit<'a> for Collector<'_> {
+impl<'a, B: Bindings> Visit<'a> for Collector<'_, B> {
     fn visit_statement(&mut self, it: &Statement<'a>) {
         if self.marks.within(it.span()) {
             walk::walk_statement(self, it);
@@ -650,16 +697,16 @@ impl<'a> Visit<'a> for Collector<'_> {
             let name = member.property.name.as_str().to_owned();
             self.member(span(member.property.span), name, request, None);
         }
-        if self.analysis.source_kind == SourceKind::CommonJs {
+        if self.analysis.source_kind() == SourceKind::CommonJs {
             self.commonjs_member(member);
         }
         walk::walk_static_member_expression(self, member);
     }
 
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
-        if self.analysis.source_kind == SourceKind::CommonJs
+        if self.analysis.source_kind() == SourceKind::CommonJs
             && (it.name == "exports" || it.name == "module")
-            && self.is_node_global(it.span)
+            && self.is_node_global(it)
         {
             self.whole_exports.push(span(it.span));
         }
@@ -692,14 +739,14 @@ impl<'a> Visit<'a> for Collector<'_> {
             && callee.name == "require"
             && let Some(Argument::StringLiteral(literal)) = call.arguments.first()
             && call.arguments.len() == 1
-            && self.is_node_global(callee.span)
+            && self.is_node_global(callee)
         {
             let request = self.request(literal, RequestKind::Require);
             self.require_calls.push((call.span.start, request));
         } else if let Expression::Identifier(callee) = &call.callee
             && callee.name == "require"
             && call.arguments.len() == 1
-            && self.is_node_global(callee.span)
+            && self.is_node_global(callee)
             && let Some(argument) = call.arguments.first()
             && self.names_a_project_path(argument.span())
         {
@@ -716,8 +763,8 @@ impl<'a> Visit<'a> for Collector<'_> {
 }
 
 /// The second walk: `ns.x` where `ns` is an import binding.
-struct MemberWalk<'c, 'm> {
-    collector: &'c mut Collector<'m>,
+struct MemberWalk<'c, 'm, B> {
+    collector: &'c mut Collector<'m, B>,
     /// The namespace bindings' names: most member reads are of other objects, and a name
     /// check spares them the lookup by offset.
     names: FxHashSet<&'m str>,
@@ -725,7 +772,7 @@ struct MemberWalk<'c, 'm> {
     marks: Marks<'c>,
 }
 
-impl<'a> Visit<'a> for MemberWalk<'_, '_> {
+impl<'a, B: Bindings> Visit<'a> for MemberWalk<'_, '_, B> {
     fn visit_statement(&mut self, it: &Statement<'a>) {
         if self.marks.within(it.span()) {
             walk::walk_statement(self, it);
@@ -741,7 +788,7 @@ impl<'a> Visit<'a> for MemberWalk<'_, '_> {
     fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
         if let Expression::Identifier(object) = &member.object
             && self.names.contains(object.name.as_str())
-            && let Some(binding) = self.collector.resolved(object.span)
+            && let Some(binding) = self.collector.resolved(object)
             && let Some(&request) = self.collector.namespaces.get(&binding)
         {
             let name = member.property.name.as_str().to_owned();

@@ -36,10 +36,31 @@ pub(crate) struct Parsed<'p, 'a> {
     /// `source_kind` is CommonJS by a guess from the text (no extension or setting said so, no
     /// `import`/`export`): the bindings confirm it or make it a script.
     pub commonjs_guessed: bool,
-    pub line_index: Arc<LineIndex>,
+    /// The caller's line index of the input text, if it passed one (see [`Parsed::line_index`]).
+    given_line_index: Option<Arc<LineIndex>>,
+    /// The input text, before blanking (positions are counted in it).
+    pub input_text: &'p str,
     /// Of the first parse, before any blanking.
     pub syntax_errors: Vec<SyntaxError>,
     pub blanked: Vec<Span>,
+}
+
+impl Parsed<'_, '_> {
+    /// The line index of the input text: the caller's, else built now. Blanking keeps every
+    /// line break and offset, so the index of the input is the index of `text` too. (Only the
+    /// full analysis asks: the index's summary pass places its few names without one.)
+    pub fn line_index(&self) -> Arc<LineIndex> {
+        self.given_line_index
+            .clone()
+            .unwrap_or_else(|| Arc::new(LineIndex::new(self.input_text)))
+    }
+}
+
+/// Why a text could not be parsed at all.
+pub(crate) struct Unparsed {
+    pub chosen: Option<SourceKind>,
+    pub why: String,
+    pub syntax_errors: Vec<SyntaxError>,
 }
 
 /// Parses `input` in `scratch`'s arena, blanking regions until it parses, and hands the program
@@ -50,6 +71,16 @@ pub(crate) fn parse(
     scratch: &mut Scratch,
     analyze: impl FnOnce(Parsed<'_, '_>) -> Analysis,
 ) -> Analysis {
+    parse_then(input, scratch, analyze)
+        .unwrap_or_else(|u| unanalysed(input.text, u.chosen, u.why, u.syntax_errors))
+}
+
+/// [`parse`], handing the program to `then`; `Err` when nothing could be parsed.
+pub(crate) fn parse_then<T>(
+    input: &Input<'_>,
+    scratch: &mut Scratch,
+    then: impl FnOnce(Parsed<'_, '_>) -> T,
+) -> Result<T, Unparsed> {
     let facts = source_kind::file_facts(input.file_name);
     let chosen = match input.source_kind {
         SourceKindChoice::Auto => facts.forced,
@@ -59,15 +90,18 @@ pub(crate) fn parse(
     };
     let text = input.text;
     if text.len() >= u32::MAX as usize {
-        return unanalysed(
-            text,
+        return Err(Unparsed {
             chosen,
-            "the file is larger than 4 GiB".into(),
-            Vec::new(),
-        );
+            why: "the file is larger than 4 GiB".into(),
+            syntax_errors: Vec::new(),
+        });
     }
     if let Some(problem) = nesting_problem(text) {
-        return unanalysed(text, chosen, problem, Vec::new());
+        return Err(Unparsed {
+            chosen,
+            why: problem,
+            syntax_errors: Vec::new(),
+        });
     }
     let source_type = source_kind::parse_source_type(facts.language, chosen);
     let mut work: Cow<'_, str> = Cow::Borrowed(text);
@@ -90,22 +124,20 @@ pub(crate) fn parse(
         if !ret.panicked {
             let kind = chosen
                 .unwrap_or_else(|| source_kind::decide(ret.module_record.has_module_syntax, &work));
-            // Blanking keeps every line break and offset, so the index of the caller's text
-            // is the index of `work` too.
-            let line_index = input
+            let given_line_index = input
                 .line_index
                 .filter(|index| index.len() as usize == text.len())
-                .cloned()
-                .unwrap_or_else(|| Arc::new(LineIndex::new(text)));
-            return analyze(Parsed {
+                .cloned();
+            return Ok(then(Parsed {
                 program: &ret.program,
                 text: &work,
                 source_kind: kind,
                 commonjs_guessed: chosen.is_none() && kind == SourceKind::CommonJs,
-                line_index,
+                given_line_index,
+                input_text: text,
                 syntax_errors: std::mem::take(reported),
                 blanked,
-            });
+            }));
         }
         let regions = next_regions(attempt, input, &errors, &work, &blanked);
         if regions.is_empty() {
@@ -118,13 +150,11 @@ pub(crate) fn parse(
         }
         work = Cow::Owned(String::from_utf8(bytes).expect("blanking keeps UTF-8 valid"));
     }
-    let errors = reported.take().unwrap_or_default();
-    unanalysed(
-        text,
+    Err(Unparsed {
         chosen,
-        "syntax errors could not be recovered from".into(),
-        errors,
-    )
+        why: "syntax errors could not be recovered from".into(),
+        syntax_errors: reported.take().unwrap_or_default(),
+    })
 }
 
 fn to_syntax_error(diagnostic: &oxc_diagnostics::OxcDiagnostic) -> SyntaxError {

@@ -224,7 +224,7 @@ impl<'a> Binder<'_> {
 }
 
 /// ContainsExpression of a parameter list: defaults, or computed keys / defaults in patterns.
-fn has_parameter_expressions(params: &FormalParameters<'_>) -> bool {
+pub(crate) fn has_parameter_expressions(params: &FormalParameters<'_>) -> bool {
     params
         .items
         .iter()

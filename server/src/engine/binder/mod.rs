@@ -29,6 +29,10 @@ use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_syntax::scope::ScopeFlags;
 
+// The rules the index's summary pass (`engine::summary`) shares with the binder.
+pub(crate) use functions::has_parameter_expressions;
+pub(crate) use statements::{declares_lexically, declares_lexically_at_top};
+
 use super::loop_facts::Loop;
 use super::model::{
     self, Construct, DeclarationKind, EnvId, EnvKind, FunctionFlavor, NameId, Owner,

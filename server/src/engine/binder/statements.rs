@@ -86,14 +86,14 @@ impl<'a> Binder<'_> {
 }
 
 /// Does a statement list declare anything lexically (so its block needs an environment)?
-fn declares_lexically(statements: &[Statement<'_>]) -> bool {
+pub(crate) fn declares_lexically(statements: &[Statement<'_>]) -> bool {
     statements
         .iter()
         .any(|s| statement_declares_lexically(s, true))
 }
 
 /// At a script's top level, function declarations are var-scoped: only let/const/class count.
-pub(super) fn declares_lexically_at_top(statements: &[Statement<'_>]) -> bool {
+pub(crate) fn declares_lexically_at_top(statements: &[Statement<'_>]) -> bool {
     statements
         .iter()
         .any(|s| statement_declares_lexically(s, false))

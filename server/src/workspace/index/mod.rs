@@ -21,6 +21,8 @@
 //! readable) is kept with its reason, and answers that may depend on it say they are partial.
 
 mod summary;
+#[cfg(test)]
+mod summary_pass_tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
@@ -33,7 +35,7 @@ pub use summary::{Asked, Request, Summary, Symbol};
 
 use super::files::{LoadError, is_source_file, read_text};
 use super::{COMMONJS_EXPORTS, OpenFiles, Resolved, Workspace};
-use crate::engine::{self, Analysis, Input, ModuleRequest, Scratch};
+use crate::engine::{self, Analysis, Declined, FileSummary, Input, ModuleRequest, Scratch};
 
 /// Where the index is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -323,7 +325,7 @@ const YIELD_IN_ALL: Duration = Duration::from_secs(10);
 const OPEN_NOT_SUMMARISED: usize = 0;
 
 thread_local! {
-    /// oxc's arena, kept between the files one indexing thread analyses.
+    /// oxc's arena, kept between the files one indexing thread summarises.
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
@@ -472,24 +474,23 @@ impl Workspace {
         found
     }
 
-    /// Reads, analyses and summarises one file (on a thread with the engine's stack).
+    /// Reads and summarises one file (on a thread with the engine's stack): the engine's
+    /// summary pass, or its full analysis where that pass declines.
     fn summarise_file(&self, path: &Path) -> Result<Summary, LoadError> {
         let text = read_text(path)?;
-        let file_name = path.to_string_lossy();
-        let analysis = SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            engine::analyze_with(&Input::new(&text, &file_name), &mut scratch)
-        });
-        Ok(self.summarise(path, &analysis))
+        let file = summarise_text(path, &text).unwrap_or_else(|(file, _)| file);
+        Ok(Summary::from_file(&file, |r| self.resolve_request(path, r)))
     }
 
     fn summarise(&self, path: &Path, analysis: &Analysis) -> Summary {
-        Summary::of(analysis, |i| {
-            match self.resolve(path, &analysis.module.requests[i]) {
-                Resolved::File(file) => Some(super::normalize(&file).into()),
-                _ => None,
-            }
-        })
+        Summary::of(analysis, |r| self.resolve_request(path, r))
+    }
+
+    fn resolve_request(&self, path: &Path, request: &ModuleRequest) -> Option<Arc<Path>> {
+        match self.resolve(path, request) {
+            Resolved::File(file) => Some(super::normalize(&file).into()),
+            _ => None,
+        }
     }
 
     /// The summary's requests resolved again (the files they may mean have changed).
@@ -686,6 +687,20 @@ impl Workspace {
         }
         self.refresh_dirty();
     }
+}
+
+/// What the engine keeps of the text of the file at `path`: its summary pass's, else (with why
+/// that pass declined) the full analysis's. On a thread with the engine's stack.
+pub fn summarise_text(path: &Path, text: &str) -> Result<FileSummary, (FileSummary, Declined)> {
+    let file_name = path.to_string_lossy();
+    let input = Input::new(text, &file_name);
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        engine::summarize(&input, &mut scratch).map_err(|declined| {
+            let analysis = engine::analyze_with(&input, &mut scratch);
+            (FileSummary::of(&analysis), declined)
+        })
+    })
 }
 
 /// Runs `f` on a thread with the engine's stack.

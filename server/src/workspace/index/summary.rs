@@ -1,13 +1,15 @@
 //! What the index keeps of one file: its module record's links (requests with their resolved
 //! targets, what it imports, re-exports and reads as members of each request) and its top-level
-//! names, taken from the file's analysis, which is then dropped. Names as boxed strings, paths
+//! names, taken from the engine's summary of the file (`engine::summarize`, or a full analysis
+//! when that pass declines), which is then dropped. Names as boxed strings, paths
 //! shared (the memory figure: docs/performance.md, "Workspace index").
 
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::engine::{
-    Analysis, DeclarationKind, EnvKind, ExportTarget, FunctionFlavor, ImportName, RequestKind,
+    Analysis, DeclarationKind, EnvKind, ExportTarget, FileSummary, ImportName, ModuleRequest,
+    RequestKind, SourceKind,
 };
 
 /// An imported or re-exported name as asked of another module.
@@ -29,7 +31,7 @@ impl From<&ImportName> for Asked {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub specifier: Box<str>,
     pub kind: RequestKind,
@@ -38,7 +40,7 @@ pub struct Request {
 }
 
 /// A top-level binding, for `workspace/symbol`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Symbol {
     pub name: Box<str>,
     pub declaration: DeclarationKind,
@@ -53,7 +55,7 @@ pub struct Symbol {
     pub exported: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub requests: Box<[Request]>,
     /// Per import binding: the request index and the name asked.
@@ -79,16 +81,27 @@ pub struct Summary {
 
 impl Summary {
     /// The summary of `analysis`, with each request resolved by `resolve`.
-    pub fn of(analysis: &Analysis, resolve: impl Fn(usize) -> Option<Arc<Path>>) -> Summary {
-        let module = &analysis.module;
+    pub fn of(
+        analysis: &Analysis,
+        resolve: impl Fn(&ModuleRequest) -> Option<Arc<Path>>,
+    ) -> Summary {
+        Summary::from_file(&FileSummary::of(analysis), resolve)
+    }
+
+    /// The summary of what the engine kept of a file (its summary pass, or a full analysis),
+    /// with each request resolved by `resolve`.
+    pub fn from_file(
+        file: &FileSummary,
+        resolve: impl Fn(&ModuleRequest) -> Option<Arc<Path>>,
+    ) -> Summary {
+        let module = &file.module;
         let requests = module
             .requests
             .iter()
-            .enumerate()
-            .map(|(i, r)| Request {
+            .map(|r| Request {
                 specifier: r.specifier.as_str().into(),
                 kind: r.kind,
-                resolved: resolve(i),
+                resolved: resolve(r),
             })
             .collect();
         let imports = module
@@ -128,6 +141,20 @@ impl Summary {
             .collect();
         let computed_loads = !module.dynamic_requires.is_empty()
             || module.dynamic_imports.iter().any(|l| l.request.is_none());
+        let symbols = file
+            .top_level
+            .iter()
+            .map(|t| Symbol {
+                name: t.name.as_str().into(),
+                declaration: t.declaration,
+                line: t.line,
+                utf8: t.utf8,
+                utf16: t.utf16,
+                env: t.env,
+                commonjs_wrapper: t.commonjs_wrapper,
+                exported: t.exported,
+            })
+            .collect();
         Summary {
             requests,
             imports,
@@ -136,8 +163,8 @@ impl Summary {
             stars,
             opaque,
             computed_loads,
-            commonjs: analysis.source_kind == crate::engine::SourceKind::CommonJs,
-            symbols: symbols(analysis),
+            commonjs: file.source_kind == SourceKind::CommonJs,
+            symbols,
         }
     }
 
@@ -174,70 +201,4 @@ impl Summary {
             + self.symbols.len() * size_of::<Symbol>()
             + self.symbols.iter().map(|s| s.name.len()).sum::<usize>()
     }
-}
-
-/// The bindings of the file's top level: the global environment's, and those of the script,
-/// module or CommonJS wrapper environment inside it. Imports, parameters and implicit names
-/// left out.
-fn symbols(analysis: &Analysis) -> Box<[Symbol]> {
-    let global = analysis.global();
-    let exported: rustc_hash::FxHashSet<_> = analysis
-        .module
-        .exports
-        .iter()
-        .filter_map(|e| match e.target {
-            ExportTarget::Local(b) => Some(analysis.binding(b).span),
-            _ => None,
-        })
-        .collect();
-    use crate::text::Encoding::{Utf8, Utf16};
-    let mut out = Vec::new();
-    for env_id in analysis.env_ids() {
-        let env = analysis.env(env_id);
-        let wrapper = env.function == Some(FunctionFlavor::CommonJsWrapper);
-        let top = env_id == global
-            || (env.parent == Some(global)
-                && (matches!(env.kind, EnvKind::Script | EnvKind::Module) || wrapper));
-        if !top {
-            continue;
-        }
-        for &b in &env.bindings {
-            let binding = analysis.binding(b);
-            use DeclarationKind::*;
-            if !matches!(
-                binding.declaration,
-                Var | Let | Const | Using | Function | Class | Enum | Namespace
-            ) {
-                continue;
-            }
-            let at = |offset, encoding| analysis.line_index.line_col(offset, encoding);
-            let (start8, end8) = (at(binding.span.start, Utf8), at(binding.span.end, Utf8));
-            let (start16, end16) = (at(binding.span.start, Utf16), at(binding.span.end, Utf16));
-            out.push(Symbol {
-                name: analysis.binding_name(b).into(),
-                declaration: binding.declaration,
-                line: start8.line,
-                utf8: (
-                    start8.col,
-                    if end8.line == start8.line {
-                        end8.col
-                    } else {
-                        start8.col
-                    },
-                ),
-                utf16: (
-                    start16.col,
-                    if end16.line == start16.line {
-                        end16.col
-                    } else {
-                        start16.col
-                    },
-                ),
-                env: env.kind,
-                commonjs_wrapper: wrapper,
-                exported: exported.contains(&binding.span),
-            });
-        }
-    }
-    out.into_boxed_slice()
 }

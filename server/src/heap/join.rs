@@ -148,7 +148,7 @@ pub fn join(
     let mut report = Report {
         total_bytes: heap.total_bytes(),
         nodes: heap.graph.node_count(),
-        edges: heap.graph.edge_to.len() as u64,
+        edges: heap.graph.edge_count,
         ..Report::default()
     };
     // Scripts → files under the root.
@@ -546,7 +546,7 @@ fn observe(heap: &Heap, ctx: u32) -> Observed {
                 .collect();
         }
     }
-    let words = g.self_size[ctx as usize] / 8;
+    let words = g.self_size(ctx) / 8;
     Observed {
         slots: words.saturating_sub(header) as usize,
         named,

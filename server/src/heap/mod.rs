@@ -105,13 +105,17 @@ pub(crate) struct Keywords {
 }
 
 impl Heap {
-    /// Reads and analyses the snapshot at `path`. Memory: the graph's columns and the
-    /// dominator computation's arrays (docs/performance.md has figures); refused up front, with
-    /// a clear error, when the snapshot announces more than the machine has.
+    /// Reads and analyses the snapshot at `path`, in two passes over the file (`reader.rs`
+    /// says why). Memory: the graph's columns and the dominator computation's arrays, never all
+    /// at once (docs/performance.md has figures); refused up front, with a clear error, when the
+    /// snapshot announces more than the machine has.
     pub fn load(path: &Path, progress: Option<Progress>) -> Result<Heap, HeapError> {
         let file_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let (graph, strings) = reader::read(path, progress)?;
-        let dominators = dominators::compute(&graph, strings.keyword("(Document DOM trees)"));
+        let (mut graph, mut first) = reader::read(path, progress)?;
+        let dominators =
+            dominators::compute(&mut graph, first.strings.keyword("(Document DOM trees)"));
+        reader::read_rest(path, &mut first, &mut graph)?;
+        let strings = first.strings;
         let keywords = Keywords {
             context_node: strings.keyword("system / Context"),
             context_edge: strings.keyword("context"),
@@ -180,6 +184,8 @@ impl Heap {
                 context,
             });
         }
+        // Every closure has its position now: the others' are not needed.
+        graph.locations = Vec::new();
         let mut shared_by: FxHashMap<u32, u32> = FxHashMap::default();
         for c in &closures {
             let mut ctx = c.context;

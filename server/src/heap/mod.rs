@@ -22,8 +22,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use graph::Graph;
 pub use join::{
-    ContextReport, EnvironmentInfo, FunctionReport, OwnerNames, Report, Source, UnmatchedScript,
-    VariableReport, join, read_source,
+    ContextReport, EnvironmentInfo, FunctionReport, MAX_CAPTURED_BY, MAX_VARIABLES, OwnerNames,
+    Report, Source, UnmatchedScript, VariableReport, join, read_source,
 };
 pub use reader::Progress;
 

@@ -191,8 +191,15 @@ impl Heap {
             let mut ctx = c.context;
             let mut depth = 0;
             while ctx != u32::MAX && depth < 1024 {
-                *shared_by.entry(ctx).or_default() += 1;
-                for e in graph.edges(ctx) {
+                let sharing = shared_by.entry(ctx).or_default();
+                *sharing += 1;
+                // A Context's names are noted once, not for each closure that shares it.
+                let edges = if *sharing == 1 {
+                    graph.edges(ctx)
+                } else {
+                    0..0
+                };
+                for e in edges {
                     if graph.edge_type[e] == keywords.ty_context {
                         wanted.insert(graph.edge_name[e]);
                     } else if graph.edge_type[e] == keywords.ty_internal

@@ -16,6 +16,14 @@ const PAGE: &str = include_str!("heap_page.html");
 /// Source lines shown per function.
 const EXCERPT_LINES: usize = 40;
 
+/// The page's data (serialised as it is written, not built as a JSON tree first).
+#[derive(Serialize)]
+struct Data<'a> {
+    report: super::heap_json::Json<'a>,
+    sources: Vec<Option<Excerpt>>,
+    max_variables: usize,
+}
+
 #[derive(Serialize)]
 struct Excerpt {
     first: u32,
@@ -49,11 +57,11 @@ pub fn write(out: &mut impl Write, snapshot: &Path, r: &Report) -> io::Result<()
             })
         })
         .collect();
-    let data = serde_json::json!({
-        "report": super::heap_json::to_json(r),
-        "sources": sources,
-        "max_variables": crate::heap::MAX_VARIABLES,
-    });
+    let data = Data {
+        report: super::heap_json::Json::from(r),
+        sources,
+        max_variables: crate::heap::MAX_VARIABLES,
+    };
     let json = serde_json::to_string(&data).expect("the report serialises");
     let title = escape_html(&snapshot.display().to_string());
     let (head, tail) = PAGE

@@ -219,6 +219,41 @@ impl<R: Read> Lexer<R> {
             return Ok(());
         }
         loop {
+            // The fast path, for nearly all of a snapshot's bytes: while a window of 64 bytes is
+            // buffered, no check for the buffer's end; what does not fit the window's bounds (a
+            // number of 19 digits or more, long whitespace, anything unexpected) is left, not
+            // consumed, to the general path below, which reads it or says what is wrong.
+            while self.len - self.pos >= 64 {
+                let buf = &self.buf[self.pos..self.pos + 64];
+                let mut i = 0;
+                while i < 16 && matches!(buf[i], b' ' | b'\n' | b'\r' | b'\t') {
+                    i += 1;
+                }
+                let start = i;
+                let mut value: u64 = 0;
+                while i < start + 18 && buf[i].is_ascii_digit() {
+                    value = value * 10 + u64::from(buf[i] - b'0');
+                    i += 1;
+                }
+                if i == start || buf[i].is_ascii_digit() {
+                    break;
+                }
+                while i < 40 && matches!(buf[i], b' ' | b'\n' | b'\r' | b'\t') {
+                    i += 1;
+                }
+                match buf[i] {
+                    b',' => {
+                        self.pos += i + 1;
+                        each(value)?;
+                    }
+                    b']' => {
+                        self.pos += i + 1;
+                        each(value)?;
+                        return Ok(());
+                    }
+                    _ => break,
+                }
+            }
             self.peek_token()?;
             each(self.number()?)?;
             match self.peek_token()? {

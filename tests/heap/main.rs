@@ -11,6 +11,7 @@ use serde_json::Value;
 
 #[path = "../common/heap_fixture.rs"]
 mod heap_fixture;
+mod shared_context;
 use heap_fixture::{scratch, snapshot};
 
 fn here() -> PathBuf {

@@ -153,11 +153,32 @@ fn write_text(out: &mut impl Write, r: &Report) -> io::Result<()> {
                 let mut line = format!("    {} {}", v.name, bytes(v.retained_bytes));
                 if !v.captured_by.is_empty() {
                     line.push_str(&format!("  captured by {}", v.captured_by.join(", ")));
+                    if v.captured_by_omitted > 0 {
+                        line.push_str(&format!(" and {} more", v.captured_by_omitted));
+                    }
                 }
                 if v.kept_for_siblings {
                     line.push_str("  ← kept only for a sibling closure");
                 }
                 writeln!(out, "{line}")?;
+            }
+            if c.omitted_variables > 0 {
+                let more = format!(
+                    "    … {} more variable{} ({})",
+                    c.omitted_variables,
+                    if c.omitted_variables == 1 { "" } else { "s" },
+                    bytes(c.omitted_bytes)
+                );
+                match &c.described_with {
+                    Some(by) => {
+                        writeln!(out, "{more}: listed with {by}, which shares this Context")?
+                    }
+                    None => writeln!(
+                        out,
+                        "{more} not listed: at most {} a Context",
+                        heap::MAX_VARIABLES
+                    )?,
+                }
             }
         }
     }

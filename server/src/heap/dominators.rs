@@ -8,6 +8,13 @@
 //! - nodes reachable only through weak edges, and cycles nothing else holds, hang off the root.
 //!
 //! Vertices are numbered from 1 (0 means none), vertex `v` being node `v - 1`.
+//!
+//! Memory, not time, is what limits the snapshots this can read, so each array lives only as
+//! long as a phase needs it: the depth-first search needs the edges and four arrays; the
+//! predecessor lists are built in place (a counting sort) once its cursor is freed; the edge
+//! columns are then dropped from the graph (the reader reads them again afterwards) before the
+//! semidominator phase allocates its five arrays; and the dominators end up in place in one of
+//! them.
 
 use super::graph::Graph;
 
@@ -34,8 +41,10 @@ impl Bits {
     }
 }
 
-/// `document_trees`: the string id of `(Document DOM trees)` (`u32::MAX` when absent).
-pub fn compute(g: &Graph, document_trees: u32) -> Dominators {
+/// `document_trees`: the string id of `(Document DOM trees)` (`u32::MAX` when absent). Takes
+/// the graph's node names, edge offsets and edge columns away (see the module's comment):
+/// `reader::read_rest` reads them again.
+pub fn compute(g: &mut Graph, document_trees: u32) -> Dominators {
     let n = g.node_count();
     let weak = g.edge_type_id("weak");
     let shortcut = g.edge_type_id("shortcut");
@@ -70,6 +79,9 @@ pub fn compute(g: &Graph, document_trees: u32) -> Dominators {
             }
         }
     }
+    // The names served that one check.
+    g.node_name = Vec::new();
+    let owned = owned;
     let essential = |from: u32, ty: u8, to: u32| -> bool {
         from != to
             && ty != weak
@@ -77,109 +89,61 @@ pub fn compute(g: &Graph, document_trees: u32) -> Dominators {
             && (from == ROOT || !owned.get(to) || owned.get(from))
     };
 
-    // Predecessors over the edges whose type can retain (the ownership rule is checked on use),
-    // and whether each node has a referrer that is neither weak nor a shortcut.
+    // Whether each node has a referrer that is neither weak nor a shortcut.
     let mut strong_referrer = Bits::new(n as usize);
-    let mut pred_first = vec![0u32; n as usize + 1];
-    for v in 0..n {
-        for e in g.edges(v) {
-            let (ty, to) = (g.edge_type[e], g.edge_to[e]);
-            if ty != weak && ty != shortcut {
-                strong_referrer.set(to);
-            }
-            if v != to && ty != weak && (ty != shortcut || v == ROOT) {
-                pred_first[to as usize + 1] += 1;
-            }
-        }
-    }
-    for i in 0..n as usize {
-        pred_first[i + 1] += pred_first[i];
-    }
-    let mut pred_from = vec![0u32; pred_first[n as usize] as usize];
-    {
-        let mut fill = pred_first.clone();
-        for v in 0..n {
-            for e in g.edges(v) {
-                let (ty, to) = (g.edge_type[e], g.edge_to[e]);
-                if v != to && ty != weak && (ty != shortcut || v == ROOT) {
-                    pred_from[fill[to as usize] as usize] = v;
-                    fill[to as usize] += 1;
-                }
-            }
+    for (&ty, &to) in g.edge_type.iter().zip(&g.edge_to) {
+        if ty != weak && ty != shortcut {
+            strong_referrer.set(to);
         }
     }
 
     let len = n as usize + 1;
     let mut parent = vec![0u32; len];
-    let mut ancestor = vec![0u32; len];
     let mut vertex = vec![0u32; len];
-    let mut label = vec![0u32; len];
     let mut semi = vec![0u32; len];
-    let mut dom = vec![0u32; len];
-    // The iterative DFS's edge cursor, then reused as the buckets' links.
-    let mut cursor = vec![0u32; len];
     let mut count = 0u32;
-
-    let dfs = |root: u32,
-               parent: &mut [u32],
-               semi: &mut [u32],
-               vertex: &mut [u32],
-               label: &mut [u32],
-               cursor: &mut [u32],
-               count: &mut u32| {
-        cursor[root as usize] = g.first_edge[root as usize - 1];
-        let mut v = root;
-        while v != 0 {
-            if semi[v as usize] == 0 {
-                *count += 1;
-                semi[v as usize] = *count;
-                vertex[*count as usize] = v;
-                label[v as usize] = v;
-            }
-            let mut next = parent[v as usize];
-            let from = v - 1;
-            let end = g.first_edge[from as usize + 1];
-            while cursor[v as usize] < end {
-                let e = cursor[v as usize] as usize;
-                let to = g.edge_to[e];
-                if essential(from, g.edge_type[e], to) && semi[to as usize + 1] == 0 {
-                    let w = to + 1;
-                    parent[w as usize] = v;
-                    cursor[w as usize] = g.first_edge[to as usize];
-                    next = w;
-                    break;
+    {
+        // The iterative DFS's edge cursor.
+        let mut cursor = vec![0u32; len];
+        let graph: &Graph = g;
+        let mut dfs = |root: u32, parent: &mut [u32], semi: &mut [u32], vertex: &mut [u32]| {
+            cursor[root as usize] = graph.first_edge[root as usize - 1];
+            let mut v = root;
+            while v != 0 {
+                if semi[v as usize] == 0 {
+                    count += 1;
+                    semi[v as usize] = count;
+                    vertex[count as usize] = v;
                 }
-                cursor[v as usize] += 1;
+                let mut next = parent[v as usize];
+                let from = v - 1;
+                let end = graph.first_edge[from as usize + 1];
+                while cursor[v as usize] < end {
+                    let e = cursor[v as usize] as usize;
+                    let to = graph.edge_to[e];
+                    if essential(from, graph.edge_type[e], to) && semi[to as usize + 1] == 0 {
+                        let w = to + 1;
+                        parent[w as usize] = v;
+                        cursor[w as usize] = graph.first_edge[to as usize];
+                        next = w;
+                        break;
+                    }
+                    cursor[v as usize] += 1;
+                }
+                v = next;
             }
-            v = next;
-        }
-    };
-    let r = ROOT + 1;
-    dfs(
-        r,
-        &mut parent,
-        &mut semi,
-        &mut vertex,
-        &mut label,
-        &mut cursor,
-        &mut count,
-    );
-    if count < n {
+        };
+        let r = ROOT + 1;
+        dfs(r, &mut parent, &mut semi, &mut vertex);
         for v in 1..=n {
             if semi[v as usize] == 0 && !strong_referrer.get(v - 1) {
                 parent[v as usize] = r;
-                dfs(
-                    v,
-                    &mut parent,
-                    &mut semi,
-                    &mut vertex,
-                    &mut label,
-                    &mut cursor,
-                    &mut count,
-                );
+                dfs(v, &mut parent, &mut semi, &mut vertex);
             }
         }
     }
+    drop(strong_referrer);
+    let r = ROOT + 1;
     if count < n {
         for v in 1..=n {
             if semi[v as usize] == 0 {
@@ -187,13 +151,51 @@ pub fn compute(g: &Graph, document_trees: u32) -> Dominators {
                 count += 1;
                 semi[v as usize] = count;
                 vertex[count as usize] = v;
-                label[v as usize] = v;
             }
         }
     }
 
+    // Predecessors over the edges whose type can retain (the ownership rule is checked on
+    // use), by counting sort in place: counts, then running ends, each list filled from its
+    // end, which leaves `pred_first[i]` at the list's start.
+    let retains =
+        |from: u32, ty: u8, to: u32| from != to && ty != weak && (ty != shortcut || from == ROOT);
+    let mut pred_first = vec![0u32; len];
+    for v in 0..n {
+        for e in g.edges(v) {
+            let to = g.edge_to[e];
+            if retains(v, g.edge_type[e], to) {
+                pred_first[to as usize] += 1;
+            }
+        }
+    }
+    let mut total = 0u32;
+    for c in pred_first.iter_mut() {
+        total += *c;
+        *c = total;
+    }
+    let mut pred_from = vec![0u32; total as usize];
+    for v in (0..n).rev() {
+        for e in g.edges(v).rev() {
+            let to = g.edge_to[e];
+            if retains(v, g.edge_type[e], to) {
+                pred_first[to as usize] -= 1;
+                pred_from[pred_first[to as usize] as usize] = v;
+            }
+        }
+    }
+    // The edges are done with until the report: the reader reads them (and their offsets)
+    // again.
+    g.edge_type = Vec::new();
+    g.edge_to = Vec::new();
+    g.first_edge = Vec::new();
+
+    // Every vertex was visited: each one's label starts as itself.
+    let mut label: Vec<u32> = (0..len as u32).collect();
+    let mut ancestor = vec![0u32; len];
+    let mut dom = vec![0u32; len];
     let mut bucket_head = vec![0u32; len];
-    let bucket_next = &mut cursor;
+    let mut bucket_next = vec![0u32; len];
     let mut stack: Vec<u32> = Vec::new();
     let mut evaluate = |v: u32, ancestor: &mut [u32], label: &mut [u32], semi: &[u32]| -> u32 {
         if ancestor[v as usize] == 0 {
@@ -249,8 +251,15 @@ pub fn compute(g: &Graph, document_trees: u32) -> Dominators {
             v = next;
         }
     }
-    drop(pred_from);
-    drop(pred_first);
+    drop((
+        pred_from,
+        pred_first,
+        label,
+        ancestor,
+        parent,
+        bucket_head,
+        bucket_next,
+    ));
     dom[0] = r;
     dom[r as usize] = r;
     for i in 2..=count {
@@ -259,8 +268,14 @@ pub fn compute(g: &Graph, document_trees: u32) -> Dominators {
             dom[w as usize] = dom[dom[w as usize] as usize];
         }
     }
-    let idom: Vec<u32> = (0..n).map(|v| dom[v as usize + 1] - 1).collect();
-    let mut retained = g.self_size.clone();
+    drop(semi);
+    // Vertex numbers to node numbers, in place.
+    let mut idom = dom;
+    for v in 0..n as usize {
+        idom[v] = idom[v + 1] - 1;
+    }
+    idom.truncate(n as usize);
+    let mut retained: Vec<u64> = (0..n).map(|v| g.self_size(v)).collect();
     for i in (2..=count).rev() {
         let v = vertex[i as usize] - 1;
         retained[idom[v as usize] as usize] += retained[v as usize];

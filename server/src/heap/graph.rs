@@ -1,6 +1,13 @@
 //! The heap graph in compact columns: one entry per node and per edge, nodes numbered from 0 in
 //! file order (an edge's `to_node` divided by the node field count), each node's edges a range
 //! of the edge columns (`first_edge`).
+//!
+//! Not every column is filled at every moment: the reader's first pass keeps what the dominator
+//! computation needs (sizes, edge targets), which drops the edge columns while its own arrays
+//! are at their largest, and a second pass reads the rest (`reader::read_rest`). Memory is the
+//! limit on big snapshots, so the columns are as narrow as the format allows.
+
+use rustc_hash::FxHashMap;
 
 use super::HeapError;
 
@@ -14,9 +21,17 @@ pub struct Graph {
     pub node_name: Vec<u32>,
     /// V8's object id (`@id` in DevTools and memlab).
     pub node_id: Vec<u32>,
-    pub self_size: Vec<u64>,
-    /// `first_edge[n]..first_edge[n + 1]` are node `n`'s edges.
+    /// Self sizes that fit in 32 bits (all but huge backing stores): the others are in
+    /// `big_self_size`, and this column holds `u32::MAX` for them. Read with [`Graph::self_size`].
+    pub self_size: Vec<u32>,
+    pub big_self_size: FxHashMap<u32, u64>,
+    /// `first_edge[n]..first_edge[n + 1]` are node `n`'s edges. Once the graph is complete
+    /// (after `reader::read_rest`), the edge columns hold only the edges of the nodes the joins
+    /// walk — closures, `code` nodes (SharedFunctionInfos, Scripts, ScopeInfos) and Contexts —
+    /// and every other node's range is empty: the retained sizes are computed by then.
     pub first_edge: Vec<u32>,
+    /// Edges in the snapshot (not all of them in the columns: see `first_edge`).
+    pub edge_count: u64,
     pub edge_type: Vec<u8>,
     /// A string index, or the element/slot number for `element` and `hidden` edges.
     pub edge_name: Vec<u32>,
@@ -38,18 +53,47 @@ pub struct Location {
 pub type TypeId = u8;
 
 impl Graph {
-    /// Memory the graph and the dominator computation take, for refusing what cannot fit.
+    /// Memory the graph and the dominator computation take at their peak, for refusing what
+    /// cannot fit: either the dominator computation (sizes and edge offsets, 4 + 4 bytes a
+    /// node; predecessor lists, 4 a node and an edge; eight 4-byte arrays a node) or the
+    /// complete graph after it (1 + 4 + 4 + 4 + 4 bytes a node and 1 + 4 + 4 an edge, with the
+    /// dominators, 4 a node, and the retained sizes, 8).
     pub fn bytes_needed(nodes: u64, edges: u64) -> u64 {
-        // Columns: 1 + 4 + 4 + 8 + 4 bytes a node, 1 + 4 + 4 an edge; dominators: the
-        // predecessor lists (4 a node and an edge) and ten 4-byte arrays a node, then 8 for
-        // retained sizes.
-        nodes
-            .saturating_mul(21 + 4 + 40 + 8)
-            .saturating_add(edges.saturating_mul(9 + 4))
+        let dominators = nodes
+            .saturating_mul(8 + 4 + 32)
+            .saturating_add(edges.saturating_mul(4));
+        let complete = nodes
+            .saturating_mul(17 + 4 + 8)
+            .saturating_add(edges.saturating_mul(9));
+        dominators.max(complete)
     }
 
+    /// The self size of `node`, in bytes.
+    pub fn self_size(&self, node: u32) -> u64 {
+        match self.self_size[node as usize] {
+            u32::MAX => self
+                .big_self_size
+                .get(&node)
+                .copied()
+                .unwrap_or(u64::from(u32::MAX)),
+            small => u64::from(small),
+        }
+    }
+
+    /// Appends a node's self size.
+    pub(super) fn push_self_size(&mut self, size: u64) {
+        match u32::try_from(size) {
+            Ok(small) if small != u32::MAX => self.self_size.push(small),
+            _ => {
+                self.big_self_size.insert(self.self_size.len() as u32, size);
+                self.self_size.push(u32::MAX);
+            }
+        }
+    }
+
+    /// Nodes (from the self sizes: the one node column that both passes keep).
     pub fn node_count(&self) -> u32 {
-        self.node_type.len() as u32
+        self.self_size.len() as u32
     }
 
     pub fn edges(&self, node: u32) -> std::ops::Range<usize> {
@@ -71,22 +115,18 @@ impl Graph {
             .map(|e| self.edge_to[e])
     }
 
-    /// Checks what the reader could not check while streaming: every column has one entry a
-    /// node, the edge counts add up, and every reference is in range.
-    pub(super) fn validate(&mut self, edge_total: u64, string_count: u32) -> Result<(), HeapError> {
-        let n = self.node_type.len();
+    /// Checks what the first pass read, before the dominator computation indexes with it:
+    /// one size a node, the edge counts add up, every edge target in range.
+    pub(super) fn validate_targets(&self, edge_total: u64) -> Result<(), HeapError> {
+        let n = self.self_size.len();
         if n == 0 {
             return Err(HeapError::NotASnapshot("the snapshot has no nodes".into()));
         }
-        if self.node_name.len() != n
-            || self.node_id.len() != n
-            || self.self_size.len() != n
-            || self.first_edge.len() != n + 1
-        {
+        if self.first_edge.len() != n + 1 || self.node_name.len() != n {
             return Err(HeapError::Corrupt("the nodes array is inconsistent".into()));
         }
         let e = self.edge_to.len();
-        if edge_total != e as u64 || self.edge_type.len() != e || self.edge_name.len() != e {
+        if edge_total != e as u64 || self.edge_type.len() != e {
             return Err(HeapError::Corrupt(format!(
                 "the nodes announce {edge_total} edges but the edges array holds {e}: truncated or corrupt"
             )));
@@ -96,6 +136,27 @@ impl Graph {
                 "an edge leads to node {bad}, past the last of {n} nodes"
             )));
         }
+        Ok(())
+    }
+
+    /// Checks the complete graph after the second pass: every column has one entry a node (as
+    /// many as the first pass saw: the file did not change in between), the edge counts add up,
+    /// and every reference is in range.
+    pub(super) fn validate(&mut self, edge_total: u64, string_count: u32) -> Result<(), HeapError> {
+        let n = self.self_size.len();
+        if self.node_type.len() != n || self.node_id.len() != n {
+            return Err(HeapError::Corrupt(
+                "the nodes array changed between two readings of the file".into(),
+            ));
+        }
+        if u64::from(self.first_edge.last().copied().unwrap_or(0)) != edge_total
+            || self.edge_name.len() != self.edge_to.len()
+        {
+            return Err(HeapError::Corrupt(
+                "the edges array changed between two readings of the file".into(),
+            ));
+        }
+        self.validate_targets(edge_total)?;
         if self.node_name.iter().any(|&s| s >= string_count) {
             return Err(HeapError::Corrupt(
                 "a node is named by a string the strings array does not have".into(),

@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::{Heap, scope_info_strings};
 use crate::engine::{
@@ -15,6 +18,16 @@ use crate::text::{Encoding, LineCol};
 
 /// At most this many node ids are listed per function or Context (biggest first).
 const MAX_IDS: usize = 100;
+/// At most this many variables are listed per Context: the function's own captures first, then
+/// the biggest; the rest are counted (`omitted_variables`). A program's module scope can hold
+/// thousands (TypeScript's compiler: 5,000 in one Context shared by 20,000 closures), and
+/// listing each for each function that shares it made the report quadratic.
+pub const MAX_VARIABLES: usize = 32;
+/// At most this many functions are named per variable in `captured_by`; the rest are counted.
+pub const MAX_CAPTURED_BY: usize = 16;
+/// Contexts with more edges than this are read once and remembered (with whether each
+/// candidate environment fits them); smaller ones are cheaper to read again than to keep.
+const CACHED_EDGES: usize = 64;
 
 #[derive(Debug, Default)]
 pub struct Report {
@@ -74,6 +87,14 @@ pub struct ContextReport {
     pub shared_by: u32,
     pub node_ids: Vec<u32>,
     pub variables: Vec<VariableReport>,
+    /// Variables not in `variables` (over [`MAX_VARIABLES`], or listed with `described_with`),
+    /// and the bytes they retain.
+    pub omitted_variables: u32,
+    pub omitted_bytes: u64,
+    /// The function (`name (file:line:column)`) whose report lists these Contexts' variables,
+    /// when they hold more than [`MAX_VARIABLES`] and a bigger function shares them: each such
+    /// set of Contexts is described once, and other functions list only their own captures.
+    pub described_with: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +115,8 @@ pub struct VariableReport {
     /// dominates the value), summed over the Contexts.
     pub retained_bytes: u64,
     pub captured_by: Vec<String>,
+    /// Functions capturing it past the [`MAX_CAPTURED_BY`] named.
+    pub captured_by_omitted: u32,
     /// Kept alive for this function only because a sibling closure captures it.
     pub kept_for_siblings: bool,
 }
@@ -126,6 +149,8 @@ struct Candidate {
     certain: bool,
     /// Their names.
     names: Vec<String>,
+    /// The same, to look up (a module scope can hold thousands).
+    name_set: FxHashSet<String>,
     /// A non-arrow function: V8 may keep its `this` in a slot for arrows inside.
     receiver: bool,
     /// V8 may give it an empty Context.
@@ -148,7 +173,7 @@ pub fn join(
     let mut report = Report {
         total_bytes: heap.total_bytes(),
         nodes: heap.graph.node_count(),
-        edges: heap.graph.edge_to.len() as u64,
+        edges: heap.graph.edge_count,
         ..Report::default()
     };
     // Scripts → files under the root.
@@ -200,6 +225,8 @@ pub fn join(
     }
 
     let mut groups: FxHashMap<(usize, Target), Group> = FxHashMap::default();
+    let mut made: FxHashMap<(usize, EnvId), Rc<Candidate>> = FxHashMap::default();
+    let mut seen = Seen::default();
     for c in &heap.closures {
         let retained = heap.retained[c.node as usize];
         let Some(place) = places.get(c.script as usize) else {
@@ -225,7 +252,7 @@ pub fn join(
             name: heap.node_name(c.node).to_string(),
             line: c.line,
             column: c.column,
-            candidates: candidates(&src.analysis, target),
+            candidates: candidates(&src.analysis, target, file, &mut made),
             ..Group::default()
         });
         group.instances += 1;
@@ -233,7 +260,7 @@ pub fn join(
         group
             .nodes
             .push((retained, heap.graph.node_id[c.node as usize]));
-        let chain = align(heap, &group.candidates, c.context);
+        let chain = align(heap, file, &group.candidates, c.context, &mut seen);
         if chain.iter().any(|(cand, _)| cand.is_none()) {
             group.aligned = false;
         }
@@ -257,6 +284,26 @@ pub fn join(
         }
     }
 
+    // In the report's order (biggest first) from here: a big set of Contexts that several
+    // functions share is described in full with the first of them.
+    let offset_of = |file: usize, target: Target| match target {
+        Target::Closure(e) | Target::Class(e) | Target::Module(e) => {
+            let src = files[file]
+                .2
+                .as_ref()
+                .expect("groups only of analysed files");
+            src.analysis.env(e).span.start
+        }
+        Target::Unknown(o) => o,
+    };
+    let mut groups: Vec<((usize, Target), Group)> = groups.into_iter().collect();
+    groups.sort_by(|((xf, xt), x), ((yf, yt), y)| {
+        y.retained
+            .cmp(&x.retained)
+            .then_with(|| files[*xf].1.cmp(&files[*yf].1))
+            .then(offset_of(*xf, *xt).cmp(&offset_of(*yf, *yt)))
+    });
+    let mut described = Described::default();
     for ((file, target), mut group) in groups {
         let (path, rel, src) = &files[file];
         let src = src.as_ref().expect("groups only of analysed files");
@@ -286,10 +333,27 @@ pub fn join(
             _ => FxHashMap::default(),
         };
         group.positions.sort_by_key(|p| p.depth);
+        let label = format!("{name} ({rel}:{line}:{column})");
+        let place = Describer {
+            file,
+            label: &label,
+        };
         let contexts = group
             .positions
             .iter_mut()
-            .map(|p| context_report(heap, a, &group.candidates, p, &retains, owner))
+            .map(|p| {
+                context_report(
+                    heap,
+                    a,
+                    &place,
+                    &group.candidates,
+                    p,
+                    &retains,
+                    owner,
+                    &mut described,
+                    &mut seen,
+                )
+            })
             .collect();
         group.nodes.sort_unstable_by(|x, y| y.cmp(x));
         report.closures.push(FunctionReport {
@@ -346,7 +410,7 @@ struct Group {
     name: String,
     line: u32,
     column: u32,
-    candidates: Vec<Candidate>,
+    candidates: Vec<Rc<Candidate>>,
     instances: u32,
     retained: u64,
     nodes: Vec<(u64, u32)>,
@@ -465,8 +529,14 @@ fn target_of(src: &Source, line: u32, column: u32) -> Target {
     Target::Unknown(offset)
 }
 
-/// The environments on `target`'s chain that V8 may give a Context, innermost first.
-fn candidates(a: &Analysis, target: Target) -> Vec<Candidate> {
+/// The environments on `target`'s chain that V8 may give a Context, innermost first; each
+/// environment's [`Candidate`] made once per file (`made`, keyed by file and environment).
+fn candidates(
+    a: &Analysis,
+    target: Target,
+    file: usize,
+    made: &mut FxHashMap<(usize, EnvId), Rc<Candidate>>,
+) -> Vec<Rc<Candidate>> {
     let mut env = match target {
         Target::Closure(c) => a.env(c).parent,
         Target::Class(c) | Target::Module(c) => Some(c),
@@ -480,41 +550,51 @@ fn candidates(a: &Analysis, target: Target) -> Vec<Candidate> {
         if matches!(e.kind, EnvKind::Global | EnvKind::FunctionName) {
             continue;
         }
-        // A module's imports and exported variables live in module cells, not Context slots.
-        let module_cell = |b: BindingId| {
-            e.kind == EnvKind::Module
-                && (a.binding(b).declaration == DeclarationKind::Import
-                    || a.module
-                        .exports
-                        .iter()
-                        .any(|x| matches!(x.target, ExportTarget::Local(l) if l == b)))
-        };
-        let vars: Vec<BindingId> = e
-            .bindings
-            .iter()
-            .copied()
-            .filter(|&b| a.binding(b).context_allocated && !module_cell(b))
-            .collect();
-        out.push(Candidate {
-            env: id,
-            certain: !vars.is_empty() || matches!(e.kind, EnvKind::Module | EnvKind::Script),
-            receiver: matches!(
-                e.function,
-                Some(
-                    FunctionFlavor::Function
-                        | FunctionFlavor::FieldInitializer
-                        | FunctionFlavor::StaticBlock
-                )
-            ),
-            names: vars
-                .iter()
-                .map(|&b| a.binding_name(b).to_string())
-                .collect(),
-            empty_ok: e.kind == EnvKind::Class || e.has_sloppy_eval,
-            vars,
-        });
+        let candidate = made
+            .entry((file, id))
+            .or_insert_with(|| Rc::new(candidate(a, id)));
+        out.push(candidate.clone());
     }
     out
+}
+
+fn candidate(a: &Analysis, id: EnvId) -> Candidate {
+    let e = a.env(id);
+    // A module's imports and exported variables live in module cells, not Context slots.
+    let module_cell = |b: BindingId| {
+        e.kind == EnvKind::Module
+            && (a.binding(b).declaration == DeclarationKind::Import
+                || a.module
+                    .exports
+                    .iter()
+                    .any(|x| matches!(x.target, ExportTarget::Local(l) if l == b)))
+    };
+    let vars: Vec<BindingId> = e
+        .bindings
+        .iter()
+        .copied()
+        .filter(|&b| a.binding(b).context_allocated && !module_cell(b))
+        .collect();
+    let names: Vec<String> = vars
+        .iter()
+        .map(|&b| a.binding_name(b).to_string())
+        .collect();
+    Candidate {
+        env: id,
+        certain: !vars.is_empty() || matches!(e.kind, EnvKind::Module | EnvKind::Script),
+        receiver: matches!(
+            e.function,
+            Some(
+                FunctionFlavor::Function
+                    | FunctionFlavor::FieldInitializer
+                    | FunctionFlavor::StaticBlock
+            )
+        ),
+        name_set: names.iter().cloned().collect(),
+        names,
+        empty_ok: e.kind == EnvKind::Class || e.has_sloppy_eval,
+        vars,
+    }
 }
 
 /// What the snapshot says of one Context: how many local slots, their names where it gives
@@ -523,20 +603,44 @@ struct Observed {
     slots: usize,
     /// `context` edges: (name, value).
     named: Vec<(String, u32)>,
+    /// `named` by name, for Contexts with many (`None`: few, searched in order).
+    by_name: Option<FxHashMap<String, u32>>,
+    /// `hidden` edges (slot number, value), the first for each number, by number: a block
+    /// Context's slots, which V8 leaves unnamed.
+    hidden: Vec<(u32, u32)>,
     /// The ScopeInfo's leading names.
     scope_names: Vec<String>,
+}
+
+impl Observed {
+    /// The value of the slot named `name`, else of local slot `i` (unnamed block Contexts).
+    fn value(&self, name: &str, i: u32) -> Option<u32> {
+        let named = match &self.by_name {
+            Some(map) => map.get(name).copied(),
+            None => self.named.iter().find(|(n, _)| n == name).map(|&(_, v)| v),
+        };
+        named.or_else(|| {
+            self.hidden
+                .binary_search_by_key(&i, |&(slot, _)| slot)
+                .ok()
+                .map(|k| self.hidden[k].1)
+        })
+    }
 }
 
 fn observe(heap: &Heap, ctx: u32) -> Observed {
     let g = &heap.graph;
     let k = heap.keywords();
     let mut header = 4u64;
-    let mut named = Vec::new();
+    let mut named: Vec<(String, u32)> = Vec::new();
+    let mut hidden = Vec::new();
     let mut scope_names = Vec::new();
     for e in g.edges(ctx) {
         let (ty, name, to) = (g.edge_type[e], g.edge_name[e], g.edge_to[e]);
         if ty == k.ty_context {
             named.push((heap.name(name).to_string(), to));
+        } else if ty == k.ty_hidden {
+            hidden.push((name, to));
         } else if ty == k.ty_internal && name == k.extension {
             header += 1;
         } else if ty == k.ty_internal && name == k.scope_info {
@@ -546,17 +650,71 @@ fn observe(heap: &Heap, ctx: u32) -> Observed {
                 .collect();
         }
     }
-    let words = g.self_size[ctx as usize] / 8;
+    // The first edge of each number, as a search in edge order would find.
+    hidden.sort_by_key(|&(slot, _)| slot);
+    hidden.dedup_by_key(|&mut (slot, _)| slot);
+    let by_name = (named.len() > 16).then(|| {
+        let mut map = FxHashMap::default();
+        for (n, v) in &named {
+            map.entry(n.clone()).or_insert(*v);
+        }
+        map
+    });
+    let words = g.self_size(ctx) / 8;
     Observed {
         slots: words.saturating_sub(header) as usize,
         named,
+        by_name,
+        hidden,
         scope_names,
+    }
+}
+
+/// Contexts read from the snapshot, remembered when they are big: a module's Context is on the
+/// chain of every closure of the module, and reading its thousands of slots for each one made
+/// the join quadratic.
+#[derive(Default)]
+struct Seen {
+    observed: FxHashMap<u32, Rc<Observed>>,
+    /// Whether a candidate (file, environment) fits a (big) Context.
+    fits: FxHashMap<(usize, EnvId, u32), bool>,
+}
+
+impl Seen {
+    fn big(heap: &Heap, ctx: u32) -> bool {
+        heap.graph.edges(ctx).len() > CACHED_EDGES
+    }
+
+    fn observe(&mut self, heap: &Heap, ctx: u32) -> Rc<Observed> {
+        if !Seen::big(heap, ctx) {
+            return Rc::new(observe(heap, ctx));
+        }
+        self.observed
+            .entry(ctx)
+            .or_insert_with(|| Rc::new(observe(heap, ctx)))
+            .clone()
+    }
+
+    /// Whether `c` fits the big Context `ctx`.
+    fn fits_big(&mut self, heap: &Heap, file: usize, c: &Candidate, ctx: u32) -> bool {
+        if let Some(&known) = self.fits.get(&(file, c.env, ctx)) {
+            return known;
+        }
+        let fit = fits(c, &self.observe(heap, ctx));
+        self.fits.insert((file, c.env, ctx), fit);
+        fit
     }
 }
 
 /// Pairs each Context on the chain from `context` with a candidate (or none when the static
 /// model has no environment for it; the rest of the chain is then left unpaired).
-fn align(heap: &Heap, cands: &[Candidate], context: u32) -> Vec<(Option<usize>, u32)> {
+fn align(
+    heap: &Heap,
+    file: usize,
+    cands: &[Rc<Candidate>],
+    context: u32,
+    seen: &mut Seen,
+) -> Vec<(Option<usize>, u32)> {
     let mut out = Vec::new();
     let mut next = 0usize;
     let mut lost = false;
@@ -565,11 +723,15 @@ fn align(heap: &Heap, cands: &[Candidate], context: u32) -> Vec<(Option<usize>, 
     while ctx != u32::MAX && depth < 1024 {
         let mut paired = None;
         if !lost {
-            let seen = observe(heap, ctx);
+            let small = (!Seen::big(heap, ctx)).then(|| observe(heap, ctx));
             while next < cands.len() {
                 let c = &cands[next];
                 next += 1;
-                if fits(c, &seen) {
+                let fit = match &small {
+                    Some(observed) => fits(c, observed),
+                    None => seen.fits_big(heap, file, c, ctx),
+                };
+                if fit {
                     paired = Some(next - 1);
                     break;
                 }
@@ -599,7 +761,7 @@ fn fits(c: &Candidate, seen: &Observed) -> bool {
     if seen.slots != m + usize::from(with_this) {
         return false;
     }
-    let known = |n: &String| n == "this" || c.names.contains(n);
+    let known = |n: &String| n == "this" || c.name_set.contains(n);
     if !seen.named.iter().all(|(n, _)| known(n)) {
         return false;
     }
@@ -614,17 +776,43 @@ fn fits(c: &Candidate, seen: &Observed) -> bool {
     c.certain || with_this || c.empty_ok
 }
 
+/// Sets of Contexts with more than [`MAX_VARIABLES`] variables already described, by file,
+/// environment (or depth, unaligned) and a hash of the Contexts.
+#[derive(Default)]
+struct Described {
+    sets: FxHashMap<(usize, Option<EnvId>, usize, u64), Vec<DescribedSet>>,
+}
+
+struct DescribedSet {
+    /// The Contexts themselves, so that a hash collision cannot pass for the same set.
+    contexts: Vec<u32>,
+    /// `name (file:line:column)` of the function whose report lists them.
+    by: String,
+    variables: u32,
+    bytes: u64,
+}
+
+/// One function's place in the report: its file and how other functions' reports name it.
+struct Describer<'a> {
+    file: usize,
+    label: &'a str,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn context_report(
     heap: &Heap,
     a: &Analysis,
-    cands: &[Candidate],
+    place: &Describer<'_>,
+    cands: &[Rc<Candidate>],
     p: &mut Position,
     retains: &FxHashMap<BindingId, bool>,
     owner: OwnerNames<'_>,
+    described: &mut Described,
+    seen: &mut Seen,
 ) -> ContextReport {
     p.contexts.sort_unstable();
     p.contexts.dedup();
-    let cand = p.candidate.map(|i| &cands[i]);
+    let cand = p.candidate.map(|i| &*cands[i]);
     let environment = cand.map(|c| {
         let e = a.env(c.env);
         let (line, column) = a.line_index.human(e.span.start);
@@ -636,7 +824,6 @@ fn context_report(
             column,
         }
     });
-    let mut variables: Vec<VariableReport> = Vec::new();
     let mut ids: Vec<(u64, u32)> = Vec::new();
     let mut retained = 0u64;
     let mut shared_by = 0u32;
@@ -647,88 +834,177 @@ fn context_report(
             heap.graph.node_id[ctx as usize],
         ));
         shared_by = shared_by.max(heap.shared_by.get(&ctx).copied().unwrap_or(0));
-        let seen = observe(heap, ctx);
-        let dominated = |v: u32| {
-            if heap.idom[v as usize] == ctx {
-                heap.retained[v as usize]
-            } else {
-                0
-            }
-        };
-        match cand {
-            Some(c) => {
-                let this_slot = seen.slots > c.vars.len();
-                let names = c
-                    .vars
-                    .iter()
-                    .map(|&b| (Some(b), a.binding_name(b).to_string()))
-                    .chain(this_slot.then(|| (None, "this".to_string())));
-                for (i, (binding, name)) in names.enumerate() {
-                    let value = seen
-                        .named
-                        .iter()
-                        .find(|(n, _)| *n == name)
-                        .map(|&(_, v)| v)
-                        .or_else(|| hidden_slot(heap, ctx, i as u32));
-                    let bytes = value.map_or(0, dominated);
-                    match variables.iter_mut().find(|v| v.name == name) {
-                        Some(v) => v.retained_bytes += bytes,
-                        None => variables.push(VariableReport {
-                            captured_by: binding
-                                .map(|b| {
-                                    a.binding(b)
-                                        .captured_by
-                                        .iter()
-                                        .filter(|&&e| a.env(e).is_closure())
-                                        .map(|&e| owner(a, e))
-                                        .collect()
-                                })
-                                .unwrap_or_default(),
-                            kept_for_siblings: binding
-                                .and_then(|b| retains.get(&b))
-                                .is_some_and(|used| !used),
-                            retained_bytes: bytes,
-                            binding,
-                            name,
-                        }),
-                    }
-                }
-            }
-            None => {
-                for (name, value) in &seen.named {
-                    let bytes = dominated(*value);
-                    match variables.iter_mut().find(|v| v.name == *name) {
-                        Some(v) => v.retained_bytes += bytes,
-                        None => variables.push(VariableReport {
-                            name: name.clone(),
-                            binding: None,
-                            retained_bytes: bytes,
-                            captured_by: Vec::new(),
-                            kept_for_siblings: false,
-                        }),
-                    }
-                }
-            }
-        }
     }
     ids.sort_unstable_by(|x, y| y.cmp(x));
-    ContextReport {
+    let mut report = ContextReport {
         environment,
         count: p.contexts.len() as u32,
         retained_bytes: retained,
         shared_by,
         node_ids: ids.iter().take(MAX_IDS).map(|&(_, id)| id).collect(),
-        variables,
+        variables: Vec::new(),
+        omitted_variables: 0,
+        omitted_bytes: 0,
+        described_with: None,
+    };
+    let dominated = |ctx: u32, v: u32| {
+        if heap.idom[v as usize] == ctx {
+            heap.retained[v as usize]
+        } else {
+            0
+        }
+    };
+
+    // A set of Contexts too big to list for every function that shares it, described already?
+    let may_be_big = cand.is_none_or(|c| c.vars.len() + 1 > MAX_VARIABLES);
+    let key = may_be_big.then(|| {
+        let mut h = FxHasher::default();
+        p.contexts.hash(&mut h);
+        (place.file, cand.map(|c| c.env), p.depth, h.finish())
+    });
+    let earlier = key.and_then(|k| {
+        described
+            .sets
+            .get(&k)?
+            .iter()
+            .find(|d| d.contexts == p.contexts)
+    });
+    if let Some(set) = earlier {
+        // Only what this function captures itself; the rest is with `set.by`.
+        let mut listed: Vec<(usize, u64)> = Vec::new();
+        if let Some(c) = cand {
+            for (i, b) in c.vars.iter().enumerate() {
+                if retains.get(b) == Some(&true) && listed.len() < MAX_VARIABLES {
+                    listed.push((i, 0));
+                }
+            }
+            for &ctx in &p.contexts {
+                let observed = seen.observe(heap, ctx);
+                for (i, bytes) in &mut listed {
+                    if let Some(v) = observed.value(&c.names[*i], *i as u32) {
+                        *bytes += dominated(ctx, v);
+                    }
+                }
+            }
+            report.variables = listed
+                .iter()
+                .map(|&(i, bytes)| {
+                    variable(
+                        a,
+                        Some(c.vars[i]),
+                        c.names[i].clone(),
+                        bytes,
+                        retains,
+                        owner,
+                    )
+                })
+                .collect();
+        }
+        let listed_bytes: u64 = listed.iter().map(|&(_, b)| b).sum();
+        report.omitted_variables = set.variables.saturating_sub(listed.len() as u32);
+        report.omitted_bytes = set.bytes.saturating_sub(listed_bytes);
+        report.described_with = Some(set.by.clone());
+        return report;
     }
+
+    // Every slot, in order (a binding's name, or `this`), with the bytes it keeps over the
+    // Contexts.
+    let mut slots: Vec<(Option<BindingId>, String, u64)> = Vec::new();
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    let mut add = |binding: Option<BindingId>, name: &str, bytes: u64| match index.get(name) {
+        Some(&k) => slots[k].2 += bytes,
+        None => {
+            index.insert(name.to_string(), slots.len());
+            slots.push((binding, name.to_string(), bytes));
+        }
+    };
+    for &ctx in &p.contexts {
+        let observed = seen.observe(heap, ctx);
+        match cand {
+            Some(c) => {
+                let this_slot = observed.slots > c.vars.len();
+                let names = c
+                    .vars
+                    .iter()
+                    .zip(&c.names)
+                    .map(|(&b, n)| (Some(b), n.as_str()))
+                    .chain(this_slot.then_some((None, "this")));
+                for (i, (binding, name)) in names.enumerate() {
+                    let bytes = observed
+                        .value(name, i as u32)
+                        .map_or(0, |v| dominated(ctx, v));
+                    add(binding, name, bytes);
+                }
+            }
+            None => {
+                for (name, value) in &observed.named {
+                    add(None, name, dominated(ctx, *value));
+                }
+            }
+        }
+    }
+    // Over the cap: the function's own captures first, then the biggest, listed in slot order.
+    let mut listed: Vec<usize> = (0..slots.len()).collect();
+    if slots.len() > MAX_VARIABLES {
+        let own = |k: usize| slots[k].0.and_then(|b| retains.get(&b)) == Some(&true);
+        listed.sort_by_key(|&k| (!own(k), std::cmp::Reverse(slots[k].2), k));
+        listed.truncate(MAX_VARIABLES);
+        listed.sort_unstable();
+        let total: u64 = slots.iter().map(|s| s.2).sum();
+        let listed_bytes: u64 = listed.iter().map(|&k| slots[k].2).sum();
+        report.omitted_variables = (slots.len() - listed.len()) as u32;
+        report.omitted_bytes = total - listed_bytes;
+        if let Some(k) = key {
+            described.sets.entry(k).or_default().push(DescribedSet {
+                contexts: p.contexts.clone(),
+                by: place.label.to_string(),
+                variables: slots.len() as u32,
+                bytes: total,
+            });
+        }
+    }
+    report.variables = listed
+        .into_iter()
+        .map(|k| {
+            let (binding, name, bytes) = std::mem::take(&mut slots[k]);
+            variable(a, binding, name, bytes, retains, owner)
+        })
+        .collect();
+    report
 }
 
-/// The value in local slot `i` of a block Context, which V8 leaves unnamed (`hidden` edge `i`).
-fn hidden_slot(heap: &Heap, ctx: u32, i: u32) -> Option<u32> {
-    let g = &heap.graph;
-    let k = heap.keywords();
-    g.edges(ctx)
-        .find(|&e| g.edge_type[e] == k.ty_hidden && g.edge_name[e] == i)
-        .map(|e| g.edge_to[e])
+fn variable(
+    a: &Analysis,
+    binding: Option<BindingId>,
+    name: String,
+    retained_bytes: u64,
+    retains: &FxHashMap<BindingId, bool>,
+    owner: OwnerNames<'_>,
+) -> VariableReport {
+    let capturing: Vec<EnvId> = binding
+        .map(|b| {
+            a.binding(b)
+                .captured_by
+                .iter()
+                .copied()
+                .filter(|&e| a.env(e).is_closure())
+                .collect()
+        })
+        .unwrap_or_default();
+    VariableReport {
+        captured_by: capturing
+            .iter()
+            .take(MAX_CAPTURED_BY)
+            .map(|&e| owner(a, e))
+            .collect(),
+        captured_by_omitted: capturing.len().saturating_sub(MAX_CAPTURED_BY) as u32,
+        kept_for_siblings: binding
+            .and_then(|b| retains.get(&b))
+            .is_some_and(|used| !used),
+        retained_bytes,
+        binding,
+        name,
+    }
 }
 
 /// Reads and analyses one source file a snapshot names: UTF-8 only, a byte-order mark dropped;

@@ -22,8 +22,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use graph::Graph;
 pub use join::{
-    ContextReport, EnvironmentInfo, FunctionReport, OwnerNames, Report, Source, UnmatchedScript,
-    VariableReport, join, read_source,
+    ContextReport, EnvironmentInfo, FunctionReport, MAX_CAPTURED_BY, MAX_VARIABLES, OwnerNames,
+    Report, Source, UnmatchedScript, VariableReport, join, read_source,
 };
 pub use reader::Progress;
 
@@ -105,13 +105,17 @@ pub(crate) struct Keywords {
 }
 
 impl Heap {
-    /// Reads and analyses the snapshot at `path`. Memory: the graph's columns and the
-    /// dominator computation's arrays (docs/performance.md has figures); refused up front, with
-    /// a clear error, when the snapshot announces more than the machine has.
+    /// Reads and analyses the snapshot at `path`, in two passes over the file (`reader.rs`
+    /// says why). Memory: the graph's columns and the dominator computation's arrays, never all
+    /// at once (docs/performance.md has figures); refused up front, with a clear error, when the
+    /// snapshot announces more than the machine has.
     pub fn load(path: &Path, progress: Option<Progress>) -> Result<Heap, HeapError> {
         let file_bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let (graph, strings) = reader::read(path, progress)?;
-        let dominators = dominators::compute(&graph, strings.keyword("(Document DOM trees)"));
+        let (mut graph, mut first) = reader::read(path, progress)?;
+        let dominators =
+            dominators::compute(&mut graph, first.strings.keyword("(Document DOM trees)"));
+        reader::read_rest(path, &mut first, &mut graph)?;
+        let strings = first.strings;
         let keywords = Keywords {
             context_node: strings.keyword("system / Context"),
             context_edge: strings.keyword("context"),
@@ -180,13 +184,22 @@ impl Heap {
                 context,
             });
         }
+        // Every closure has its position now: the others' are not needed.
+        graph.locations = Vec::new();
         let mut shared_by: FxHashMap<u32, u32> = FxHashMap::default();
         for c in &closures {
             let mut ctx = c.context;
             let mut depth = 0;
             while ctx != u32::MAX && depth < 1024 {
-                *shared_by.entry(ctx).or_default() += 1;
-                for e in graph.edges(ctx) {
+                let sharing = shared_by.entry(ctx).or_default();
+                *sharing += 1;
+                // A Context's names are noted once, not for each closure that shares it.
+                let edges = if *sharing == 1 {
+                    graph.edges(ctx)
+                } else {
+                    0..0
+                };
+                for e in edges {
                     if graph.edge_type[e] == keywords.ty_context {
                         wanted.insert(graph.edge_name[e]);
                     } else if graph.edge_type[e] == keywords.ty_internal

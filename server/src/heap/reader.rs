@@ -3,6 +3,12 @@
 //! (counted, and the few names the reader itself needs noted); [`StringTable::fetch`] reads the
 //! strings a report needs in a second pass over that section.
 //!
+//! Two passes over the arrays, so that the biggest columns are never in memory together with
+//! the dominator computation's arrays: [`read`] keeps what the dominators need (self sizes, edge
+//! offsets and targets, node names for one check), [`read_rest`] the rest once they are done
+//! (node types and ids, edge names, locations). Reading the file twice costs a second or two a
+//! GB; holding everything at once cost more memory than the file's size (docs/performance.md).
+//!
 //! Hand-written because the format is fixed and nearly all of it is unsigned integers: a byte
 //! loop over a buffer does the integers, and serde_json decodes the JSON strings and the small
 //! `snapshot.meta` header. A generic streaming JSON reader would hand out one token at a time
@@ -31,6 +37,9 @@ struct Lexer<R> {
     /// File offset of `buf[0]`.
     base: u64,
     progress: Option<Progress>,
+    /// Added to the offset reported to `progress`, which is then halved: the two passes report
+    /// one count from 0 to the file's size.
+    progress_base: u64,
 }
 
 /// Called with the bytes read so far.
@@ -49,6 +58,7 @@ impl<R: Read> Lexer<R> {
             len: 0,
             base,
             progress,
+            progress_base: 0,
         }
     }
 
@@ -74,7 +84,7 @@ impl<R: Read> Lexer<R> {
         if let Some(p) = &mut self.progress
             && self.base >= p.next
         {
-            (p.callback)(self.base);
+            (p.callback)((self.progress_base + self.base) / 2);
             p.next = self.base + p.every;
         }
         Ok(self.len > 0)
@@ -209,6 +219,41 @@ impl<R: Read> Lexer<R> {
             return Ok(());
         }
         loop {
+            // The fast path, for nearly all of a snapshot's bytes: while a window of 64 bytes is
+            // buffered, no check for the buffer's end; what does not fit the window's bounds (a
+            // number of 19 digits or more, long whitespace, anything unexpected) is left, not
+            // consumed, to the general path below, which reads it or says what is wrong.
+            while self.len - self.pos >= 64 {
+                let buf = &self.buf[self.pos..self.pos + 64];
+                let mut i = 0;
+                while i < 16 && matches!(buf[i], b' ' | b'\n' | b'\r' | b'\t') {
+                    i += 1;
+                }
+                let start = i;
+                let mut value: u64 = 0;
+                while i < start + 18 && buf[i].is_ascii_digit() {
+                    value = value * 10 + u64::from(buf[i] - b'0');
+                    i += 1;
+                }
+                if i == start || buf[i].is_ascii_digit() {
+                    break;
+                }
+                while i < 40 && matches!(buf[i], b' ' | b'\n' | b'\r' | b'\t') {
+                    i += 1;
+                }
+                match buf[i] {
+                    b',' => {
+                        self.pos += i + 1;
+                        each(value)?;
+                    }
+                    b']' => {
+                        self.pos += i + 1;
+                        each(value)?;
+                        return Ok(());
+                    }
+                    _ => break,
+                }
+            }
             self.peek_token()?;
             each(self.number()?)?;
             match self.peek_token()? {
@@ -441,12 +486,105 @@ fn reserve<T>(v: &mut Vec<T>, n: u64, what: &str) -> Result<(), HeapError> {
     })
 }
 
-/// Reads the snapshot at `path` into a [`Graph`] and a [`StringTable`].
-pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTable), HeapError> {
+/// Which columns a pass over the file keeps.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Pass {
+    /// What the dominator computation needs: node names (for one check at the root), self
+    /// sizes, edge offsets, edge types and targets; the strings skimmed for the keywords.
+    Dominators,
+    /// The rest, read again once the dominators are done: node types, names, ids and edge
+    /// offsets, the edges with their names of the nodes the joins walk, the locations.
+    Rest(Walked),
+}
+
+/// The nodes whose edges the joins walk: closures, `code` nodes (SharedFunctionInfos, Scripts,
+/// ScopeInfos) and Contexts (`system / Context`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Walked {
+    context: u32,
+    closure: u8,
+    code: u8,
+}
+
+/// What the first pass learnt that the second needs.
+pub struct FirstPass {
+    pub strings: StringTable,
+    layout: Layout,
+    progress: Option<Progress>,
+}
+
+/// Reads the snapshot at `path` into the columns the dominator computation needs (see
+/// [`Pass::Dominators`]) and a [`StringTable`]; [`read_rest`] completes the graph.
+pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, FirstPass), HeapError> {
+    let mut graph = Graph::default();
+    let (layout, strings, progress) =
+        read_pass(path, progress, Pass::Dominators, None, &mut graph)?;
+    let strings = strings.expect("the first pass refuses a file without strings");
+    let edge_total = u64::from(graph.first_edge.last().copied().unwrap_or(0));
+    graph.validate_targets(edge_total)?;
+    graph.edge_count = edge_total;
+    Ok((
+        graph,
+        FirstPass {
+            strings,
+            layout,
+            progress,
+        },
+    ))
+}
+
+/// Reads the file again for the columns [`read`] left out (and that the dominator computation
+/// dropped: the edge targets), then checks the complete graph.
+pub fn read_rest(path: &Path, first: &mut FirstPass, graph: &mut Graph) -> Result<(), HeapError> {
+    let progress = first.progress.take();
+    let layout = Some(&first.layout);
+    let nodes = graph.self_size.len();
+    let edges = graph.edge_count;
+    graph.node_type = Vec::new();
+    graph.node_name = Vec::new();
+    graph.node_id = Vec::new();
+    graph.first_edge = Vec::new();
+    graph.edge_type = Vec::new();
+    graph.edge_name = Vec::new();
+    graph.edge_to = Vec::new();
+    graph.locations = Vec::new();
+    let (_, _, progress) = read_pass(
+        path,
+        progress,
+        Pass::Rest(Walked {
+            context: first.strings.keyword("system / Context"),
+            closure: graph.node_type_id("closure"),
+            code: graph.node_type_id("code"),
+        }),
+        layout,
+        graph,
+    )?;
+    first.progress = progress;
+    if graph.first_edge.len() != nodes + 1 || graph.edge_count != edges {
+        return Err(HeapError::Corrupt(
+            "the snapshot changed between two readings of the file".into(),
+        ));
+    }
+    let kept = graph.edge_to.len() as u64;
+    graph.validate(kept, first.strings.count)
+}
+
+type PassResult = (Layout, Option<StringTable>, Option<Progress>);
+
+fn read_pass(
+    path: &Path,
+    progress: Option<Progress>,
+    pass: Pass,
+    known: Option<&Layout>,
+    graph: &mut Graph,
+) -> Result<PassResult, HeapError> {
     let file = File::open(path)
         .map_err(|e| HeapError::Io(format!("cannot open {}: {e}", path.display())))?;
     let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut lexer = Lexer::new(file, 0, progress);
+    if pass != Pass::Dominators {
+        lexer.progress_base = file_len;
+    }
     match lexer.peek_token()? {
         Some(b'{') => lexer.pos += 1,
         None => return Err(HeapError::NotASnapshot("the file is empty".into())),
@@ -456,11 +594,12 @@ pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTab
             ));
         }
     }
-    let mut graph = Graph::default();
     let mut layout: Option<Layout> = None;
     let mut strings_table: Option<StringTable> = None;
     let mut edge_total: u64 = 0;
     let mut key = Vec::new();
+    // The second pass stops once it has what it came for (V8 writes `strings` last).
+    let mut left = 3;
     if lexer.peek_token()? == Some(b'}') {
         return Err(HeapError::NotASnapshot(
             "the file is an empty JSON object".into(),
@@ -487,16 +626,25 @@ pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTab
                     ))
                 })?;
                 let l = Layout::new(&header.meta)?;
+                if known.is_some_and(|k| *k != l) {
+                    return Err(HeapError::Corrupt(
+                        "the snapshot's header changed between two readings of the file".into(),
+                    ));
+                }
                 if let (Some(n), Some(e)) = (header.node_count, header.edge_count) {
-                    check_memory(n, e, file_len)?;
-                    reserve(&mut graph.node_type, n, "nodes")?;
-                    reserve(&mut graph.node_name, n, "nodes")?;
-                    reserve(&mut graph.node_id, n, "nodes")?;
-                    reserve(&mut graph.self_size, n, "nodes")?;
-                    reserve(&mut graph.first_edge, n + 1, "nodes")?;
-                    reserve(&mut graph.edge_type, e, "edges")?;
-                    reserve(&mut graph.edge_name, e, "edges")?;
-                    reserve(&mut graph.edge_to, e, "edges")?;
+                    if pass == Pass::Dominators {
+                        check_memory(n, e, file_len)?;
+                        reserve(&mut graph.node_name, n, "nodes")?;
+                        reserve(&mut graph.self_size, n, "nodes")?;
+                        reserve(&mut graph.first_edge, n + 1, "nodes")?;
+                        reserve(&mut graph.edge_type, e, "edges")?;
+                        reserve(&mut graph.edge_to, e, "edges")?;
+                    } else {
+                        reserve(&mut graph.node_type, n, "nodes")?;
+                        reserve(&mut graph.node_name, n, "nodes")?;
+                        reserve(&mut graph.node_id, n, "nodes")?;
+                        reserve(&mut graph.first_edge, n + 1, "nodes")?;
+                    }
                 }
                 graph.node_types = type_names(&header.meta.node_types)?;
                 graph.edge_types = type_names(&header.meta.edge_types)?;
@@ -509,12 +657,14 @@ pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTab
                     ));
                 };
                 match key.as_slice() {
-                    b"nodes" => read_nodes(&mut lexer, l, &mut graph, &mut edge_total)?,
-                    b"edges" => read_edges(&mut lexer, l, &mut graph)?,
-                    _ => read_locations(&mut lexer, l, &mut graph)?,
+                    b"nodes" => read_nodes(&mut lexer, l, graph, &mut edge_total, pass)?,
+                    b"edges" => read_edges(&mut lexer, l, graph, pass)?,
+                    _ if pass != Pass::Dominators => read_locations(&mut lexer, l, graph)?,
+                    _ => lexer.skip_value(None)?,
                 }
+                left -= 1;
             }
-            b"strings" => {
+            b"strings" if pass == Pass::Dominators => {
                 let offset = lexer.offset();
                 let mut keywords = vec![u32::MAX; KEYWORDS.len()];
                 let mut raw = Vec::new();
@@ -537,7 +687,14 @@ pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTab
                     keywords,
                 });
             }
+            b"strings" => {
+                let mut raw = Vec::new();
+                strings(&mut lexer, |_, lexer| lexer.raw_string(&mut raw, false))?;
+            }
             _ => lexer.skip_value(None)?,
+        }
+        if pass != Pass::Dominators && left == 0 {
+            break;
         }
         match lexer.peek_token()? {
             Some(b',') => lexer.pos += 1,
@@ -546,18 +703,22 @@ pub fn read(path: &Path, progress: Option<Progress>) -> Result<(Graph, StringTab
             Some(_) => return Err(lexer.unexpected("`,` or `}`")),
         }
     }
-    let Some(strings) = strings_table else {
+    if pass == Pass::Dominators && strings_table.is_none() {
         return Err(HeapError::NotASnapshot(
             "the file has no `strings` array".into(),
         ));
+    }
+    let Some(layout) = layout else {
+        return Err(HeapError::NotASnapshot(
+            "the file has no `snapshot` and `nodes`".into(),
+        ));
     };
-    if layout.is_none() || graph.first_edge.is_empty() {
+    if graph.first_edge.is_empty() {
         return Err(HeapError::NotASnapshot(
             "the file has no `snapshot` and `nodes`".into(),
         ));
     }
-    graph.validate(edge_total, strings.count)?;
-    Ok((graph, strings))
+    Ok((layout, strings_table, lexer.progress.take()))
 }
 
 /// Refuses, before allocating, a snapshot whose graph cannot fit in the memory available.
@@ -585,6 +746,7 @@ fn available_memory() -> Option<u64> {
 }
 
 /// Column positions of the fields we keep.
+#[derive(PartialEq, Eq, Debug)]
 struct Layout {
     node_fields: usize,
     n_type: usize,
@@ -647,18 +809,26 @@ fn read_nodes<R: Read>(
     l: &Layout,
     g: &mut Graph,
     edge_total: &mut u64,
+    pass: Pass,
 ) -> Result<(), HeapError> {
     let mut field = 0usize;
+    let first = pass == Pass::Dominators;
     g.first_edge.push(0);
     lexer.numbers(|v| {
         if field == l.n_type {
-            g.node_type.push(u8::try_from(v).unwrap_or(u8::MAX));
+            if !first {
+                g.node_type.push(u8::try_from(v).unwrap_or(u8::MAX));
+            }
         } else if field == l.n_name {
             g.node_name.push(small(v, "a node name")?);
         } else if field == l.n_id {
-            g.node_id.push(small(v, "a node id")?);
+            if !first {
+                g.node_id.push(small(v, "a node id")?);
+            }
         } else if field == l.n_size {
-            g.self_size.push(v);
+            if first {
+                g.push_self_size(v);
+            }
         } else if field == l.n_edges {
             *edge_total += v;
             g.first_edge.push(small(*edge_total, "the edge count")?);
@@ -674,28 +844,72 @@ fn read_nodes<R: Read>(
             "the nodes array does not hold whole nodes".into(),
         ));
     }
+    if !first {
+        g.edge_count = *edge_total;
+    }
     Ok(())
 }
 
-fn read_edges<R: Read>(lexer: &mut Lexer<R>, l: &Layout, g: &mut Graph) -> Result<(), HeapError> {
+fn read_edges<R: Read>(
+    lexer: &mut Lexer<R>,
+    l: &Layout,
+    g: &mut Graph,
+    pass: Pass,
+) -> Result<(), HeapError> {
     let mut field = 0usize;
     let node_fields = l.node_fields as u64;
+    let n = g.self_size.len();
+    // The second pass keeps the edges of the walked nodes only, and rewrites `first_edge` in
+    // place to index them: node `node`'s edges in the file end at `end` (its next entry, not
+    // rewritten yet), its kept ones start at `first_edge[node]` (rewritten on entering it).
+    // With the edges before the nodes in the file (not V8's order), it keeps every edge.
+    let walked = match pass {
+        Pass::Rest(w) if g.first_edge.len() == n + 1 && g.node_type.len() == n => Some(w),
+        _ => None,
+    };
+    let names = pass != Pass::Dominators;
+    let mut node = 0usize;
+    let mut end = 0u64;
+    let mut edge = 0u64;
+    let mut keep = true;
+    let (mut ty, mut name, mut to) = (0u8, 0u32, 0u32);
     lexer.numbers(|v| {
+        if field == 0
+            && let Some(w) = walked
+        {
+            // Entering the nodes this edge belongs to (and any without edges before it).
+            while edge == end && node < n {
+                g.first_edge[node] = g.edge_to.len() as u32;
+                end = u64::from(g.first_edge[node + 1]);
+                keep = g.node_type[node] == w.closure
+                    || g.node_type[node] == w.code
+                    || g.node_name[node] == w.context;
+                node += 1;
+            }
+            edge += 1;
+        }
         if field == l.e_type {
-            g.edge_type.push(u8::try_from(v).unwrap_or(u8::MAX));
+            ty = u8::try_from(v).unwrap_or(u8::MAX);
         } else if field == l.e_name {
-            g.edge_name.push(small(v, "an edge name")?);
+            name = small(v, "an edge name")?;
         } else if field == l.e_to {
             if v % node_fields != 0 {
                 return Err(HeapError::Corrupt(format!(
                     "an edge leads to {v}, not the start of a node"
                 )));
             }
-            g.edge_to.push(small(v / node_fields, "an edge target")?);
+            to = small(v / node_fields, "an edge target")?;
         }
         field += 1;
         if field == l.edge_fields {
             field = 0;
+            if keep {
+                g.edge_type.push(ty);
+                g.edge_to.push(to);
+                if names {
+                    g.edge_name.push(name);
+                }
+            }
         }
         Ok(())
     })?;
@@ -703,6 +917,20 @@ fn read_edges<R: Read>(lexer: &mut Lexer<R>, l: &Layout, g: &mut Graph) -> Resul
         return Err(HeapError::Corrupt(
             "the edges array does not hold whole edges".into(),
         ));
+    }
+    if walked.is_some() {
+        if edge != g.edge_count {
+            return Err(HeapError::Corrupt(format!(
+                "the nodes announce {} edges but the edges array holds {edge}: truncated or corrupt",
+                g.edge_count
+            )));
+        }
+        // The nodes after the last edge have none.
+        while node < n {
+            g.first_edge[node] = g.edge_to.len() as u32;
+            node += 1;
+        }
+        g.first_edge[n] = g.edge_to.len() as u32;
     }
     Ok(())
 }

@@ -56,6 +56,9 @@ fn report(a: &Analysis) -> Vec<RankedFunction> {
                     shared_by: 2,
                     node_ids: Vec::new(),
                     variables,
+                    omitted_variables: 0,
+                    omitted_bytes: 0,
+                    described_with: None,
                 }],
                 aligned: true,
             },
@@ -66,6 +69,7 @@ fn report(a: &Analysis) -> Vec<RankedFunction> {
         binding: None,
         retained_bytes,
         captured_by: vec!["unused".into()],
+        captured_by_omitted: 0,
         kept_for_siblings,
     };
     let mut list = vec![

@@ -81,7 +81,6 @@ pub fn compute(g: &mut Graph, document_trees: u32) -> Dominators {
     }
     // The names served that one check.
     g.node_name = Vec::new();
-    let owned = owned;
     let essential = |from: u32, ty: u8, to: u32| -> bool {
         from != to
             && ty != weak

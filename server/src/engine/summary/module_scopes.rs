@@ -1,12 +1,13 @@
-//! ES modules, without a walk of the whole tree. Module code is strict, so neither a direct
-//! `eval` nor Annex B.3.3 can add a binding, and the only environments the module record asks
-//! about are the module's own (its imports and exports, read off the top level) and, for a
-//! reference inside a function or block, the ones around that reference. So the module's
-//! declarations are read from its statements (into nested blocks and loops for `var`, never
-//! into expressions), and a question about a reference inside a nested scope descends from the
-//! program to it, asking each scope on the way whether it declares the name (the spec's
-//! VarScopedDeclarations and LexicallyScopedDeclarations of that scope, as the binder binds
-//! them).
+//! Declarations without a walk of the whole tree. The environments the module record asks
+//! about are the top level's (imports, exports, `require` and `module`, read off its
+//! statements) and, for an identifier inside a function or block, the ones around it. So the
+//! top level's declarations are read from its statements (into nested blocks and loops for
+//! `var`, never into expressions), and a question about an identifier inside a nested scope
+//! descends from the program to it, asking each scope on the way whether it declares the name
+//! (the spec's VarScopedDeclarations and LexicallyScopedDeclarations of that scope, as the
+//! binder binds them). Module code is strict; in sloppy code a function declared in a block
+//! may also be bound in its function (Annex B.3.3): a question about such a name is unsure,
+//! and the caller leaves files with a direct `eval` to the full walk.
 
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
@@ -16,11 +17,13 @@ use oxc_syntax::scope::ScopeFlags;
 use super::super::binder::has_parameter_expressions;
 use crate::engine::model::DeclarationKind;
 
-/// The module's declarations, in the order the binder makes them: `(name, identifier,
+/// The top level's declarations, in the order the binder makes them: `(name, identifier,
 /// kind)`. Imports, the top level's `var`/`let`/`const`/functions/classes (exported or not),
-/// and `var`s in nested statements.
-pub(super) fn module_declarations<'a>(
+/// and `var`s in nested statements; in sloppy code ([`DeclarationKind::AnnexBFunction`]) the
+/// functions declared in its blocks.
+pub(super) fn top_declarations<'a>(
     program: &Program<'a>,
+    strict: bool,
     out: &mut Vec<(&'a str, oxc_span::Span, DeclarationKind)>,
 ) -> Result<(), &'static str> {
     for statement in &program.body {
@@ -50,7 +53,9 @@ pub(super) fn module_declarations<'a>(
                 _ => {}
             },
             other => scan(other, true, &mut |name, at, kind| {
-                out.push((name, at, kind))
+                if !(strict && kind == DeclarationKind::AnnexBFunction) {
+                    out.push((name, at, kind))
+                }
             })?,
         }
     }
@@ -156,6 +161,15 @@ fn scan<'a>(
                 && let Some(id) = &c.id
             {
                 found(id.name.as_str(), id.span, DeclarationKind::Class);
+            }
+        }
+        // In a block: bound there, and in sloppy code perhaps in the function too.
+        Statement::FunctionDeclaration(f) => {
+            if f.body.is_some()
+                && !f.declare
+                && let Some(id) = &f.id
+            {
+                found(id.name.as_str(), id.span, DeclarationKind::AnnexBFunction);
             }
         }
         Statement::TSEnumDeclaration(e) if !e.declare => {
@@ -309,8 +323,14 @@ pub(super) enum Inner {
     Unsure(&'static str),
 }
 
-/// The innermost scope inside the module around `offset` that declares `name`.
-pub(super) fn inner_declaration(program: &Program<'_>, offset: u32, name: &str) -> Inner {
+/// The innermost scope inside the top level around `offset` that declares `name` (in sloppy
+/// code unless `strict`).
+pub(super) fn inner_declaration(
+    program: &Program<'_>,
+    offset: u32,
+    name: &str,
+    strict: bool,
+) -> Inner {
     // The top-level statement holding the reference, by binary search.
     let body = &program.body;
     let after = body.partition_point(|s| s.span().start <= offset);
@@ -320,8 +340,10 @@ pub(super) fn inner_declaration(program: &Program<'_>, offset: u32, name: &str) 
     let mut descent = Descent {
         offset,
         name,
+        strict,
         found: None,
         unsure: None,
+        reference: false,
     };
     descent.visit_statement(statement);
     match (descent.unsure, descent.found) {
@@ -331,11 +353,35 @@ pub(super) fn inner_declaration(program: &Program<'_>, offset: u32, name: &str) 
     }
 }
 
+/// Whether an identifier reference named `name` starts at `offset` (not a property name, a
+/// label, a string): the text's occurrences of a name, checked.
+pub(super) fn reference_at(program: &Program<'_>, offset: u32, name: &str) -> bool {
+    let body = &program.body;
+    let after = body.partition_point(|s| s.span().start <= offset);
+    let Some(statement) = after.checked_sub(1).map(|i| &body[i]) else {
+        return false;
+    };
+    let mut descent = Descent {
+        offset,
+        name,
+        strict: true,
+        found: None,
+        unsure: None,
+        reference: false,
+    };
+    descent.visit_statement(statement);
+    descent.reference
+}
+
 struct Descent<'n> {
     offset: u32,
     name: &'n str,
+    strict: bool,
+    /// Where the innermost declaring scope's first declaration of `name` starts.
     found: Option<u32>,
     unsure: Option<&'static str>,
+    /// An identifier reference named `name` starts at `offset`.
+    reference: bool,
 }
 
 impl Descent<'_> {
@@ -375,18 +421,35 @@ impl Descent<'_> {
             pattern(&rest.rest.argument, &mut check);
         }
         self.declared(at);
-        if !has_parameter_expressions(params) || self.holds(body_span) {
+        if !has_parameter_expressions(params) {
+            // One scope: its binding is its first declaration, a parameter if any.
+            let body = self.scan_body(statements);
+            if at.is_none() {
+                self.declared(body);
+            }
+        } else if self.holds(body_span) {
             self.body_scope(statements);
         }
     }
 
     fn body_scope(&mut self, statements: &[Statement<'_>]) {
+        let at = self.scan_body(statements);
+        self.declared(at);
+    }
+
+    /// The first declaration of the name a body binds in its own scope; unsure when a block
+    /// function of the name may be bound there too (Annex B, sloppy code).
+    fn scan_body(&mut self, statements: &[Statement<'_>]) -> Option<u32> {
         let mut at = None;
+        let mut annex_b = false;
         let name = self.name;
         let mut result = Ok(());
         for s in statements {
-            result = scan(s, true, &mut |n, span, _| {
-                if at.is_none() && n == name {
+            result = scan(s, true, &mut |n, span, kind| {
+                if n != name {
+                } else if kind == DeclarationKind::AnnexBFunction {
+                    annex_b = true;
+                } else if at.is_none() {
                     at = Some(span.start);
                 }
             });
@@ -397,11 +460,21 @@ impl Descent<'_> {
         if let Err(why) = result {
             self.unsure.get_or_insert(why);
         }
-        self.declared(at);
+        if annex_b && !self.strict {
+            self.unsure
+                .get_or_insert("a name also declared as a function in a block (Annex B)");
+        }
+        at
     }
 }
 
 impl<'a> Visit<'a> for Descent<'_> {
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        if it.span.start == self.offset && it.name == self.name {
+            self.reference = true;
+        }
+    }
+
     fn visit_statement(&mut self, it: &Statement<'a>) {
         if self.holds(it.span()) && self.unsure.is_none() {
             walk::walk_statement(self, it);
@@ -417,6 +490,12 @@ impl<'a> Visit<'a> for Descent<'_> {
     fn visit_function(&mut self, func: &Function<'a>, flags: ScopeFlags) {
         let Some(body) = &func.body else { return };
         if !self.holds(func.span) || func.declare {
+            return;
+        }
+        if let Some(id) = &func.id
+            && self.holds(id.span)
+        {
+            // Its own name: a declaration's belongs to the scope around it.
             return;
         }
         if func.r#type == FunctionType::FunctionExpression
@@ -447,7 +526,7 @@ impl<'a> Visit<'a> for Descent<'_> {
         }
         if let Some(id) = &class.id
             && id.name == self.name
-            && self.offset >= id.span.start
+            && self.offset >= id.span.end
         {
             self.found = Some(id.span.start);
         }

@@ -216,7 +216,7 @@ fn the_summary_pass_agrees_with_the_full_analysis_or_declines() {
         .collect();
     assert_eq!(
         declined,
-        ["eval.js", "annex-b.js", "module-require.mjs"],
+        ["eval.js", "annex-b.js"],
         "snippets declined"
     );
 }

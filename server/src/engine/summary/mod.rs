@@ -239,6 +239,7 @@ struct Lazy<'a> {
     strict: bool,
     /// Inner bindings met, with their names.
     inner: RefCell<Vec<(u32, &'a str)>>,
+    bodies: module_scopes::BodyCache<'a>,
 }
 
 /// The ids of the CommonJS wrapper's parameters in lazy tables (no declaration starts there).
@@ -334,6 +335,7 @@ impl<'a> Tables<'a> {
             text,
             strict,
             inner: RefCell::default(),
+            bodies: RefCell::default(),
         });
         Some(tables)
     }
@@ -386,7 +388,7 @@ impl<'a> Tables<'a> {
                     if (at > 0 && word(bytes[at - 1])) || bytes.get(end).is_some_and(|&b| word(b)) {
                         continue;
                     }
-                    if module_scopes::reference_at(lazy.program, at as u32, name)
+                    if module_scopes::reference_at(lazy.program, at as u32, name, &lazy.bodies)
                         && reads_wrapper(at as u32, name)?
                     {
                         return Ok(true);
@@ -461,7 +463,13 @@ impl<'a> Tables<'a> {
                 self.unsure("a name also declared as a function in a block (Annex B)");
                 return None;
             }
-            return match module_scopes::inner_declaration(lazy.program, offset, name, lazy.strict) {
+            return match module_scopes::inner_declaration(
+                lazy.program,
+                offset,
+                name,
+                lazy.strict,
+                &lazy.bodies,
+            ) {
                 module_scopes::Inner::Declared(at) => {
                     let name = lazy.text.get(at as usize..at as usize + name.len());
                     Some(self.inner(lazy, at, name.unwrap_or("")))
@@ -574,7 +582,13 @@ impl Bindings for Tables<'_> {
             self.unsure("a declaration written with escapes");
             return None;
         }
-        match module_scopes::inner_declaration(lazy.program, at.start, name, lazy.strict) {
+        match module_scopes::inner_declaration(
+            lazy.program,
+            at.start,
+            name,
+            lazy.strict,
+            &lazy.bodies,
+        ) {
             module_scopes::Inner::Declared(first) => Some(BindingId(self.inner(lazy, first, name))),
             module_scopes::Inner::Outer => {
                 self.unsure("a declaration found in no scope");

@@ -13,6 +13,8 @@ use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_span::GetSpan;
 use oxc_syntax::scope::ScopeFlags;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 
 use super::super::binder::has_parameter_expressions;
 use crate::engine::model::DeclarationKind;
@@ -313,6 +315,11 @@ pub(super) fn names_a_top_declaration(program: &Program<'_>, at: oxc_span::Span)
     }
 }
 
+/// Per function body met (by where its statements are), each name it binds in its own scope:
+/// where its first declaration starts, and whether a block function of it may be bound there
+/// too (Annex B). Kept between questions: the same large function is asked about often.
+pub(super) type BodyCache<'a> = RefCell<FxHashMap<usize, FxHashMap<&'a str, (Option<u32>, bool)>>>;
+
 /// What the descent found.
 pub(super) enum Inner {
     /// The innermost scope around the reference that declares the name: where its first
@@ -325,11 +332,12 @@ pub(super) enum Inner {
 
 /// The innermost scope inside the top level around `offset` that declares `name` (in sloppy
 /// code unless `strict`).
-pub(super) fn inner_declaration(
-    program: &Program<'_>,
+pub(super) fn inner_declaration<'a>(
+    program: &Program<'a>,
     offset: u32,
     name: &str,
     strict: bool,
+    cache: &BodyCache<'a>,
 ) -> Inner {
     // The top-level statement holding the reference, by binary search.
     let body = &program.body;
@@ -344,6 +352,7 @@ pub(super) fn inner_declaration(
         found: None,
         unsure: None,
         reference: false,
+        cache,
     };
     descent.visit_statement(statement);
     match (descent.unsure, descent.found) {
@@ -355,7 +364,12 @@ pub(super) fn inner_declaration(
 
 /// Whether an identifier reference named `name` starts at `offset` (not a property name, a
 /// label, a string): the text's occurrences of a name, checked.
-pub(super) fn reference_at(program: &Program<'_>, offset: u32, name: &str) -> bool {
+pub(super) fn reference_at<'a>(
+    program: &Program<'a>,
+    offset: u32,
+    name: &str,
+    cache: &BodyCache<'a>,
+) -> bool {
     let body = &program.body;
     let after = body.partition_point(|s| s.span().start <= offset);
     let Some(statement) = after.checked_sub(1).map(|i| &body[i]) else {
@@ -368,14 +382,16 @@ pub(super) fn reference_at(program: &Program<'_>, offset: u32, name: &str) -> bo
         found: None,
         unsure: None,
         reference: false,
+        cache,
     };
     descent.visit_statement(statement);
     descent.reference
 }
 
-struct Descent<'n> {
+struct Descent<'n, 'a> {
     offset: u32,
     name: &'n str,
+    cache: &'n BodyCache<'a>,
     strict: bool,
     /// Where the innermost declaring scope's first declaration of `name` starts.
     found: Option<u32>,
@@ -384,7 +400,7 @@ struct Descent<'n> {
     reference: bool,
 }
 
-impl Descent<'_> {
+impl<'a> Descent<'_, 'a> {
     fn holds(&self, at: oxc_span::Span) -> bool {
         at.start <= self.offset && self.offset < at.end
     }
@@ -397,15 +413,15 @@ impl Descent<'_> {
 
     /// A function's scope: its parameters, and its body's own declarations (seen from the
     /// parameters only without parameter expressions: else the body's `var`s live apart).
-    fn function_scope(&mut self, params: &FormalParameters<'_>, body: &FunctionBody<'_>) {
+    fn function_scope(&mut self, params: &FormalParameters<'a>, body: &FunctionBody<'a>) {
         self.params_and_body(params, body.span, &body.statements);
     }
 
     fn params_and_body(
         &mut self,
-        params: &FormalParameters<'_>,
+        params: &FormalParameters<'a>,
         body_span: oxc_span::Span,
-        statements: &[Statement<'_>],
+        statements: &[Statement<'a>],
     ) {
         let mut at = None;
         let name = self.name;
@@ -432,34 +448,41 @@ impl Descent<'_> {
         }
     }
 
-    fn body_scope(&mut self, statements: &[Statement<'_>]) {
+    fn body_scope(&mut self, statements: &[Statement<'a>]) {
         let at = self.scan_body(statements);
         self.declared(at);
     }
 
     /// The first declaration of the name a body binds in its own scope; unsure when a block
     /// function of the name may be bound there too (Annex B, sloppy code).
-    fn scan_body(&mut self, statements: &[Statement<'_>]) -> Option<u32> {
-        let mut at = None;
-        let mut annex_b = false;
-        let name = self.name;
-        let mut result = Ok(());
-        for s in statements {
-            result = scan(s, true, &mut |n, span, kind| {
-                if n != name {
-                } else if kind == DeclarationKind::AnnexBFunction {
-                    annex_b = true;
-                } else if at.is_none() {
-                    at = Some(span.start);
+    fn scan_body(&mut self, statements: &[Statement<'a>]) -> Option<u32> {
+        let key = statements.as_ptr() as usize;
+        let mut cache = self.cache.borrow_mut();
+        if !cache.contains_key(&key) {
+            let mut names: FxHashMap<&'a str, (Option<u32>, bool)> = FxHashMap::default();
+            let mut result = Ok(());
+            for s in statements {
+                result = scan(s, true, &mut |n, span, kind| {
+                    let entry = names.entry(n).or_default();
+                    if kind == DeclarationKind::AnnexBFunction {
+                        entry.1 = true;
+                    } else if entry.0.is_none() {
+                        entry.0 = Some(span.start);
+                    }
+                });
+                if result.is_err() {
+                    break;
                 }
-            });
-            if result.is_err() {
-                break;
             }
+            if let Err(why) = result {
+                drop(cache);
+                self.unsure.get_or_insert(why);
+                return None;
+            }
+            cache.insert(key, names);
         }
-        if let Err(why) = result {
-            self.unsure.get_or_insert(why);
-        }
+        let (at, annex_b) = cache[&key].get(self.name).copied().unwrap_or_default();
+        drop(cache);
         if annex_b && !self.strict {
             self.unsure
                 .get_or_insert("a name also declared as a function in a block (Annex B)");
@@ -468,7 +491,7 @@ impl Descent<'_> {
     }
 }
 
-impl<'a> Visit<'a> for Descent<'_> {
+impl<'a> Visit<'a> for Descent<'_, 'a> {
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
         if it.span.start == self.offset && it.name == self.name {
             self.reference = true;
@@ -478,6 +501,14 @@ impl<'a> Visit<'a> for Descent<'_> {
     fn visit_statement(&mut self, it: &Statement<'a>) {
         if self.holds(it.span()) && self.unsure.is_none() {
             walk::walk_statement(self, it);
+        }
+    }
+
+    fn visit_statements(&mut self, it: &oxc_allocator::Vec<'a, Statement<'a>>) {
+        // In order: the one that may hold the offset, by binary search.
+        let after = it.partition_point(|s| s.span().start <= self.offset);
+        if let Some(statement) = after.checked_sub(1).map(|i| &it[i]) {
+            self.visit_statement(statement);
         }
     }
 
@@ -643,7 +674,7 @@ impl<'a> Visit<'a> for Descent<'_> {
     }
 }
 
-impl Descent<'_> {
+impl Descent<'_, '_> {
     /// A `for` head's `let`/`const` (a `var` there is the function's).
     fn head(&mut self, v: &VariableDeclaration<'_>) {
         if v.kind == VariableDeclarationKind::Var {

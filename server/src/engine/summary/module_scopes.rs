@@ -504,6 +504,44 @@ impl<'a> Visit<'a> for Descent<'_, 'a> {
         }
     }
 
+    // Long lists (a `var` of many declarators, big object and array literals): the one
+    // element that may hold the offset, by binary search; patterns only where they hold it.
+    fn visit_variable_declaration(&mut self, it: &VariableDeclaration<'a>) {
+        let list = &it.declarations;
+        let after = list.partition_point(|d| d.span.start <= self.offset);
+        if let Some(d) = after.checked_sub(1).map(|i| &list[i])
+            && self.holds(d.span)
+        {
+            walk::walk_variable_declarator(self, d);
+        }
+    }
+
+    fn visit_object_expression(&mut self, it: &ObjectExpression<'a>) {
+        let list = &it.properties;
+        let after = list.partition_point(|p| p.span().start <= self.offset);
+        if let Some(p) = after.checked_sub(1).map(|i| &list[i])
+            && self.holds(p.span())
+        {
+            self.visit_object_property_kind(p);
+        }
+    }
+
+    fn visit_array_expression(&mut self, it: &ArrayExpression<'a>) {
+        let list = &it.elements;
+        let after = list.partition_point(|e| e.span().start <= self.offset);
+        if let Some(e) = after.checked_sub(1).map(|i| &list[i])
+            && self.holds(e.span())
+        {
+            self.visit_array_expression_element(e);
+        }
+    }
+
+    fn visit_binding_pattern(&mut self, it: &BindingPattern<'a>) {
+        if self.holds(it.span()) {
+            walk::walk_binding_pattern(self, it);
+        }
+    }
+
     fn visit_statements(&mut self, it: &oxc_allocator::Vec<'a, Statement<'a>>) {
         // In order: the one that may hold the offset, by binary search.
         let after = it.partition_point(|s| s.span().start <= self.offset);

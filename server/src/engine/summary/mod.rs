@@ -3,22 +3,25 @@
 //!
 //! The full analysis binds and resolves every identifier, infers names, records loop syntax
 //! and captures, and builds a line index: 1.5–2× the parse again, for answers the index never
-//! asks. The summary pass parses the same way ([`super::recovery`]), then walks once recording
-//! only declarations, with the environment each lands in (the binder's rules, mirrored: `var`
-//! to the function, `let`/`const`/`class` to the block that has an environment, parameters,
-//! catch parameters, named function and class expressions, `for` heads, the CommonJS wrapper).
-//! References are resolved on demand, for the few identifiers the module record's rules ask
-//! about ([`module_record::Bindings`]: the rules are the full analysis's, written once), by
-//! looking the name up from the environment at the reference outward.
+//! asks. The summary pass parses the same way ([`super::recovery`]) and runs the module
+//! record's rules ([`module_record::Bindings`]: the rules are the full analysis's, written
+//! once) on tables of the top level only: its declarations are read off its statements, and a
+//! question about an identifier inside a function or block descends from the program to it
+//! ([`module_scopes`]). TypeScript scripts, and texts with `eval` or `\u` escapes, get a walk
+//! of every declaration instead ([`Walker`]: the binder's rules for where each lands, `var` to
+//! the function, `let`/`const`/`class` to the block that has an environment, parameters, catch
+//! parameters, named function and class expressions, `for` heads, the CommonJS wrapper), and
+//! questions look the name up from the environment at the identifier outward.
 //!
 //! It declines (the caller then runs the full analysis) when it cannot be sure of the same
 //! answer: a direct `eval` of a string (its `var`s are bound in its function), a name the rules
 //! ask about that is also a function declared in a block in sloppy code (Annex B.3.3 may give
 //! it a second, `var`-scoped binding), a question about code the binder does not walk
-//! (TypeScript `enum` bodies, ambient declarations), scopes met out of source order, and text
-//! that does not parse. (`with` and other direct evals make references dynamic at run time,
-//! but their static bindings, all the module record asks for, are what the walk finds.) `workspace/index/summary_pass_tests.rs` checks that
-//! every file of the corpus gets exactly the full analysis's summary, or is declined.
+//! (TypeScript `enum` bodies, namespaces, ambient declarations), scopes met out of source
+//! order, and text that does not parse. (`with` and other direct evals make references
+//! dynamic at run time, but their static bindings, all the module record asks for, are what
+//! the pass finds.) `workspace/index/summary_pass_tests.rs` checks that every file of the
+//! corpus gets exactly the full analysis's summary, or is declined.
 
 mod module_scopes;
 

@@ -5,7 +5,8 @@
 //!
 //! Built once, in the background, on all cores ([`Workspace::build_index`]: `ignore`'s parallel
 //! walker, honouring `.gitignore`, no `node_modules` and no dot-folders; then each file read,
-//! analysed, summarised and its analysis dropped, on a rayon pool with the engine's stack). Then
+//! summarised by the engine's summary pass (its full analysis where that pass declines), on a
+//! rayon pool with the engine's stack). Then
 //! kept current file by file: files announced changed ([`Workspace::changed`]) are marked dirty
 //! and summarised again before the next question; open documents' analyses replace their
 //! files' summaries (open text wins over disk). A deleted or created file re-resolves only the

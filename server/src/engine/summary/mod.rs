@@ -241,7 +241,7 @@ struct Lazy<'a> {
     text: &'a str,
     strict: bool,
     /// Inner bindings met, with their names.
-    inner: RefCell<Vec<(u32, &'a str)>>,
+    inner: RefCell<FxHashMap<u32, &'a str>>,
     bodies: module_scopes::BodyCache<'a>,
 }
 
@@ -432,10 +432,7 @@ impl<'a> Tables<'a> {
     /// The binding declared at `start` in a scope inside the top level, recorded with its
     /// name.
     fn inner(&self, lazy: &Lazy<'a>, start: u32, name: &'a str) -> u32 {
-        let mut inner = lazy.inner.borrow_mut();
-        if !inner.iter().any(|&(s, _)| s == start) {
-            inner.push((start, name));
-        }
+        lazy.inner.borrow_mut().entry(start).or_insert(name);
         start
     }
 
@@ -626,14 +623,15 @@ impl Bindings for Tables<'_> {
                 .copied()
                 .unwrap_or("");
         }
-        if let Some(d) = self.decls.iter().find(|d| d.start == b && d.listed) {
+        let from = if self.decls_sorted {
+            self.decls.partition_point(|d| d.start < b)
+        } else {
+            0
+        };
+        if let Some(d) = self.decls[from..].iter().find(|d| d.start == b && d.listed) {
             return d.name;
         }
-        let inner = lazy.inner.borrow();
-        inner
-            .iter()
-            .find(|&&(s, _)| s == b)
-            .map_or("", |&(_, name)| name)
+        lazy.inner.borrow().get(&b).copied().unwrap_or("")
     }
 }
 

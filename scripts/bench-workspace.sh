@@ -3,7 +3,8 @@
 # 1, 10 and 30 copies of three@0.170.0's sources (`src/` and `examples/jsm/`, fetched with
 # `npm pack`), and for each: index time, RSS after indexing, first and warm references of
 # `class Vector3` (copy 0), rename, workspace/symbol (tests/bench/workspace-bench.mjs); side by
-# side, oxc_parser alone parsing every file on the same cores (the floor), and
+# side, oxc_parser alone parsing every file on the same cores (the floor), the index built as
+# the server builds it without the server around it (examples/index_build.rs), and
 # typescript-language-server's references on the same workspace (SCOPELENS_BENCH_TSLS=0 skips
 # it; it needs `npm ci` in tests/bench). Each size's answer (every reference and rename edit) is
 # compared with the first size's, exactly.
@@ -23,7 +24,7 @@ if [ ! -d "$corpus/src" ]; then
   rm -rf "$tmp"
 fi
 cargo build --release -q
-cargo build --release -q --example parse_all
+cargo build --release -q --example parse_all --example index_build
 server="$PWD/target/release/scopelens"
 tsls="$PWD/tests/bench/node_modules/.bin/typescript-language-server"
 base="${TMPDIR:-/tmp}/scopelens-bench-workspace"
@@ -38,6 +39,7 @@ for n in ${SCOPELENS_BENCH_COPIES:-1 10 30}; do
   fi
   echo "== $n copies"
   echo "oxc_parser alone: $(target/release/examples/parse_all "$ws")"
+  echo "index alone (examples/index_build.rs): $(target/release/examples/index_build "$ws")"
   answer="$base/answer-$n.txt"
   echo "scopelens: $(node tests/bench/workspace-bench.mjs --root "$ws" --file pkg-0/src/math/Vector3.js --cmd "$server --stdio" --wait-index --answer "$answer")"
   first_answer="${first_answer:-$answer}"

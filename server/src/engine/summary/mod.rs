@@ -3,26 +3,29 @@
 //!
 //! The full analysis binds and resolves every identifier, infers names, records loop syntax
 //! and captures, and builds a line index: 1.5–2× the parse again, for answers the index never
-//! asks. The summary pass parses the same way ([`super::recovery`]), then walks once recording
-//! only declarations, with the environment each lands in (the binder's rules, mirrored: `var`
-//! to the function, `let`/`const`/`class` to the block that has an environment, parameters,
-//! catch parameters, named function and class expressions, `for` heads, the CommonJS wrapper).
-//! References are resolved on demand, for the few identifiers the module record's rules ask
-//! about ([`module_record::Bindings`]: the rules are the full analysis's, written once), by
-//! looking the name up from the environment at the reference outward.
+//! asks. The summary pass parses the same way ([`super::recovery`]) and runs the module
+//! record's rules ([`module_record::Bindings`]: the rules are the full analysis's, written
+//! once) on tables of the top level only: its declarations are read off its statements, and a
+//! question about an identifier inside a function or block descends from the program to it
+//! ([`module_scopes`]). TypeScript scripts, and texts with `eval` or `\u` escapes, get a walk
+//! of every declaration instead ([`Walker`]: the binder's rules for where each lands, `var` to
+//! the function, `let`/`const`/`class` to the block that has an environment, parameters, catch
+//! parameters, named function and class expressions, `for` heads, the CommonJS wrapper), and
+//! questions look the name up from the environment at the identifier outward.
 //!
 //! It declines (the caller then runs the full analysis) when it cannot be sure of the same
 //! answer: a direct `eval` of a string (its `var`s are bound in its function), a name the rules
 //! ask about that is also a function declared in a block in sloppy code (Annex B.3.3 may give
 //! it a second, `var`-scoped binding), a question about code the binder does not walk
-//! (TypeScript `enum` bodies, ambient declarations), scopes met out of source order, and text
-//! that does not parse. (`with` and other direct evals make references dynamic at run time,
-//! but their static bindings, all the module record asks for, are what the walk finds.) `workspace/index/summary_pass_tests.rs` checks that
-//! every file of the corpus gets exactly the full analysis's summary, or is declined.
+//! (TypeScript `enum` bodies, namespaces, ambient declarations), scopes met out of source
+//! order, and text that does not parse. (`with` and other direct evals make references
+//! dynamic at run time, but their static bindings, all the module record asks for, are what
+//! the pass finds.) `workspace/index/summary_pass_tests.rs` checks that every file of the
+//! corpus gets exactly the full analysis's summary, or is declined.
 
 mod module_scopes;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
@@ -162,12 +165,12 @@ pub fn summarize(input: &Input<'_>, scratch: &mut Scratch) -> Result<FileSummary
 
 fn summarize_parsed(parsed: recovery::Parsed<'_, '_>) -> Result<FileSummary, Declined> {
     let mut kind = parsed.source_kind;
-    let mut tables = Tables::bind(parsed.program, kind)?;
+    let mut tables = Tables::bind(parsed.program, kind, parsed.text)?;
     // As the full analysis decides: a text guessed CommonJS whose `require`/`module`/`exports`
     // are all its own (a bundle's prelude) is a script.
     if parsed.commonjs_guessed && !tables.uses_node_wrapper()? {
         kind = SourceKind::Script;
-        tables = Tables::bind(parsed.program, kind)?;
+        tables = Tables::bind(parsed.program, kind, parsed.text)?;
     }
     let module = module_record::collect(
         parsed.program,
@@ -230,10 +233,25 @@ struct Tables<'a> {
     node_refs: Vec<(u32, &'a str)>,
     /// Set when a question was asked that the tables cannot answer for sure.
     unsure: Cell<Option<&'static str>>,
-    /// An ES module, whose inner scopes are not listed: questions about them descend from
-    /// the program ([`module_scopes`]).
-    module: Option<&'a Program<'a>>,
+    /// Inner scopes not listed: questions about them descend from the program
+    /// ([`module_scopes`]).
+    lazy: Option<Lazy<'a>>,
 }
+
+/// Tables of the top level only. A binding is then named by where its first declaration
+/// starts (the order the binder creates bindings in: the source's), the wrapper's parameters
+/// by [`PARAMETER_IDS`] on.
+struct Lazy<'a> {
+    program: &'a Program<'a>,
+    text: &'a str,
+    strict: bool,
+    /// Inner bindings met, with their names.
+    inner: RefCell<FxHashMap<u32, &'a str>>,
+    bodies: module_scopes::BodyCache<'a>,
+}
+
+/// The ids of the CommonJS wrapper's parameters in lazy tables (no declaration starts there).
+const PARAMETER_IDS: u32 = u32::MAX - COMMONJS_PARAMETERS.len() as u32;
 
 impl<'a> Tables<'a> {
     fn new(kind: SourceKind) -> Self {
@@ -248,48 +266,97 @@ impl<'a> Tables<'a> {
             unwalked: Vec::new(),
             node_refs: Vec::new(),
             unsure: Cell::new(None),
-            module: None,
+            lazy: None,
         }
     }
 
-    /// An ES module's tables, from its statements alone ([`module_scopes`]); `None` when it
-    /// has what that reading does not model (TypeScript enums, namespaces).
-    fn of_module(program: &'a Program<'a>) -> Option<Self> {
+    /// The top level's tables, from its statements alone ([`module_scopes`]); `None` when
+    /// it has what that reading does not model (TypeScript enums, namespaces).
+    fn of_statements(program: &'a Program<'a>, kind: SourceKind, text: &'a str) -> Option<Self> {
+        let strict = kind == SourceKind::Module;
         let mut found = Vec::new();
-        module_scopes::module_declarations(program, &mut found).ok()?;
-        let mut tables = Tables::new(SourceKind::Module);
+        module_scopes::top_declarations(program, strict, &mut found).ok()?;
+        let mut tables = Tables::new(kind);
         let whole = |kind| Scope {
             start: 0,
             end: u32::MAX,
             parent: 0,
             kind,
         };
-        tables.scopes = vec![whole(EnvKind::Global), whole(EnvKind::Module)];
-        tables.top = 1;
-        tables.decls.reserve(found.len());
-        for (name, at, kind) in found {
-            let index = tables.decls.len() as u32;
-            if tables.decls.last().is_some_and(|d| d.start > at.start) {
+        tables.scopes.push(whole(EnvKind::Global));
+        let inner = match kind {
+            SourceKind::Module => Some(EnvKind::Module),
+            SourceKind::CommonJs => Some(EnvKind::Function),
+            SourceKind::Script => {
+                declares_lexically_at_top(&program.body).then_some(EnvKind::Script)
+            }
+        };
+        if let Some(env) = inner {
+            tables.scopes.push(whole(env));
+            tables.top = 1;
+        }
+        let push = |tables: &mut Tables<'a>, name, start, end, kind, id: u32| {
+            let scope = match (tables.kind, kind) {
+                (SourceKind::Script, DeclarationKind::Var | DeclarationKind::Function) => 0,
+                _ => tables.top,
+            };
+            if tables
+                .decls
+                .last()
+                .is_some_and(|d: &Decl<'a>| d.start > start)
+            {
                 tables.decls_sorted = false;
             }
             tables.decls.push(Decl {
                 name,
-                start: at.start,
-                end: at.end,
-                scope: 1,
+                start,
+                end,
+                scope,
                 kind,
-                listed: true,
+                listed: kind != DeclarationKind::CommonJsParameter,
             });
-            tables.bindings.entry((1, name)).or_insert(index);
+            tables.bindings.entry((scope, name)).or_insert(id);
+        };
+        if kind == SourceKind::CommonJs {
+            for (k, name) in COMMONJS_PARAMETERS.into_iter().enumerate() {
+                let id = PARAMETER_IDS + k as u32;
+                push(
+                    &mut tables,
+                    name,
+                    0,
+                    0,
+                    DeclarationKind::CommonJsParameter,
+                    id,
+                );
+            }
         }
-        tables.module = Some(program);
+        tables.decls.reserve(found.len());
+        for (name, at, kind) in found {
+            if kind == DeclarationKind::AnnexBFunction {
+                tables.annex_b.push(name);
+                continue;
+            }
+            push(&mut tables, name, at.start, at.end, kind, at.start);
+        }
+        tables.lazy = Some(Lazy {
+            program,
+            text,
+            strict,
+            inner: RefCell::default(),
+            bodies: RefCell::default(),
+        });
         Some(tables)
     }
 
-    fn bind(program: &'a Program<'a>, kind: SourceKind) -> Result<Self, Declined> {
-        if kind == SourceKind::Module
-            && let Some(tables) = Tables::of_module(program)
-        {
+    fn bind(program: &'a Program<'a>, kind: SourceKind, text: &'a str) -> Result<Self, Declined> {
+        // Sloppy code needs the walk when it may hold a direct eval (its string's `var`s), and
+        // text searches miss names written with escapes (see `uses_node_wrapper`).
+        let bytes = text.as_bytes();
+        let lazy = kind == SourceKind::Module
+            || (!program.source_type.is_typescript()
+                && memchr::memmem::find(bytes, b"eval").is_none()
+                && memchr::memmem::find(bytes, b"\\u").is_none());
+        if lazy && let Some(tables) = Tables::of_statements(program, kind, text) {
             return Ok(tables);
         }
         let mut walker = Walker {
@@ -310,17 +377,68 @@ impl<'a> Tables<'a> {
 
     /// Does any `require`/`module`/`exports` read the CommonJS wrapper's parameter?
     fn uses_node_wrapper(&self) -> Result<bool, Declined> {
-        for &(start, name) in &self.node_refs {
-            if let Some(b) = self.lookup(start, name) {
-                if self.decls[b as usize].kind == DeclarationKind::CommonJsParameter {
-                    return Ok(true);
+        let reads_wrapper = |start: u32, name: &str| {
+            let wrapper = self
+                .lookup(start, name)
+                .is_some_and(|b| self.is_wrapper_parameter(b));
+            match self.unsure.get() {
+                Some(why) => Err(Declined(why)),
+                None => Ok(wrapper),
+            }
+        };
+        if let Some(lazy) = &self.lazy {
+            // The words in the text, where they stand alone, checked to be references.
+            let bytes = lazy.text.as_bytes();
+            let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+            for name in ["require", "module", "exports"] {
+                for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
+                    let end = at + name.len();
+                    if (at > 0 && word(bytes[at - 1])) || bytes.get(end).is_some_and(|&b| word(b)) {
+                        continue;
+                    }
+                    if module_scopes::reference_at(lazy.program, at as u32, name, &lazy.bodies)
+                        && reads_wrapper(at as u32, name)?
+                    {
+                        return Ok(true);
+                    }
                 }
             }
-            if let Some(why) = self.unsure.get() {
-                return Err(Declined(why));
+            return Ok(false);
+        }
+        for &(start, name) in &self.node_refs {
+            if reads_wrapper(start, name)? {
+                return Ok(true);
             }
         }
         Ok(false)
+    }
+
+    fn is_wrapper_parameter(&self, binding: u32) -> bool {
+        match self.lazy {
+            Some(_) => binding >= PARAMETER_IDS,
+            None => self
+                .decls
+                .get(binding as usize)
+                .is_some_and(|d| d.kind == DeclarationKind::CommonJsParameter),
+        }
+    }
+
+    /// A binding's id: its first declaration's index, or in lazy tables where it starts.
+    fn id_of(&self, index: usize) -> u32 {
+        match self.lazy {
+            Some(_) if self.decls[index].kind == DeclarationKind::CommonJsParameter => {
+                PARAMETER_IDS + index as u32
+            }
+            Some(_) => self.decls[index].start,
+            None => index as u32,
+        }
+    }
+
+    /// The binding declared at `start` in a scope inside the top level, recorded with its
+    /// name.
+    fn inner(&self, lazy: &Lazy<'a>, start: u32, name: &'a str) -> u32 {
+        lazy.inner.borrow_mut().entry(start).or_insert(name);
+        start
     }
 
     fn unsure(&self, why: &'static str) {
@@ -345,12 +463,25 @@ impl<'a> Tables<'a> {
 
     /// The binding `name` read at `offset` resolves to.
     fn lookup(&self, offset: u32, name: &str) -> Option<u32> {
-        if let Some(program) = self.module {
-            return match module_scopes::inner_declaration(program, offset, name) {
-                // An inner binding: never one the module record keeps (those are the
-                // module's), so named apart from them by where it is declared.
-                module_scopes::Inner::Declared(at) => Some(u32::MAX - at),
-                module_scopes::Inner::Outer => self.bindings.get(&(1, name)).copied(),
+        if let Some(lazy) = &self.lazy {
+            if self.annex_b.contains(&name) {
+                self.unsure("a name also declared as a function in a block (Annex B)");
+                return None;
+            }
+            return match module_scopes::inner_declaration(
+                lazy.program,
+                offset,
+                name,
+                lazy.strict,
+                &lazy.bodies,
+            ) {
+                module_scopes::Inner::Declared(at) => {
+                    let name = lazy.text.get(at as usize..at as usize + name.len());
+                    Some(self.inner(lazy, at, name.unwrap_or("")))
+                }
+                module_scopes::Inner::Outer => [self.top, 0]
+                    .iter()
+                    .find_map(|&s| self.bindings.get(&(s, name)).copied()),
                 module_scopes::Inner::Unsure(why) => {
                     self.unsure(why);
                     None
@@ -412,9 +543,10 @@ impl<'a> Tables<'a> {
         for &scope in tops {
             let env = &self.scopes[scope as usize];
             for (i, d) in self.decls.iter().enumerate() {
+                let id = self.id_of(i);
                 if d.scope != scope
                     || !is_symbol(d.kind)
-                    || self.bindings.get(&(scope, d.name)) != Some(&(i as u32))
+                    || self.bindings.get(&(scope, d.name)) != Some(&id)
                 {
                     continue;
                 }
@@ -424,7 +556,7 @@ impl<'a> Tables<'a> {
                     declaration: d.kind,
                     env: env.kind,
                     commonjs_wrapper: self.kind == SourceKind::CommonJs && scope != 0,
-                    exported: exported.contains(&(i as u32)),
+                    exported: exported.contains(&id),
                     line,
                     utf8,
                     utf16,
@@ -441,15 +573,37 @@ impl Bindings for Tables<'_> {
     }
 
     fn declared(&self, at: oxc_span::Span) -> Option<BindingId> {
-        let Some(d) = self.declaration_at(at.start, at.end) else {
-            if let Some(program) = self.module
-                && !module_scopes::names_a_top_declaration(program, at)
-            {
-                self.unsure("a question about a declaration inside a module's functions");
-            }
+        if let Some(d) = self.declaration_at(at.start, at.end) {
+            return self.bindings.get(&(d.scope, d.name)).map(|&b| BindingId(b));
+        }
+        let lazy = self.lazy.as_ref()?;
+        if lazy.strict && module_scopes::names_a_top_declaration(lazy.program, at) {
+            // A declaration the binder binds nothing for (`declare`, an overload).
             return None;
-        };
-        self.bindings.get(&(d.scope, d.name)).map(|&b| BindingId(b))
+        }
+        // Inside a function or block: the first declaration of its name in its scope.
+        let name = lazy.text.get(at.start as usize..at.end as usize)?;
+        if name.contains('\\') {
+            self.unsure("a declaration written with escapes");
+            return None;
+        }
+        match module_scopes::inner_declaration(
+            lazy.program,
+            at.start,
+            name,
+            lazy.strict,
+            &lazy.bodies,
+        ) {
+            module_scopes::Inner::Declared(first) => Some(BindingId(self.inner(lazy, first, name))),
+            module_scopes::Inner::Outer => {
+                self.unsure("a declaration found in no scope");
+                None
+            }
+            module_scopes::Inner::Unsure(why) => {
+                self.unsure(why);
+                None
+            }
+        }
     }
 
     fn resolved(&self, id: &IdentifierReference<'_>) -> Option<BindingId> {
@@ -459,15 +613,30 @@ impl Bindings for Tables<'_> {
     fn is_node_global(&self, id: &IdentifierReference<'_>) -> bool {
         match self.lookup(id.span.start, id.name.as_str()) {
             None => true,
-            Some(b) => self
-                .decls
-                .get(b as usize)
-                .is_some_and(|d| d.kind == DeclarationKind::CommonJsParameter),
+            Some(b) => self.is_wrapper_parameter(b),
         }
     }
 
     fn binding_name(&self, binding: BindingId) -> &str {
-        self.decls.get(binding.0 as usize).map_or("", |d| d.name)
+        let b = binding.0;
+        let Some(lazy) = &self.lazy else {
+            return self.decls.get(b as usize).map_or("", |d| d.name);
+        };
+        if b >= PARAMETER_IDS {
+            return COMMONJS_PARAMETERS
+                .get((b - PARAMETER_IDS) as usize)
+                .copied()
+                .unwrap_or("");
+        }
+        let from = if self.decls_sorted {
+            self.decls.partition_point(|d| d.start < b)
+        } else {
+            0
+        };
+        if let Some(d) = self.decls[from..].iter().find(|d| d.start == b && d.listed) {
+            return d.name;
+        }
+        lazy.inner.borrow().get(&b).copied().unwrap_or("")
     }
 }
 

@@ -1,26 +1,31 @@
-//! ES modules, without a walk of the whole tree. Module code is strict, so neither a direct
-//! `eval` nor Annex B.3.3 can add a binding, and the only environments the module record asks
-//! about are the module's own (its imports and exports, read off the top level) and, for a
-//! reference inside a function or block, the ones around that reference. So the module's
-//! declarations are read from its statements (into nested blocks and loops for `var`, never
-//! into expressions), and a question about a reference inside a nested scope descends from the
-//! program to it, asking each scope on the way whether it declares the name (the spec's
-//! VarScopedDeclarations and LexicallyScopedDeclarations of that scope, as the binder binds
-//! them).
+//! Declarations without a walk of the whole tree. The environments the module record asks
+//! about are the top level's (imports, exports, `require` and `module`, read off its
+//! statements) and, for an identifier inside a function or block, the ones around it. So the
+//! top level's declarations are read from its statements (into nested blocks and loops for
+//! `var`, never into expressions), and a question about an identifier inside a nested scope
+//! descends from the program to it, asking each scope on the way whether it declares the name
+//! (the spec's VarScopedDeclarations and LexicallyScopedDeclarations of that scope, as the
+//! binder binds them). Module code is strict; in sloppy code a function declared in a block
+//! may also be bound in its function (Annex B.3.3): a question about such a name is unsure,
+//! and the caller leaves files with a direct `eval` to the full walk.
 
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_span::GetSpan;
 use oxc_syntax::scope::ScopeFlags;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 
 use super::super::binder::has_parameter_expressions;
 use crate::engine::model::DeclarationKind;
 
-/// The module's declarations, in the order the binder makes them: `(name, identifier,
+/// The top level's declarations, in the order the binder makes them: `(name, identifier,
 /// kind)`. Imports, the top level's `var`/`let`/`const`/functions/classes (exported or not),
-/// and `var`s in nested statements.
-pub(super) fn module_declarations<'a>(
+/// and `var`s in nested statements; in sloppy code ([`DeclarationKind::AnnexBFunction`]) the
+/// functions declared in its blocks.
+pub(super) fn top_declarations<'a>(
     program: &Program<'a>,
+    strict: bool,
     out: &mut Vec<(&'a str, oxc_span::Span, DeclarationKind)>,
 ) -> Result<(), &'static str> {
     for statement in &program.body {
@@ -50,7 +55,9 @@ pub(super) fn module_declarations<'a>(
                 _ => {}
             },
             other => scan(other, true, &mut |name, at, kind| {
-                out.push((name, at, kind))
+                if !(strict && kind == DeclarationKind::AnnexBFunction) {
+                    out.push((name, at, kind))
+                }
             })?,
         }
     }
@@ -156,6 +163,15 @@ fn scan<'a>(
                 && let Some(id) = &c.id
             {
                 found(id.name.as_str(), id.span, DeclarationKind::Class);
+            }
+        }
+        // In a block: bound there, and in sloppy code perhaps in the function too.
+        Statement::FunctionDeclaration(f) => {
+            if f.body.is_some()
+                && !f.declare
+                && let Some(id) = &f.id
+            {
+                found(id.name.as_str(), id.span, DeclarationKind::AnnexBFunction);
             }
         }
         Statement::TSEnumDeclaration(e) if !e.declare => {
@@ -299,6 +315,11 @@ pub(super) fn names_a_top_declaration(program: &Program<'_>, at: oxc_span::Span)
     }
 }
 
+/// Per function body met (by where its statements are), each name it binds in its own scope:
+/// where its first declaration starts, and whether a block function of it may be bound there
+/// too (Annex B). Kept between questions: the same large function is asked about often.
+pub(super) type BodyCache<'a> = RefCell<FxHashMap<usize, FxHashMap<&'a str, (Option<u32>, bool)>>>;
+
 /// What the descent found.
 pub(super) enum Inner {
     /// The innermost scope around the reference that declares the name: where its first
@@ -309,8 +330,15 @@ pub(super) enum Inner {
     Unsure(&'static str),
 }
 
-/// The innermost scope inside the module around `offset` that declares `name`.
-pub(super) fn inner_declaration(program: &Program<'_>, offset: u32, name: &str) -> Inner {
+/// The innermost scope inside the top level around `offset` that declares `name` (in sloppy
+/// code unless `strict`).
+pub(super) fn inner_declaration<'a>(
+    program: &Program<'a>,
+    offset: u32,
+    name: &str,
+    strict: bool,
+    cache: &BodyCache<'a>,
+) -> Inner {
     // The top-level statement holding the reference, by binary search.
     let body = &program.body;
     let after = body.partition_point(|s| s.span().start <= offset);
@@ -320,8 +348,11 @@ pub(super) fn inner_declaration(program: &Program<'_>, offset: u32, name: &str) 
     let mut descent = Descent {
         offset,
         name,
+        strict,
         found: None,
         unsure: None,
+        reference: false,
+        cache,
     };
     descent.visit_statement(statement);
     match (descent.unsure, descent.found) {
@@ -331,14 +362,45 @@ pub(super) fn inner_declaration(program: &Program<'_>, offset: u32, name: &str) 
     }
 }
 
-struct Descent<'n> {
+/// Whether an identifier reference named `name` starts at `offset` (not a property name, a
+/// label, a string): the text's occurrences of a name, checked.
+pub(super) fn reference_at<'a>(
+    program: &Program<'a>,
     offset: u32,
-    name: &'n str,
-    found: Option<u32>,
-    unsure: Option<&'static str>,
+    name: &str,
+    cache: &BodyCache<'a>,
+) -> bool {
+    let body = &program.body;
+    let after = body.partition_point(|s| s.span().start <= offset);
+    let Some(statement) = after.checked_sub(1).map(|i| &body[i]) else {
+        return false;
+    };
+    let mut descent = Descent {
+        offset,
+        name,
+        strict: true,
+        found: None,
+        unsure: None,
+        reference: false,
+        cache,
+    };
+    descent.visit_statement(statement);
+    descent.reference
 }
 
-impl Descent<'_> {
+struct Descent<'n, 'a> {
+    offset: u32,
+    name: &'n str,
+    cache: &'n BodyCache<'a>,
+    strict: bool,
+    /// Where the innermost declaring scope's first declaration of `name` starts.
+    found: Option<u32>,
+    unsure: Option<&'static str>,
+    /// An identifier reference named `name` starts at `offset`.
+    reference: bool,
+}
+
+impl<'a> Descent<'_, 'a> {
     fn holds(&self, at: oxc_span::Span) -> bool {
         at.start <= self.offset && self.offset < at.end
     }
@@ -351,15 +413,15 @@ impl Descent<'_> {
 
     /// A function's scope: its parameters, and its body's own declarations (seen from the
     /// parameters only without parameter expressions: else the body's `var`s live apart).
-    fn function_scope(&mut self, params: &FormalParameters<'_>, body: &FunctionBody<'_>) {
+    fn function_scope(&mut self, params: &FormalParameters<'a>, body: &FunctionBody<'a>) {
         self.params_and_body(params, body.span, &body.statements);
     }
 
     fn params_and_body(
         &mut self,
-        params: &FormalParameters<'_>,
+        params: &FormalParameters<'a>,
         body_span: oxc_span::Span,
-        statements: &[Statement<'_>],
+        statements: &[Statement<'a>],
     ) {
         let mut at = None;
         let name = self.name;
@@ -375,36 +437,116 @@ impl Descent<'_> {
             pattern(&rest.rest.argument, &mut check);
         }
         self.declared(at);
-        if !has_parameter_expressions(params) || self.holds(body_span) {
+        if !has_parameter_expressions(params) {
+            // One scope: its binding is its first declaration, a parameter if any.
+            let body = self.scan_body(statements);
+            if at.is_none() {
+                self.declared(body);
+            }
+        } else if self.holds(body_span) {
             self.body_scope(statements);
         }
     }
 
-    fn body_scope(&mut self, statements: &[Statement<'_>]) {
-        let mut at = None;
-        let name = self.name;
-        let mut result = Ok(());
-        for s in statements {
-            result = scan(s, true, &mut |n, span, _| {
-                if at.is_none() && n == name {
-                    at = Some(span.start);
-                }
-            });
-            if result.is_err() {
-                break;
-            }
-        }
-        if let Err(why) = result {
-            self.unsure.get_or_insert(why);
-        }
+    fn body_scope(&mut self, statements: &[Statement<'a>]) {
+        let at = self.scan_body(statements);
         self.declared(at);
+    }
+
+    /// The first declaration of the name a body binds in its own scope; unsure when a block
+    /// function of the name may be bound there too (Annex B, sloppy code).
+    fn scan_body(&mut self, statements: &[Statement<'a>]) -> Option<u32> {
+        let key = statements.as_ptr() as usize;
+        let mut cache = self.cache.borrow_mut();
+        if !cache.contains_key(&key) {
+            let mut names: FxHashMap<&'a str, (Option<u32>, bool)> = FxHashMap::default();
+            let mut result = Ok(());
+            for s in statements {
+                result = scan(s, true, &mut |n, span, kind| {
+                    let entry = names.entry(n).or_default();
+                    if kind == DeclarationKind::AnnexBFunction {
+                        entry.1 = true;
+                    } else if entry.0.is_none() {
+                        entry.0 = Some(span.start);
+                    }
+                });
+                if result.is_err() {
+                    break;
+                }
+            }
+            if let Err(why) = result {
+                drop(cache);
+                self.unsure.get_or_insert(why);
+                return None;
+            }
+            cache.insert(key, names);
+        }
+        let (at, annex_b) = cache[&key].get(self.name).copied().unwrap_or_default();
+        drop(cache);
+        if annex_b && !self.strict {
+            self.unsure
+                .get_or_insert("a name also declared as a function in a block (Annex B)");
+        }
+        at
     }
 }
 
-impl<'a> Visit<'a> for Descent<'_> {
+impl<'a> Visit<'a> for Descent<'_, 'a> {
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        if it.span.start == self.offset && it.name == self.name {
+            self.reference = true;
+        }
+    }
+
     fn visit_statement(&mut self, it: &Statement<'a>) {
         if self.holds(it.span()) && self.unsure.is_none() {
             walk::walk_statement(self, it);
+        }
+    }
+
+    // Long lists (a `var` of many declarators, big object and array literals): the one
+    // element that may hold the offset, by binary search; patterns only where they hold it.
+    fn visit_variable_declaration(&mut self, it: &VariableDeclaration<'a>) {
+        let list = &it.declarations;
+        let after = list.partition_point(|d| d.span.start <= self.offset);
+        if let Some(d) = after.checked_sub(1).map(|i| &list[i])
+            && self.holds(d.span)
+        {
+            walk::walk_variable_declarator(self, d);
+        }
+    }
+
+    fn visit_object_expression(&mut self, it: &ObjectExpression<'a>) {
+        let list = &it.properties;
+        let after = list.partition_point(|p| p.span().start <= self.offset);
+        if let Some(p) = after.checked_sub(1).map(|i| &list[i])
+            && self.holds(p.span())
+        {
+            self.visit_object_property_kind(p);
+        }
+    }
+
+    fn visit_array_expression(&mut self, it: &ArrayExpression<'a>) {
+        let list = &it.elements;
+        let after = list.partition_point(|e| e.span().start <= self.offset);
+        if let Some(e) = after.checked_sub(1).map(|i| &list[i])
+            && self.holds(e.span())
+        {
+            self.visit_array_expression_element(e);
+        }
+    }
+
+    fn visit_binding_pattern(&mut self, it: &BindingPattern<'a>) {
+        if self.holds(it.span()) {
+            walk::walk_binding_pattern(self, it);
+        }
+    }
+
+    fn visit_statements(&mut self, it: &oxc_allocator::Vec<'a, Statement<'a>>) {
+        // In order: the one that may hold the offset, by binary search.
+        let after = it.partition_point(|s| s.span().start <= self.offset);
+        if let Some(statement) = after.checked_sub(1).map(|i| &it[i]) {
+            self.visit_statement(statement);
         }
     }
 
@@ -417,6 +559,12 @@ impl<'a> Visit<'a> for Descent<'_> {
     fn visit_function(&mut self, func: &Function<'a>, flags: ScopeFlags) {
         let Some(body) = &func.body else { return };
         if !self.holds(func.span) || func.declare {
+            return;
+        }
+        if let Some(id) = &func.id
+            && self.holds(id.span)
+        {
+            // Its own name: a declaration's belongs to the scope around it.
             return;
         }
         if func.r#type == FunctionType::FunctionExpression
@@ -447,7 +595,7 @@ impl<'a> Visit<'a> for Descent<'_> {
         }
         if let Some(id) = &class.id
             && id.name == self.name
-            && self.offset >= id.span.start
+            && self.offset >= id.span.end
         {
             self.found = Some(id.span.start);
         }
@@ -564,7 +712,7 @@ impl<'a> Visit<'a> for Descent<'_> {
     }
 }
 
-impl Descent<'_> {
+impl Descent<'_, '_> {
     /// A `for` head's `let`/`const` (a `var` there is the function's).
     fn head(&mut self, v: &VariableDeclaration<'_>) {
         if v.kind == VariableDeclarationKind::Var {

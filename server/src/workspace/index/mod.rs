@@ -5,7 +5,8 @@
 //!
 //! Built once, in the background, on all cores ([`Workspace::build_index`]: `ignore`'s parallel
 //! walker, honouring `.gitignore`, no `node_modules` and no dot-folders; then each file read,
-//! analysed, summarised and its analysis dropped, on a rayon pool with the engine's stack). Then
+//! summarised by the engine's summary pass (its full analysis where that pass declines), on a
+//! rayon pool with the engine's stack). Then
 //! kept current file by file: files announced changed ([`Workspace::changed`]) are marked dirty
 //! and summarised again before the next question; open documents' analyses replace their
 //! files' summaries (open text wins over disk). A deleted or created file re-resolves only the
@@ -478,7 +479,7 @@ impl Workspace {
     /// summary pass, or its full analysis where that pass declines.
     fn summarise_file(&self, path: &Path) -> Result<Summary, LoadError> {
         let text = read_text(path)?;
-        let file = summarise_text(path, &text).unwrap_or_else(|(file, _)| file);
+        let (file, _declined) = summarise_text(path, &text);
         Ok(Summary::from_file(&file, |r| self.resolve_request(path, r)))
     }
 
@@ -689,17 +690,20 @@ impl Workspace {
     }
 }
 
-/// What the engine keeps of the text of the file at `path`: its summary pass's, else (with why
-/// that pass declined) the full analysis's. On a thread with the engine's stack.
-pub fn summarise_text(path: &Path, text: &str) -> Result<FileSummary, (FileSummary, Declined)> {
+/// What the engine keeps of the text of the file at `path`: its summary pass's, else the full
+/// analysis's, with why that pass declined. On a thread with the engine's stack.
+pub fn summarise_text(path: &Path, text: &str) -> (FileSummary, Option<Declined>) {
     let file_name = path.to_string_lossy();
     let input = Input::new(text, &file_name);
     SCRATCH.with(|scratch| {
         let mut scratch = scratch.borrow_mut();
-        engine::summarize(&input, &mut scratch).map_err(|declined| {
-            let analysis = engine::analyze_with(&input, &mut scratch);
-            (FileSummary::of(&analysis), declined)
-        })
+        match engine::summarize(&input, &mut scratch) {
+            Ok(file) => (file, None),
+            Err(declined) => {
+                let analysis = engine::analyze_with(&input, &mut scratch);
+                (FileSummary::of(&analysis), Some(declined))
+            }
+        }
     })
 }
 

@@ -172,11 +172,14 @@ fn summarize_parsed(parsed: recovery::Parsed<'_, '_>) -> Result<FileSummary, Dec
         kind = SourceKind::Script;
         tables = Tables::bind(parsed.program, kind, parsed.text)?;
     }
+    // The record's walks enter only what holds one of its words: the pass keeps no
+    // references, so the marks are the text's occurrences (a superset of the analysis's).
+    let marks = occurrences(parsed.text, RECORD_WORDS);
     let module = module_record::collect(
         parsed.program,
         parsed.text,
         &tables,
-        module_record::Marks(None),
+        module_record::Marks(marks.as_deref()),
     );
     if let Some(why) = tables.unsure.get() {
         return Err(Declined(why));
@@ -187,6 +190,27 @@ fn summarize_parsed(parsed: recovery::Parsed<'_, '_>) -> Result<FileSummary, Dec
         module,
         top_level,
     })
+}
+
+/// Every node the module record's first walk records from holds a reference named
+/// `require`, `exports` or `module`, an `import(…)` call, or lies in an ambient declaration
+/// (`declare module 'm' { … }`, `declare global { … }`), which it walks whole.
+const RECORD_WORDS: &[&str] = &["require", "exports", "module", "import", "declare"];
+
+/// Where `words` occur in `text`, sorted: a superset of where identifiers with those names
+/// start, unless one is written with escapes (`\u`): then `None` (the walks enter everything).
+fn occurrences(text: &str, words: &[&str]) -> Option<Vec<u32>> {
+    let bytes = text.as_bytes();
+    if words.iter().any(|w| w.is_empty()) || memchr::memmem::find(bytes, b"\\u").is_some() {
+        return None;
+    }
+    let mut found: Vec<u32> = words
+        .iter()
+        .flat_map(|w| memchr::memmem::find_iter(bytes, w.as_bytes()).map(|at| at as u32))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    Some(found)
 }
 
 const NO_SCOPE: u32 = u32::MAX;
@@ -216,6 +240,8 @@ struct Decl<'a> {
 /// bindings compare in the order the analysis creates them.
 struct Tables<'a> {
     kind: SourceKind,
+    /// The parsed text (the module record's marks are found in it).
+    text: &'a str,
     /// The script, module or CommonJS wrapper scope; 0 (the global scope) for a script
     /// without top-level lexical declarations.
     top: u32,
@@ -254,9 +280,10 @@ struct Lazy<'a> {
 const PARAMETER_IDS: u32 = u32::MAX - COMMONJS_PARAMETERS.len() as u32;
 
 impl<'a> Tables<'a> {
-    fn new(kind: SourceKind) -> Self {
+    fn new(kind: SourceKind, text: &'a str) -> Self {
         Tables {
             kind,
+            text,
             top: 0,
             scopes: Vec::new(),
             decls: Vec::new(),
@@ -276,7 +303,7 @@ impl<'a> Tables<'a> {
         let strict = kind == SourceKind::Module;
         let mut found = Vec::new();
         module_scopes::top_declarations(program, strict, &mut found).ok()?;
-        let mut tables = Tables::new(kind);
+        let mut tables = Tables::new(kind, text);
         let whole = |kind| Scope {
             start: 0,
             end: u32::MAX,
@@ -360,7 +387,7 @@ impl<'a> Tables<'a> {
             return Ok(tables);
         }
         let mut walker = Walker {
-            tables: Tables::new(kind),
+            tables: Tables::new(kind, text),
             lexical: 0,
             var_scope: 0,
             body_scope: 0,
@@ -615,6 +642,14 @@ impl Bindings for Tables<'_> {
             None => true,
             Some(b) => self.is_wrapper_parameter(b),
         }
+    }
+
+    fn uses_of(
+        &self,
+        namespaces: &FxHashMap<BindingId, super::model::RequestId>,
+    ) -> Option<Vec<u32>> {
+        let names: Vec<&str> = namespaces.keys().map(|&b| self.binding_name(b)).collect();
+        occurrences(self.text, &names)
     }
 
     fn binding_name(&self, binding: BindingId) -> &str {

@@ -4,6 +4,16 @@
 //! break and that crate does not. Lookups are O(log n): a binary search over line starts, then
 //! over the non-ASCII characters of that one line, so a single 10 MB line stays cheap.
 
+/// Where the line after the break at `bytes[i]` (a `\n` or `\r`) starts; `None` for the `\n`
+/// of a CRLF, which belongs to its `\r`.
+fn next_line_start(bytes: &[u8], i: usize) -> Option<usize> {
+    match bytes[i] {
+        b'\n' if i > 0 && bytes[i - 1] == b'\r' => None,
+        b'\r' if bytes.get(i + 1) == Some(&b'\n') => Some(i + 2),
+        _ => Some(i + 1),
+    }
+}
+
 /// Appends, for each line break in `bytes[range]`, where the next line starts and the break's
 /// length. One SIMD search; a `\n` right after a `\r` belongs to that `\r` (CRLF).
 fn push_line_breaks(
@@ -14,13 +24,8 @@ fn push_line_breaks(
 ) {
     for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[range.clone()]) {
         let i = range.start + i;
-        if bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' {
+        let Some(next) = next_line_start(bytes, i) else {
             continue;
-        }
-        let next = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-            i + 2
-        } else {
-            i + 1
         };
         starts.push(next as u32);
         terminators.push((next - i) as u8);
@@ -175,14 +180,8 @@ impl<'t> LineScanner<'t> {
         }
         let from = self.at as usize;
         for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[from..offset]) {
-            let i = from + i;
-            if bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' {
+            let Some(next) = next_line_start(bytes, from + i) else {
                 continue;
-            }
-            let next = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i + 2
-            } else {
-                i + 1
             };
             self.line += 1;
             self.line_start = next as u32;

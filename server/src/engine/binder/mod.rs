@@ -32,6 +32,7 @@ use oxc_syntax::scope::ScopeFlags;
 // The rules the index's summary pass (`engine::summary`) shares with the binder.
 pub(crate) use functions::has_parameter_expressions;
 pub(crate) use statements::{declares_lexically, declares_lexically_at_top};
+pub(crate) use typescript::module_reference_root;
 
 use super::loop_facts::Loop;
 use super::model::{

@@ -52,18 +52,27 @@ impl<'a> Binder<'_> {
         let name = self.intern(declaration.id.name.as_str());
         let at = span(declaration.id.span);
         self.declare(self.lexical, name, DeclarationKind::Import, at);
-        match &declaration.module_reference {
-            TSModuleReference::IdentifierReference(id) => self.visit_identifier_reference(id),
-            TSModuleReference::QualifiedName(qualified) => {
-                let mut left = &qualified.left;
-                while let TSTypeName::QualifiedName(q) = left {
-                    left = &q.left;
-                }
-                if let TSTypeName::IdentifierReference(id) = left {
-                    self.visit_identifier_reference(id);
-                }
-            }
-            TSModuleReference::ExternalModuleReference(_) => {}
+        if let Some(id) = module_reference_root(&declaration.module_reference) {
+            self.visit_identifier_reference(id);
         }
+    }
+}
+
+/// The identifier an `import x = a.b.c` reads at run time (`a`); none for
+/// `import x = require('m')`.
+pub(crate) fn module_reference_root<'r, 'a>(
+    reference: &'r TSModuleReference<'a>,
+) -> Option<&'r IdentifierReference<'a>> {
+    let mut name = match reference {
+        TSModuleReference::IdentifierReference(id) => return Some(id),
+        TSModuleReference::QualifiedName(qualified) => &qualified.left,
+        TSModuleReference::ExternalModuleReference(_) => return None,
+    };
+    while let TSTypeName::QualifiedName(q) = name {
+        name = &q.left;
+    }
+    match name {
+        TSTypeName::IdentifierReference(id) => Some(id),
+        _ => None,
     }
 }

@@ -33,7 +33,9 @@ use oxc_span::GetSpan;
 use oxc_syntax::scope::ScopeFlags;
 use rustc_hash::FxHashMap;
 
-use super::binder::{declares_lexically, declares_lexically_at_top, has_parameter_expressions};
+use super::binder::{
+    declares_lexically, declares_lexically_at_top, has_parameter_expressions, module_reference_root,
+};
 use super::model::{
     Analysis, BindingId, DeclarationKind, EnvKind, ExportTarget, FunctionFlavor, ModuleRecord,
     SourceKind,
@@ -1231,18 +1233,8 @@ impl<'a> Visit<'a> for Walker<'a> {
             DeclarationKind::Import,
             id.span,
         );
-        match &declaration.module_reference {
-            TSModuleReference::IdentifierReference(id) => self.visit_identifier_reference(id),
-            TSModuleReference::QualifiedName(qualified) => {
-                let mut left = &qualified.left;
-                while let TSTypeName::QualifiedName(q) = left {
-                    left = &q.left;
-                }
-                if let TSTypeName::IdentifierReference(id) = left {
-                    self.visit_identifier_reference(id);
-                }
-            }
-            TSModuleReference::ExternalModuleReference(_) => {}
+        if let Some(id) = module_reference_root(&declaration.module_reference) {
+            self.visit_identifier_reference(id);
         }
     }
 }

@@ -140,6 +140,13 @@ const PHASES: [Phase; 4] = [
 ];
 
 impl Index {
+    /// For an open document's file: the analysis its summary was made from (by address), or
+    /// `OPEN_NOT_SUMMARISED`.
+    fn open_summary(&self, path: &Path) -> Option<usize> {
+        let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
+        state.open.get(path).copied()
+    }
+
     pub fn progress(&self) -> Progress {
         Progress {
             phase: PHASES[self.phase.load(Ordering::Acquire) as usize],
@@ -650,14 +657,7 @@ impl Workspace {
             let key: Arc<Path> = path.as_path().into();
             // A document the index left to this (`OPEN_NOT_SUMMARISED`) has no other summary:
             // its analysis under way is waited for.
-            let pending = self
-                .index
-                .state
-                .read()
-                .unwrap_or_else(PoisonError::into_inner)
-                .open
-                .get(&key)
-                == Some(&OPEN_NOT_SUMMARISED);
+            let pending = self.index.open_summary(&key) == Some(OPEN_NOT_SUMMARISED);
             let latest = match open.latest(&path) {
                 None if pending => open.analysis(&path),
                 latest => latest,
@@ -666,14 +666,7 @@ impl Workspace {
                 continue;
             };
             let id = Arc::as_ptr(&analysis) as usize;
-            let known = self
-                .index
-                .state
-                .read()
-                .unwrap_or_else(PoisonError::into_inner)
-                .open
-                .get(&key)
-                == Some(&id);
+            let known = self.index.open_summary(&key) == Some(id);
             if known {
                 continue;
             }

@@ -95,8 +95,11 @@ fn a_loaded_snapshot_shows_what_closures_retain_until_cleared() {
         "{:?}",
         server.server_requests
     );
-    // The end may come after the answer: notifications and responses are separate streams.
-    let ended = |n: &Value| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end";
+    // The load's own progress (the workspace index reports under its own token). The end may
+    // come after the answer: notifications and responses are separate streams.
+    let loading =
+        |n: &Value| n["method"] == "$/progress" && n["params"]["token"] != "scopelens-index";
+    let ended = |n: &Value| loading(n) && n["params"]["value"]["kind"] == "end";
     if !server.notifications.iter().any(ended) {
         let end = server.wait_for(ended);
         server.notifications.push(end);
@@ -104,7 +107,7 @@ fn a_loaded_snapshot_shows_what_closures_retain_until_cleared() {
     let kinds: Vec<&str> = server
         .notifications
         .iter()
-        .filter(|n| n["method"] == "$/progress")
+        .filter(|n| loading(n))
         .filter_map(|n| n["params"]["value"]["kind"].as_str())
         .collect();
     assert_eq!(kinds.first(), Some(&"begin"), "{kinds:?}");

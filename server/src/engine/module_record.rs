@@ -651,18 +651,25 @@ impl<B: Bindings> Collector<'_, B> {
     }
 }
 
-impl<'a, B: Bindings> Visit<'a> for Collector<'_, B> {
-    fn visit_statement(&mut self, it: &Statement<'a>) {
-        if self.marks.within(it.span()) {
-            walk::walk_statement(self, it);
+/// Both walks enter a statement or expression only if one of their marks is within it.
+macro_rules! enter_only_marked {
+    () => {
+        fn visit_statement(&mut self, it: &Statement<'a>) {
+            if self.marks.within(it.span()) {
+                walk::walk_statement(self, it);
+            }
         }
-    }
 
-    fn visit_expression(&mut self, it: &Expression<'a>) {
-        if self.marks.within(it.span()) {
-            walk::walk_expression(self, it);
+        fn visit_expression(&mut self, it: &Expression<'a>) {
+            if self.marks.within(it.span()) {
+                walk::walk_expression(self, it);
+            }
         }
-    }
+    };
+}
+
+impl<'a, B: Bindings> Visit<'a> for Collector<'_, B> {
+    enter_only_marked!();
 
     // The binder does not enter ambient module declarations (`declare module 'm' { … }`,
     // `declare global { … }`), so no mark says what is inside: the unpruned walk records an
@@ -773,17 +780,7 @@ struct MemberWalk<'c, 'm, B> {
 }
 
 impl<'a, B: Bindings> Visit<'a> for MemberWalk<'_, '_, B> {
-    fn visit_statement(&mut self, it: &Statement<'a>) {
-        if self.marks.within(it.span()) {
-            walk::walk_statement(self, it);
-        }
-    }
-
-    fn visit_expression(&mut self, it: &Expression<'a>) {
-        if self.marks.within(it.span()) {
-            walk::walk_expression(self, it);
-        }
-    }
+    enter_only_marked!();
 
     fn visit_static_member_expression(&mut self, member: &StaticMemberExpression<'a>) {
         if let Expression::Identifier(object) = &member.object

@@ -30,6 +30,26 @@ use oxc_ast_visit::{Visit, walk};
 use oxc_syntax::scope::ScopeFlags;
 
 // The rules the index's summary pass (`engine::summary`) shares with the binder.
+/// A visitor that binds (the binder, the summary pass's declaration walk) skips types: they
+/// are not runtime references.
+macro_rules! skip_types {
+    () => {
+        fn visit_ts_type(&mut self, _it: &TSType<'a>) {}
+        fn visit_ts_type_annotation(&mut self, _it: &TSTypeAnnotation<'a>) {}
+        fn visit_ts_type_parameter_declaration(&mut self, _it: &TSTypeParameterDeclaration<'a>) {}
+        fn visit_ts_type_parameter_instantiation(
+            &mut self,
+            _it: &TSTypeParameterInstantiation<'a>,
+        ) {
+        }
+        fn visit_ts_interface_declaration(&mut self, _it: &TSInterfaceDeclaration<'a>) {}
+        fn visit_ts_type_alias_declaration(&mut self, _it: &TSTypeAliasDeclaration<'a>) {}
+        fn visit_ts_class_implements(&mut self, _it: &TSClassImplements<'a>) {}
+        fn visit_ts_this_parameter(&mut self, _it: &TSThisParameter<'a>) {}
+    };
+}
+pub(crate) use skip_types;
+
 pub(crate) use functions::has_parameter_expressions;
 pub(crate) use statements::{declares_lexically, declares_lexically_at_top};
 pub(crate) use typescript::module_reference_root;
@@ -568,14 +588,7 @@ impl<'a> Visit<'a> for Binder<'_> {
 
     // ---- TypeScript: typescript.rs. Types are not runtime references.
 
-    fn visit_ts_type(&mut self, _it: &TSType<'a>) {}
-    fn visit_ts_type_annotation(&mut self, _it: &TSTypeAnnotation<'a>) {}
-    fn visit_ts_type_parameter_declaration(&mut self, _it: &TSTypeParameterDeclaration<'a>) {}
-    fn visit_ts_type_parameter_instantiation(&mut self, _it: &TSTypeParameterInstantiation<'a>) {}
-    fn visit_ts_interface_declaration(&mut self, _it: &TSInterfaceDeclaration<'a>) {}
-    fn visit_ts_type_alias_declaration(&mut self, _it: &TSTypeAliasDeclaration<'a>) {}
-    fn visit_ts_class_implements(&mut self, _it: &TSClassImplements<'a>) {}
-    fn visit_ts_this_parameter(&mut self, _it: &TSThisParameter<'a>) {}
+    skip_types!();
     // Ambient: no runtime code, nothing to bind. The module record's walk still reads them
     // whole (`super::module_record`), so it is told where they are.
     fn visit_ts_global_declaration(&mut self, it: &TSGlobalDeclaration<'a>) {

@@ -1166,14 +1166,7 @@ impl<'a> Visit<'a> for Walker<'a> {
 
     // ---- TypeScript, as the binder's `typescript.rs`. Types are not runtime references.
 
-    fn visit_ts_type(&mut self, _it: &TSType<'a>) {}
-    fn visit_ts_type_annotation(&mut self, _it: &TSTypeAnnotation<'a>) {}
-    fn visit_ts_type_parameter_declaration(&mut self, _it: &TSTypeParameterDeclaration<'a>) {}
-    fn visit_ts_type_parameter_instantiation(&mut self, _it: &TSTypeParameterInstantiation<'a>) {}
-    fn visit_ts_interface_declaration(&mut self, _it: &TSInterfaceDeclaration<'a>) {}
-    fn visit_ts_type_alias_declaration(&mut self, _it: &TSTypeAliasDeclaration<'a>) {}
-    fn visit_ts_class_implements(&mut self, _it: &TSClassImplements<'a>) {}
-    fn visit_ts_this_parameter(&mut self, _it: &TSThisParameter<'a>) {}
+    super::binder::skip_types!();
 
     fn visit_ts_global_declaration(&mut self, it: &TSGlobalDeclaration<'a>) {
         self.tables.unwalked.push((it.span.start, it.span.end));

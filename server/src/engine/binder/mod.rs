@@ -51,6 +51,7 @@ macro_rules! skip_types {
 pub(crate) use skip_types;
 
 pub(crate) use functions::has_parameter_expressions;
+pub(crate) use modules::runtime_imports;
 pub(crate) use statements::{declares_lexically, declares_lexically_at_top};
 pub(crate) use typescript::module_reference_root;
 

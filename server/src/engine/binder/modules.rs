@@ -10,21 +10,36 @@ use super::names::is_function_like;
 use super::{Binder, span};
 use crate::engine::model::{DeclarationKind, NameRole};
 
+/// The specifiers of an import declaration that bind at run time, with their local names:
+/// type-only imports (`import type …`, `import { type a }`) bind nothing.
+pub(crate) fn runtime_imports<'r, 'a>(
+    declaration: &'r ImportDeclaration<'a>,
+) -> impl Iterator<
+    Item = (
+        &'r ImportDeclarationSpecifier<'a>,
+        &'r BindingIdentifier<'a>,
+    ),
+> {
+    let specifiers = if declaration.import_kind.is_type() {
+        None
+    } else {
+        declaration.specifiers.as_ref()
+    };
+    specifiers
+        .into_iter()
+        .flatten()
+        .filter_map(|specifier| match specifier {
+            ImportDeclarationSpecifier::ImportSpecifier(s) if s.import_kind.is_type() => None,
+            ImportDeclarationSpecifier::ImportSpecifier(s) => Some((specifier, &s.local)),
+            ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => Some((specifier, &s.local)),
+            ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => Some((specifier, &s.local)),
+        })
+}
+
 impl<'a> Binder<'_> {
     pub(super) fn walk_import(&mut self, declaration: &ImportDeclaration<'a>) {
-        if declaration.import_kind.is_type() {
-            return;
-        }
         let env = self.lexical;
-        for specifier in declaration.specifiers.iter().flatten() {
-            let local = match specifier {
-                ImportDeclarationSpecifier::ImportSpecifier(s) if s.import_kind.is_type() => {
-                    continue;
-                }
-                ImportDeclarationSpecifier::ImportSpecifier(s) => &s.local,
-                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => &s.local,
-                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => &s.local,
-            };
+        for (specifier, local) in runtime_imports(declaration) {
             let name = self.intern(local.name.as_str());
             let first = self.tables.declarations.len();
             self.declare(env, name, DeclarationKind::Import, span(local.span));

@@ -34,7 +34,8 @@ use oxc_syntax::scope::ScopeFlags;
 use rustc_hash::FxHashMap;
 
 use super::binder::{
-    declares_lexically, declares_lexically_at_top, has_parameter_expressions, module_reference_root,
+    declares_lexically, declares_lexically_at_top, has_parameter_expressions,
+    module_reference_root, runtime_imports,
 };
 use super::model::{
     Analysis, BindingId, DeclarationKind, EnvKind, ExportTarget, FunctionFlavor, ModuleRecord,
@@ -872,18 +873,7 @@ impl<'a> Walker<'a> {
 
 impl<'a> Visit<'a> for Walker<'a> {
     fn visit_import_declaration(&mut self, declaration: &ImportDeclaration<'a>) {
-        if declaration.import_kind.is_type() {
-            return;
-        }
-        for specifier in declaration.specifiers.iter().flatten() {
-            let local = match specifier {
-                ImportDeclarationSpecifier::ImportSpecifier(s) if s.import_kind.is_type() => {
-                    continue;
-                }
-                ImportDeclarationSpecifier::ImportSpecifier(s) => &s.local,
-                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => &s.local,
-                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => &s.local,
-            };
+        for (_, local) in runtime_imports(declaration) {
             self.declare(
                 self.lexical,
                 local.name.as_str(),

@@ -803,7 +803,9 @@ fn declared_names(declaration: &Declaration<'_>, out: &mut Vec<(String, oxc_span
     match declaration {
         Declaration::VariableDeclaration(v) => {
             for d in &v.declarations {
-                pattern_names(&d.id, out);
+                binding_identifiers(&d.id, &mut |id| {
+                    out.push((id.name.as_str().to_owned(), id.span));
+                });
             }
         }
         Declaration::FunctionDeclaration(f) => {
@@ -823,25 +825,30 @@ fn declared_names(declaration: &Declaration<'_>, out: &mut Vec<(String, oxc_span
     }
 }
 
-fn pattern_names(pattern: &BindingPattern<'_>, out: &mut Vec<(String, oxc_span::Span)>) {
-    match pattern {
-        BindingPattern::BindingIdentifier(id) => out.push((id.name.as_str().to_owned(), id.span)),
-        BindingPattern::ObjectPattern(p) => {
-            for property in &p.properties {
-                pattern_names(&property.value, out);
+/// Each identifier a binding pattern declares, in source order (no allocation, unlike oxc's
+/// `get_binding_identifiers`: the summary pass asks this of every declarator it reads).
+pub(crate) fn binding_identifiers<'a>(
+    p: &BindingPattern<'a>,
+    found: &mut impl FnMut(&BindingIdentifier<'a>),
+) {
+    match p {
+        BindingPattern::BindingIdentifier(id) => found(id),
+        BindingPattern::ObjectPattern(o) => {
+            for property in &o.properties {
+                binding_identifiers(&property.value, found);
             }
-            if let Some(rest) = &p.rest {
-                pattern_names(&rest.argument, out);
-            }
-        }
-        BindingPattern::ArrayPattern(p) => {
-            for element in p.elements.iter().flatten() {
-                pattern_names(element, out);
-            }
-            if let Some(rest) = &p.rest {
-                pattern_names(&rest.argument, out);
+            if let Some(rest) = &o.rest {
+                binding_identifiers(&rest.argument, found);
             }
         }
-        BindingPattern::AssignmentPattern(p) => pattern_names(&p.left, out),
+        BindingPattern::ArrayPattern(a) => {
+            for element in a.elements.iter().flatten() {
+                binding_identifiers(element, found);
+            }
+            if let Some(rest) = &a.rest {
+                binding_identifiers(&rest.argument, found);
+            }
+        }
+        BindingPattern::AssignmentPattern(a) => binding_identifiers(&a.left, found),
     }
 }

@@ -18,6 +18,7 @@ use std::cell::RefCell;
 
 use super::super::binder::has_parameter_expressions;
 use crate::engine::model::DeclarationKind;
+use crate::engine::module_record::binding_identifiers;
 
 /// The top level's declarations, in the order the binder makes them: `(name, identifier,
 /// kind)`. Imports, the top level's `var`/`let`/`const`/functions/classes (exported or not),
@@ -112,31 +113,7 @@ fn variable_declaration<'a>(
         }
     };
     for d in &v.declarations {
-        pattern(&d.id, &mut |id| found(id.name.as_str(), id.span, kind));
-    }
-}
-
-/// The identifiers a binding pattern declares.
-fn pattern<'a>(p: &BindingPattern<'a>, found: &mut impl FnMut(&BindingIdentifier<'a>)) {
-    match p {
-        BindingPattern::BindingIdentifier(id) => found(id),
-        BindingPattern::ObjectPattern(o) => {
-            for property in &o.properties {
-                pattern(&property.value, found);
-            }
-            if let Some(rest) = &o.rest {
-                pattern(&rest.argument, found);
-            }
-        }
-        BindingPattern::ArrayPattern(a) => {
-            for element in a.elements.iter().flatten() {
-                pattern(element, found);
-            }
-            if let Some(rest) = &a.rest {
-                pattern(&rest.argument, found);
-            }
-        }
-        BindingPattern::AssignmentPattern(a) => pattern(&a.left, found),
+        binding_identifiers(&d.id, &mut |id| found(id.name.as_str(), id.span, kind));
     }
 }
 
@@ -258,7 +235,7 @@ fn lexically_declares(statements: &[Statement<'_>], name: &str) -> Option<u32> {
         match s {
             Statement::VariableDeclaration(v) if v.kind != VariableDeclarationKind::Var => {
                 for d in &v.declarations {
-                    pattern(&d.id, &mut check);
+                    binding_identifiers(&d.id, &mut check);
                 }
             }
             Statement::FunctionDeclaration(f) if f.body.is_some() && !f.declare => {
@@ -297,7 +274,7 @@ pub(super) fn names_a_top_declaration(program: &Program<'_>, at: oxc_span::Span)
             Declaration::VariableDeclaration(v) => {
                 let mut hit = false;
                 for d in &v.declarations {
-                    pattern(&d.id, &mut |id| hit |= is(id));
+                    binding_identifiers(&d.id, &mut |id| hit |= is(id));
                 }
                 hit
             }
@@ -431,10 +408,10 @@ impl<'a> Descent<'_, 'a> {
             }
         };
         for p in &params.items {
-            pattern(&p.pattern, &mut check);
+            binding_identifiers(&p.pattern, &mut check);
         }
         if let Some(rest) = &params.rest {
-            pattern(&rest.rest.argument, &mut check);
+            binding_identifiers(&rest.rest.argument, &mut check);
         }
         self.declared(at);
         if !has_parameter_expressions(params) {
@@ -642,7 +619,7 @@ impl<'a> Visit<'a> for Descent<'_, 'a> {
         if let Some(param) = &clause.param {
             let mut at = None;
             let name = self.name;
-            pattern(&param.pattern, &mut |id| {
+            binding_identifiers(&param.pattern, &mut |id| {
                 if at.is_none() && id.name == name {
                     at = Some(id.span.start);
                 }
@@ -721,7 +698,7 @@ impl Descent<'_, '_> {
         let mut at = None;
         let name = self.name;
         for d in &v.declarations {
-            pattern(&d.id, &mut |id| {
+            binding_identifiers(&d.id, &mut |id| {
                 if at.is_none() && id.name == name {
                     at = Some(id.span.start);
                 }
